@@ -180,7 +180,7 @@ def request_params(
 
 
 def request_line(res: Resource, key: str | None, params: list[tuple[str, str]]) -> str:
-    query = urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
+    query = urllib.parse.urlencode(params, safe="$,'():", quote_via=urllib.parse.quote)
     return f"GET {res.url_path(key)}" + (f"?{query}" if query else "")
 
 

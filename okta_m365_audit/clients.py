@@ -1,0 +1,447 @@
+"""Build the official SDK clients from a tenant config: one place, for real and emulated tenants.
+
+Only the endpoints and the trust differ between a real tenant and the emulator
+(``Endpoints``). Both transports are read-only by construction: anything but GET toward a
+tenant API raises ``ReadOnlyViolation`` before it leaves the process; the only POSTs
+allowed are the token requests (Okta ``/oauth2/v1/token``; Entra's token endpoint is
+reached by azure-identity's own transport, never through these).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import os
+import ssl
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import aiohttp
+import httpx
+
+from .config import GraphCertificateAuth, GraphClientSecretAuth, OktaPrivateKeyAuth, TenantConfig
+from .errors import ConfigError, ConnectError, ReadOnlyViolation
+
+#: Graph and login hosts of each cloud (reference/api-facts.md §14).
+CLOUDS: dict[str, tuple[str, str]] = {
+    "global": ("https://graph.microsoft.com", "login.microsoftonline.com"),
+    "usgov": ("https://graph.microsoft.us", "login.microsoftonline.us"),
+    "usgov-dod": ("https://dod-graph.microsoft.us", "login.microsoftonline.us"),
+    "china": ("https://microsoftgraph.chinacloudapi.cn", "login.chinacloudapi.cn"),
+}
+
+OKTA_TOKEN_PATH = "/oauth2/v1/token"
+DEFAULT_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a tenant's APIs are, and which CA to trust for them (None: the system's)."""
+
+    okta_base: str
+    graph_base: str  #: ends with /v1.0
+    graph_scope: str
+    login_authority: str  #: host[:port] of the Entra token service
+    ca_file: Path | None = None
+    emulated: bool = False
+
+    @classmethod
+    def real(cls, cfg: TenantConfig) -> Endpoints:
+        graph, login = CLOUDS[cfg.m365.cloud]
+        return cls(cfg.okta.org_url, f"{graph}/v1.0", f"{graph}/.default", login)
+
+    def ssl_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+
+
+# --- request accounting ------------------------------------------------------------------
+
+
+@dataclass
+class RequestTally:
+    """HTTP attempts made for one read (retries included), filled by the transports."""
+
+    attempts: int = 0
+    statuses: list[int] = field(default_factory=list)
+
+
+_current_tally: contextvars.ContextVar[RequestTally | None] = contextvars.ContextVar(
+    "okta_m365_audit_tally", default=None
+)
+
+
+def start_tally() -> RequestTally:
+    tally = RequestTally()
+    _current_tally.set(tally)
+    return tally
+
+
+def _count() -> None:
+    tally = _current_tally.get()
+    if tally is not None:
+        tally.attempts += 1
+
+
+# --- secrets, read only when a client is built ------------------------------------------
+
+
+def _secret_from_env(cfg: TenantConfig, fieldname: str, var: str) -> str:
+    value = os.environ.get(var)
+    if not value:
+        raise ConfigError(
+            str(cfg.source_file),
+            fieldname,
+            f"environment variable {var} is not set (or empty)",
+            f"export {var}=<the secret> in the environment that runs the suite; "
+            "never write the value into the YAML",
+        )
+    return value
+
+
+def _read_file(cfg: TenantConfig, fieldname: str, path: Path) -> bytes:
+    full = cfg.resolve(path)
+    try:
+        return full.read_bytes()
+    except OSError as exc:
+        raise ConfigError(
+            str(cfg.source_file),
+            fieldname,
+            f"cannot read {full} ({exc.strerror})",
+            "check the path (relative paths start at the tenant file's folder) and permissions",
+        ) from None
+
+
+def okta_private_key(cfg: TenantConfig, auth: OktaPrivateKeyAuth) -> str:
+    """The service app's private key as PEM text (JWK JSON files are converted)."""
+    from cryptography.hazmat.primitives import serialization
+
+    raw = _read_file(cfg, "okta.auth.private_key_file", auth.private_key_file)
+    try:
+        if raw.lstrip().startswith(b"{"):
+            import jwt
+
+            key = jwt.algorithms.RSAAlgorithm.from_jwk(raw.decode())
+        else:
+            key = serialization.load_pem_private_key(raw, password=None)
+    except Exception as exc:
+        raise ConfigError(
+            str(cfg.source_file),
+            "okta.auth.private_key_file",
+            f"not an unencrypted RSA private key in PEM or JWK form ({type(exc).__name__})",
+            "export the service app's private key as PEM (PKCS#8) or JWK JSON",
+        ) from None
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+# --- read-only transports ----------------------------------------------------------------
+
+
+class ReadOnlySession:
+    """What the Okta SDK gets as its session: GET only, plus POST to the Okta token endpoint.
+
+    A wrapper rather than a subclass (aiohttp discourages subclassing ClientSession); the
+    SDK's HTTP client only calls ``request`` and ``close``.
+    """
+
+    def __init__(self, session: aiohttp.ClientSession, token_url: str):
+        self._session = session
+        self._token_url = token_url
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        bare = str(url).split("?", 1)[0]
+        verb = method.upper()
+        if verb != "GET" and not (verb == "POST" and bare == self._token_url):
+            raise ReadOnlyViolation(
+                f"refused {verb} {bare}: the suite only reads (GET) from tenant APIs"
+            )
+        _count()
+        return self._session.request(method, url, **kwargs)
+
+    async def close(self) -> None:
+        await self._session.close()
+
+
+class ReadOnlyTransport(httpx.AsyncBaseTransport):
+    """httpx transport under the Graph SDK's middleware: every attempt passes here."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport):
+        self._inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method != "GET":
+            raise ReadOnlyViolation(
+                f"refused {request.method} {request.url.copy_with(query=None)}: "
+                "the suite only reads (GET) from tenant APIs"
+            )
+        _count()
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+# --- Okta ----------------------------------------------------------------------------------
+
+
+@dataclass
+class RawResponse:
+    """One HTTP answer, as the collector needs it: status, headers, parsed body, next link."""
+
+    status: int
+    headers: dict[str, str]
+    body: Any
+    next_url: str | None = None
+
+
+class OktaApi:
+    """The official okta SDK client, used for auth, retries and transport; bodies stay raw.
+
+    The SDK's response models reject real Office 365 apps (reference/sdk-notes.md), so
+    requests go through its request executor and the JSON is kept as the API sent it.
+    """
+
+    def __init__(self, cfg: TenantConfig, endpoints: Endpoints):
+        from okta.client import Client
+
+        self.base = endpoints.okta_base.rstrip("/")
+        auth = cfg.okta.auth
+        conf: dict[str, Any] = {
+            "orgUrl": self.base,
+            "requestTimeout": int(DEFAULT_TIMEOUT_S),
+            "rateLimit": {"maxRetries": 2},
+            "cache": {"enabled": False},
+            "raiseException": False,
+        }
+        if isinstance(auth, OktaPrivateKeyAuth):
+            conf |= {
+                "authorizationMode": "PrivateKey",
+                "clientId": auth.client_id,
+                "scopes": list(auth.scopes),
+                "privateKey": okta_private_key(cfg, auth),
+            }
+            if auth.key_id:
+                conf["kid"] = auth.key_id
+        else:
+            conf |= {
+                "authorizationMode": "SSWS",
+                "token": _secret_from_env(cfg, "okta.auth.token_env", auth.token_env),
+            }
+        self._client = Client(conf)
+        self._ssl = endpoints.ssl_context()
+        self._session: ReadOnlySession | None = None
+
+    async def __aenter__(self) -> OktaApi:
+        session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(ssl=self._ssl, limit=8), trust_env=False
+        )
+        self._session = ReadOnlySession(session, self.base + OKTA_TOKEN_PATH)
+        self._client.get_request_executor().set_session(self._session)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+    async def get(self, url: str) -> RawResponse:
+        """GET a path or absolute URL on the org; raise ConnectError when nothing answered."""
+        executor = self._client.get_request_executor()
+        request, error = await executor.create_request("GET", url, headers={})
+        if error is not None:
+            raise TokenError("okta", _okta_error_text(error), _okta_error_status(error))
+        response, text, error = await executor.execute(request)
+        if response is None:
+            raise ConnectError(f"Okta {self.base}: {_connect_cause(error)}")
+        try:
+            body = json.loads(text) if text else None
+        except json.JSONDecodeError:
+            body = text
+        links = response.links
+        nxt = links.get("next")
+        return RawResponse(
+            response.status,
+            {k: v for k, v in response.headers.items()},
+            body,
+            str(nxt["url"]) if nxt else None,
+        )
+
+
+class TokenError(Exception):
+    """The token service refused the suite's credentials."""
+
+    def __init__(self, api: str, message: str, status: int | None = None):
+        super().__init__(message)
+        self.api, self.status = api, status
+
+
+def _okta_error_status(error: Any) -> int | None:
+    return getattr(error, "status", None)
+
+
+def _okta_error_text(error: Any) -> str:
+    if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
+        return _connect_cause(error)
+    summary = getattr(error, "error_summary", None) or getattr(error, "message", None)
+    return str(summary or error)
+
+
+def _connect_cause(error: BaseException | None) -> str:
+    """The real cause of a failed connection (the SDKs tend to hide it)."""
+    if error is None:
+        return "no response"
+    if isinstance(error, aiohttp.ClientConnectorCertificateError):
+        return f"TLS certificate not trusted ({error.certificate_error})"
+    if isinstance(error, aiohttp.ClientSSLError):
+        return f"TLS handshake failed ({error})"
+    if isinstance(error, aiohttp.ClientConnectorError):
+        return f"cannot connect to {error.host}:{error.port} ({error.os_error})"
+    if isinstance(error, asyncio.TimeoutError):
+        return "timed out"
+    return f"{type(error).__name__}: {error}"
+
+
+# --- Microsoft Graph -----------------------------------------------------------------------
+
+
+def graph_credential(cfg: TenantConfig, endpoints: Endpoints) -> Any:
+    """An azure-identity async credential for the tenant's Graph app registration."""
+    from azure.identity import aio
+
+    auth = cfg.m365.auth
+    common: dict[str, Any] = {"authority": endpoints.login_authority}
+    if endpoints.emulated:
+        common["disable_instance_discovery"] = True
+    if endpoints.ca_file:
+        common["connection_verify"] = str(endpoints.ca_file)
+    if isinstance(auth, GraphCertificateAuth):
+        password = None
+        if auth.certificate_password_env:
+            password = _secret_from_env(
+                cfg, "m365.auth.certificate_password_env", auth.certificate_password_env
+            )
+        data = _read_file(cfg, "m365.auth.certificate_file", auth.certificate_file)
+        _check_certificate(cfg, data, password)
+        return aio.CertificateCredential(
+            cfg.m365.tenant_id, auth.client_id, certificate_data=data, password=password, **common
+        )
+    if isinstance(auth, GraphClientSecretAuth):
+        secret = _secret_from_env(cfg, "m365.auth.client_secret_env", auth.client_secret_env)
+        return aio.ClientSecretCredential(cfg.m365.tenant_id, auth.client_id, secret, **common)
+    kwargs = dict(common)
+    if auth.managed_identity_client_id:
+        kwargs["managed_identity_client_id"] = auth.managed_identity_client_id
+    return aio.DefaultAzureCredential(**kwargs)
+
+
+def _check_certificate(cfg: TenantConfig, data: bytes, password: str | None) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key, pkcs12
+
+    pw = password.encode() if password else None
+    try:
+        if b"-----BEGIN" in data:
+            x509.load_pem_x509_certificate(data)
+            load_pem_private_key(data, password=pw)
+        else:
+            pkcs12.load_key_and_certificates(data, pw)
+    except Exception as exc:
+        raise ConfigError(
+            str(cfg.source_file),
+            "m365.auth.certificate_file",
+            f"must hold the certificate and its private key ({type(exc).__name__})",
+            "use a PEM with both the CERTIFICATE and PRIVATE KEY blocks, or a .pfx "
+            "(with certificate_password_env when it is encrypted)",
+        ) from None
+
+
+class GraphApi:
+    """The msgraph-sdk request adapter (azure-identity auth, kiota retries) over raw JSON.
+
+    Deserializing into SDK models costs about 11-13 ms an object (reference/sdk-notes.md);
+    the native response handler hands back the HTTP response so bodies stay verbatim.
+    """
+
+    def __init__(self, cfg: TenantConfig, endpoints: Endpoints):
+        from kiota_authentication_azure.azure_identity_authentication_provider import (
+            AzureIdentityAuthenticationProvider,
+        )
+        from msgraph import GraphRequestAdapter, GraphServiceClient
+        from msgraph_core import GraphClientFactory
+
+        self.base = endpoints.graph_base.rstrip("/")
+        self.credential = graph_credential(cfg, endpoints)
+        inner = httpx.AsyncHTTPTransport(verify=endpoints.ssl_context(), retries=0)
+        self._http = GraphClientFactory.create_with_default_middleware(
+            client=httpx.AsyncClient(
+                transport=ReadOnlyTransport(inner),
+                trust_env=False,
+                timeout=httpx.Timeout(DEFAULT_TIMEOUT_S),
+            )
+        )
+        host = urlsplit(self.base).hostname or ""
+        provider = AzureIdentityAuthenticationProvider(
+            self.credential, scopes=[endpoints.graph_scope], allowed_hosts=[host]
+        )
+        self.adapter = GraphRequestAdapter(provider, client=self._http)
+        self.adapter.base_url = self.base
+        self.client = GraphServiceClient(request_adapter=self.adapter)
+
+    async def __aenter__(self) -> GraphApi:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._http.aclose()
+        await self.credential.close()
+
+    async def get(self, url: str) -> RawResponse:
+        from kiota_abstractions.method import Method
+        from kiota_abstractions.native_response_handler import NativeResponseHandler
+        from kiota_abstractions.request_information import RequestInformation
+        from kiota_http.middleware.options import ResponseHandlerOption
+
+        info = RequestInformation(Method.GET)
+        info.url = url if url.startswith("https://") else self.base + url
+        info.headers.try_add("Accept", "application/json")
+        info.add_request_options([ResponseHandlerOption(NativeResponseHandler())])
+        try:
+            response: httpx.Response = await self.adapter.send_primitive_async(info, "bytes", {})
+        except httpx.ConnectError as exc:
+            raise ConnectError(f"Graph {self.base}: {_httpx_cause(exc)}") from None
+        except httpx.TimeoutException:
+            raise ConnectError(f"Graph {self.base}: timed out") from None
+        except Exception as exc:
+            if _is_credential_error(exc):
+                raise TokenError("graph", _credential_message(exc)) from None
+            raise
+        try:
+            body = response.json() if response.content else None
+        except json.JSONDecodeError:
+            body = response.text
+        nxt = body.get("@odata.nextLink") if isinstance(body, dict) else None
+        return RawResponse(response.status_code, dict(response.headers), body, nxt)
+
+
+def _httpx_cause(exc: httpx.ConnectError) -> str:
+    cause = exc.__cause__ or exc.__context__
+    text = str(exc) or str(cause)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return f"TLS certificate not trusted ({text})"
+    return text or type(exc).__name__
+
+
+def _is_credential_error(exc: Exception) -> bool:
+    from azure.core.exceptions import ClientAuthenticationError
+
+    return isinstance(exc, ClientAuthenticationError)
+
+
+def _credential_message(exc: Exception) -> str:
+    """First lines of azure-identity's message: the AADSTS code and reason, no secrets."""
+    text = str(getattr(exc, "message", None) or exc)
+    return " ".join(text.split())[:600]

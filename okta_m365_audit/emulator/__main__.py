@@ -1,0 +1,68 @@
+"""``python -m okta_m365_audit.emulator --snapshot FILE [--tenant YAML]``: serve a snapshot.
+
+Prints the base URLs of the three emulated services and the CA file to trust, then serves
+until interrupted. The tenant file's credentials are registered with the emulator (by
+default tenants/demo.yaml, whose keys are demo-only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+
+from ..config import load_tenant
+from ..errors import AuditError
+from ..snapshot import SnapshotError, load
+from .registration import registrations_for
+from .server import Emulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m okta_m365_audit.emulator")
+    parser.add_argument("--snapshot", required=True, type=Path, help="snapshot file to serve")
+    parser.add_argument(
+        "--tenant",
+        type=Path,
+        default=Path("tenants/demo.yaml"),
+        help="tenant YAML whose credentials to register (default: tenants/demo.yaml)",
+    )
+    parser.add_argument("--json", action="store_true", help="print the endpoints as JSON")
+    args = parser.parse_args(argv)
+    try:
+        cfg = load_tenant(args.tenant)
+        doc = load(args.snapshot)
+        emulator = Emulator(doc, registrations_for(cfg)).start()
+    except (AuditError, SnapshotError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    info = {
+        "okta": emulator.urls["okta"],
+        "graph": emulator.urls["graph"] + "/v1.0",
+        "login": emulator.urls["login"],
+        "tenantId": emulator.tenant_id,
+        "caFile": str(emulator.ca_file),
+    }
+    if args.json:
+        print(json.dumps(info), flush=True)
+    else:
+        print(f"Okta API     {info['okta']}/api/v1", flush=True)
+        print(f"Okta token   {info['okta']}/oauth2/v1/token")
+        print(f"Graph        {info['graph']}")
+        print(f"Entra token  {info['login']}/{emulator.tenant_id}/oauth2/v2.0/token")
+        print(f"CA file      {info['caFile']}")
+        print(f"Requests     {info['okta']}/_emulator/requests (likewise on each service)")
+        print("Serving; press Ctrl-C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

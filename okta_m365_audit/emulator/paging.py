@@ -1,0 +1,68 @@
+"""One paginator for both APIs: slices a pool, and builds Okta Link headers or Graph nextLinks."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from multidict import CIMultiDict
+from yarl import URL
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(offset: int, query_key: str) -> str:
+    raw = json.dumps({"o": offset, "q": query_key}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(token: str, query_key: str) -> int:
+    """Offset of a cursor; a cursor reused with other query parameters is refused (moto)."""
+    try:
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        offset = int(data["o"])
+    except (ValueError, KeyError, TypeError):
+        raise BadCursor(token) from None
+    if data.get("q") != query_key or offset < 0:
+        raise BadCursor(token)
+    return offset
+
+
+def page_size(raw: str | None, default: int, maximum: int) -> int:
+    """Okta clamps an oversized limit to the endpoint's maximum; -1 or absent means default."""
+    if raw is None:
+        return default
+    n = int(raw)
+    if n <= 0:
+        return default
+    return min(n, maximum)
+
+
+def slice_page(items: list[Any], offset: int, size: int) -> tuple[list[Any], int | None]:
+    chunk = items[offset : offset + size]
+    nxt = offset + size if offset + size < len(items) else None
+    return chunk, nxt
+
+
+def okta_links(url: URL, cursor_param: str, next_cursor: str | None) -> CIMultiDict[str]:
+    """``Link`` headers as Okta sends them: self first, then next (the SDK keeps the last)."""
+    headers: CIMultiDict[str] = CIMultiDict()
+    headers.add("Link", f'<{url}>; rel="self"')
+    if next_cursor is not None:
+        nxt = url.update_query({cursor_param: next_cursor})
+        headers.add("Link", f'<{nxt}>; rel="next"')
+    return headers
+
+
+def graph_next_link(url: URL, next_cursor: str | None) -> str | None:
+    if next_cursor is None:
+        return None
+    return str(url.update_query({"$skiptoken": next_cursor}))
+
+
+def query_key(url: URL, drop: tuple[str, ...]) -> str:
+    """The query minus paging parameters: what a cursor is bound to."""
+    return "&".join(f"{k}={v}" for k, v in sorted(url.query.items()) if k not in drop)

@@ -1,0 +1,187 @@
+"""The emulated sandbox tenant: Okta, Graph and Entra's token service over real HTTPS.
+
+Three aiohttp sites on 127.0.0.1 (port 0: the OS picks), one per service, each with a
+certificate from a CA made at start (trustme). It runs in a background thread with its own
+event loop, so the SDKs under test talk to it over real sockets exactly as to the real
+services. Every request it serves is recorded (``requests``), which is how tests prove
+that the suite only reads, and count requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import ssl
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import trustme
+from aiohttp import web
+
+from .. import snapshot as snap
+from ..clients import CLOUDS, Endpoints
+from .graph import GraphRoutes
+from .okta import OktaRoutes
+from .state import TenantState
+from .tokens import Registrations, TokenAuthority
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    service: str  #: okta | graph | login
+    method: str
+    path: str
+    query: str
+    status: int
+    time: str
+
+
+class Emulator:
+    """Serve one snapshot. Use as a context manager, or start()/stop()."""
+
+    def __init__(self, doc: dict[str, Any], registrations: Registrations):
+        self.doc = snap.validate(doc, "emulator snapshot")
+        self.state = TenantState.from_snapshot(self.doc)
+        self.authority = TokenAuthority(registrations)
+        self.requests: list[LoggedRequest] = []
+        self._lock = threading.Lock()
+        self._dir = tempfile.TemporaryDirectory(prefix="okta-m365-emulator-")
+        self._ca = trustme.CA()
+        self.ca_file = Path(self._dir.name) / "emulator-ca.pem"
+        self._ca.cert_pem.write_to_path(str(self.ca_file))
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runners: list[web.AppRunner] = []
+        self.urls: dict[str, str] = {}
+
+    @property
+    def tenant_id(self) -> str:
+        return self.state.tenant_id
+
+    @property
+    def as_of(self) -> dt.datetime:
+        """The snapshot's clock: what 'now' is in the emulated tenant."""
+        return snap.parse_time(self.doc["meta"]["collectedAt"])
+
+    def endpoints(self, cloud: str = "global") -> Endpoints:
+        graph_root, _ = CLOUDS[cloud]
+        return Endpoints(
+            okta_base=self.urls["okta"],
+            graph_base=self.urls["graph"] + "/v1.0",
+            graph_scope=f"{graph_root}/.default",
+            login_authority=self.urls["login"].removeprefix("https://"),
+            ca_file=self.ca_file,
+            emulated=True,
+        )
+
+    # --- lifecycle ---
+
+    def start(self) -> Emulator:
+        ready = threading.Event()
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            loop = asyncio.new_event_loop()
+            self._loop = loop
+            asyncio.set_event_loop(loop)
+            try:
+                loop.run_until_complete(self._serve())
+            except BaseException as exc:  # surfaced to the caller of start()
+                failure.append(exc)
+                ready.set()
+                return
+            ready.set()
+            loop.run_forever()
+            for runner in self._runners:
+                loop.run_until_complete(runner.cleanup())
+            loop.close()
+
+        self._thread = threading.Thread(target=run, name="okta-m365-emulator", daemon=True)
+        self._thread.start()
+        ready.wait(30)
+        if failure:
+            raise failure[0]
+        return self
+
+    def stop(self) -> None:
+        if self._loop and self._thread:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+        self._dir.cleanup()
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- the three services ---
+
+    async def _serve(self) -> None:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        self._ca.issue_cert(HOST, "localhost").configure_cert(ctx)
+
+        apps: dict[str, web.Application] = {}
+        apps["okta"] = web.Application(
+            middlewares=[self._log_mw("okta"), OktaRoutes.auth_middleware(self.authority)]
+        )
+        OktaRoutes(self.state).add_to(apps["okta"])
+        apps["okta"].router.add_post("/oauth2/v1/token", self.authority.okta_token)
+        apps["graph"] = web.Application(
+            middlewares=[self._log_mw("graph"), GraphRoutes.auth_middleware(self.authority)]
+        )
+        GraphRoutes(self.state).add_to(apps["graph"])
+        apps["login"] = web.Application(middlewares=[self._log_mw("login")])
+        apps["login"].router.add_get(
+            "/{tenant}/v2.0/.well-known/openid-configuration", self.authority.entra_openid
+        )
+        apps["login"].router.add_post("/{tenant}/oauth2/v2.0/token", self.authority.entra_token)
+        for app in apps.values():
+            app["tenant_id"] = self.state.tenant_id
+            app.router.add_get("/_emulator/requests", self._request_log)
+
+        for name, app in apps.items():
+            runner = web.AppRunner(app, handle_signals=False, access_log=None)
+            await runner.setup()
+            self._runners.append(runner)
+            site = web.TCPSite(runner, HOST, 0, ssl_context=ctx)
+            await site.start()
+            port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+            self.urls[name] = f"https://{HOST}:{port}"
+            app["base_url"] = self.urls[name]
+
+    def _log_mw(self, service: str) -> Any:
+        @web.middleware
+        async def mw(request: web.Request, handler: Any) -> web.StreamResponse:
+            if request.path.startswith("/_emulator/"):
+                return await handler(request)
+            try:
+                response = await handler(request)
+            except web.HTTPException as exc:
+                response = exc
+            with self._lock:
+                self.requests.append(
+                    LoggedRequest(
+                        service,
+                        request.method,
+                        request.path,
+                        request.query_string,
+                        response.status,
+                        snap.iso_z(dt.datetime.now(dt.UTC)),
+                    )
+                )
+            if isinstance(response, web.HTTPException) and response.status >= 400:
+                raise response
+            return response
+
+        return mw
+
+    async def _request_log(self, request: web.Request) -> web.Response:
+        with self._lock:
+            rows = [r.__dict__ for r in self.requests]
+        return web.json_response(rows)

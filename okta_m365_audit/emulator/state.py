@@ -1,0 +1,165 @@
+"""What the emulator serves: the objects of a snapshot, indexed the way the APIs look them up.
+
+The snapshot records reads, but the emulator answers queries, so the objects are pooled
+per collection (all apps, all service principals, all log events) and each request's
+filter, selection and paging are applied to the pool, as the real service would.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import snapshot as snap
+
+
+@dataclass
+class Stored:
+    """A stored answer that was not a success (e.g. 404 federationConfiguration)."""
+
+    status: int
+    body: Any
+
+
+@dataclass
+class TenantState:
+    tenant_id: str
+    okta: dict[str, Any] = field(default_factory=dict)
+    graph: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_snapshot(cls, doc: dict[str, Any]) -> TenantState:
+        doc = copy.deepcopy(doc)
+        st = cls(tenant_id=doc["meta"]["graph"]["tenantId"].lower())
+        o, g = doc["okta"], doc["graph"]
+        st.okta["org"] = _answer(o.get("org"))
+        st.okta["apps"] = _data(o.get("office365Apps")) + _data(o.get("adApps"))
+        st.okta["users"] = _data(o.get("users"))
+        st.okta["groups"] = _data(o.get("groups"))
+        st.okta["domains"] = _answer(o.get("domains"))
+        st.okta["agentPools"] = _data(o.get("agentPools"))
+        for name in ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups"):
+            st.okta[name] = {k: _answer(r) for k, r in (o.get(name) or {}).items()}
+        events: dict[str, Any] = {}
+        for read in (o.get("logs") or {}).values():
+            for e in _data(read):
+                events.setdefault(e.get("uuid"), e)
+        st.okta["logs"] = sorted(events.values(), key=lambda e: e.get("published", ""))
+        st.graph["organization"] = _data(g.get("organization"))
+        st.graph["domains"] = _data(g.get("domains"))
+        st.graph["users"] = _data(g.get("users"))
+        st.graph["roleAssignments"] = _data(g.get("globalAdminAssignments"))
+        sps = {}
+        for sp in _data(g.get("oktaServicePrincipals")) + _data(g.get("graphServicePrincipal")):
+            sps.setdefault(sp.get("id"), {}).update(sp)
+        st.graph["servicePrincipals"] = list(sps.values())
+        st.graph["federationConfiguration"] = {
+            k: _answer(r) for k, r in (g.get("federationConfiguration") or {}).items()
+        }
+        st.graph["appRoleAssignments"] = {
+            k: _answer(r) for k, r in (g.get("appRoleAssignments") or {}).items()
+        }
+        grants: dict[str, Any] = {}
+        for read in (g.get("oauth2PermissionGrants") or {}).values():
+            for gr in _data(read):
+                grants.setdefault(gr.get("id"), gr)
+        st.graph["oauth2PermissionGrants"] = list(grants.values())
+        return st
+
+
+def _data(read: dict[str, Any] | None) -> list[Any]:
+    if read and read.get("ok") and isinstance(read.get("data"), list):
+        return read["data"]
+    return []
+
+
+def _answer(read: dict[str, Any] | None) -> Any:
+    """The success payload, a Stored non-success answer, or None when never collected."""
+    if read is None:
+        return None
+    if 200 <= read.get("status", 0) < 300:
+        return read.get("data")
+    err = read.get("error") or {}
+    return Stored(read.get("status") or 500, err.get("body"))
+
+
+# --- query languages ---------------------------------------------------------------------------
+
+
+class UnsupportedQuery(ValueError):
+    pass
+
+
+def dotted(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        if isinstance(obj, list):  # target.id matches any element of the target list
+            return [dotted(o, path.split(".", 1)[1]) for o in obj]
+        if not isinstance(obj, dict):
+            return None
+        obj = obj.get(part)
+    return obj
+
+
+_OKTA_TERM = re.compile(r'^\s*([A-Za-z_.]+)\s+eq\s+"([^"]*)"\s*$')
+
+
+def okta_filter(expr: str, allowed: set[str]):
+    """Okta's SCIM-like filter: ``a eq "x" and b.c eq "y"``, on the allowed attributes only."""
+    terms = []
+    for part in re.split(r"\s+and\s+", expr.strip()):
+        m = _OKTA_TERM.match(part)
+        if not m or m.group(1) not in allowed:
+            raise UnsupportedQuery(part)
+        terms.append((m.group(1), m.group(2)))
+
+    def match(obj: Any) -> bool:
+        for attr, value in terms:
+            got = dotted(obj, attr)
+            if isinstance(got, list):
+                if value not in got:
+                    return False
+            elif got != value:
+                return False
+        return True
+
+    return match
+
+
+_GRAPH_EQ = re.compile(r"^\s*([A-Za-z]+)\s+eq\s+'([^']*)'\s*$")
+_GRAPH_SW = re.compile(r"^\s*startswith\(\s*([A-Za-z]+)\s*,\s*'([^']*)'\s*\)\s*$", re.I)
+
+
+def graph_filter(expr: str, allowed: set[str]):
+    """OData ``$filter`` subset: ``p eq 'v'`` and ``startswith(p,'v')``, joined by ``and``."""
+    tests = []
+    for part in re.split(r"\s+and\s+", expr.strip()):
+        if m := _GRAPH_EQ.match(part):
+            prop, val = m.groups()
+            if prop not in allowed:
+                raise UnsupportedQuery(part)
+            tests.append(lambda o, p=prop, v=val: str(o.get(p, "")).lower() == v.lower())
+        elif m := _GRAPH_SW.match(part):
+            prop, val = m.groups()
+            if prop not in allowed:
+                raise UnsupportedQuery(part)
+            tests.append(lambda o, p=prop, v=val: str(o.get(p) or "").lower().startswith(v.lower()))
+        else:
+            raise UnsupportedQuery(part)
+    return lambda obj: all(t(obj) for t in tests)
+
+
+def graph_select(items: list[dict[str, Any]], select: str | None) -> list[dict[str, Any]]:
+    if not select:
+        return items
+    fields = [f.strip() for f in select.split(",") if f.strip()]
+    return [{f: it[f] for f in fields if f in it} | _odata(it) for it in items]
+
+
+def _odata(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if k.startswith("@odata.")}
+
+
+def resource_for(api: str, name: str) -> snap.Resource:
+    return snap.resource(api, name)

@@ -1,0 +1,449 @@
+"""pytest wiring only (testinfra's plugin.py idea): options, tenant parametrization, collection
+once per tenant, check metadata and the report columns.
+
+Tests in ``tests_integration/`` ask for fixtures (``tenant``, ``office365_app``,
+``federation``...) and never call an API: the fixtures read the tenant's snapshot, and a
+fixture whose data could not be read raises during setup, so the check ERRORs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import html
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from . import __version__
+from . import snapshot as snap
+from .catalog import BY_ID, Check
+from .config import TenantConfig, discover_tenants, load_tenant
+from .errors import AuditError
+from .views import DataUnavailable, TenantView
+
+GROUP = "okta-m365-audit"
+
+
+@dataclass
+class TenantEntry:
+    """A tenant selected for this run: its config, or why it could not be loaded."""
+
+    name: str
+    path: Path | None
+    cfg: TenantConfig | None = None
+    error: str | None = None
+    from_snapshot: Path | None = None
+    view: TenantView | None = None
+    collect_error: str | None = None
+    snapshot_file: Path | None = None
+    snapshot_sha256: str | None = None
+
+
+@dataclass
+class AuditState:
+    tenants: dict[str, TenantEntry] = field(default_factory=dict)
+    snapshot_out: Path | None = None
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+
+STATE_KEY = pytest.StashKey[AuditState]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup(GROUP, "okta-m365-audit: Okta / Microsoft 365 integration audit")
+    group.addoption(
+        "--tenant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="audit this tenant (repeatable); default: every tenant file in the tenants folder",
+    )
+    group.addoption(
+        "--tenants-dir",
+        default=None,
+        metavar="DIR",
+        help="folder of tenant YAML files (default: tenants/ beside the rootdir)",
+    )
+    group.addoption(
+        "--from-snapshot",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="evaluate a saved snapshot instead of collecting (no network at all); repeatable",
+    )
+    group.addoption(
+        "--snapshot-out",
+        default=None,
+        metavar="DIR",
+        help="where to save each tenant's snapshot (default: reports/snapshots)",
+    )
+
+
+def _audit_run(config: pytest.Config) -> bool:
+    """True when this session runs the compliance suite (not the project's own tests)."""
+    suite = Path(config.rootpath, "tests_integration").resolve()
+    args = [a.split("::")[0] for a in config.args] or [str(suite)]
+    for arg in args:
+        p = Path(config.invocation_params.dir, arg).resolve()
+        if p == suite or suite in p.parents:
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    for check_marker in ("check(id)", "tenant_level"):
+        config.addinivalue_line("markers", check_marker)
+    for marker in {c.marker for c in BY_ID.values()}:
+        config.addinivalue_line("markers", f"{marker}: checks of that runbook phase")
+    state = AuditState()
+    config.stash[STATE_KEY] = state
+    _SESSION_STATE.append(state)
+    if not _audit_run(config):
+        return
+    reports = Path(config.rootpath, "reports")
+    out = config.getoption("--snapshot-out")
+    state.snapshot_out = Path(out) if out else reports / "snapshots"
+    if getattr(config.option, "htmlpath", None) is None and hasattr(config.option, "htmlpath"):
+        stamp = state.started.strftime("%Y%m%d-%H%M%S")
+        config.option.htmlpath = str(reports / f"audit-{stamp}.html")
+        config.option.self_contained_html = True
+    _select_tenants(config, state)
+
+
+def _select_tenants(config: pytest.Config, state: AuditState) -> None:
+    tenants_dir = Path(config.getoption("--tenants-dir") or Path(config.rootpath, "tenants"))
+    files = discover_tenants(tenants_dir) if tenants_dir.is_dir() else {}
+    wanted: list[str] = list(config.getoption("--tenant"))
+    snapshots: dict[str, Path] = {}
+    for raw in config.getoption("--from-snapshot"):
+        path = Path(raw)
+        try:
+            meta = snap.load(path)["meta"]
+        except snap.SnapshotError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        snapshots[meta["tenant"]] = path
+        if meta["tenant"] not in wanted:
+            wanted.append(meta["tenant"])
+    if not wanted:
+        wanted = sorted(files)
+    if not wanted:
+        raise pytest.UsageError(
+            f"no tenant files in {tenants_dir}: add one (see tenants/example.yaml) "
+            "or pass --tenants-dir"
+        )
+    for name in sorted(set(wanted)):
+        path = files.get(name)
+        entry = TenantEntry(name, path, from_snapshot=snapshots.get(name))
+        if path is None:
+            entry.error = (
+                f"no tenant file {name}.yaml in {tenants_dir} (known: "
+                f"{', '.join(sorted(files)) or 'none'}); create it from tenants/example.yaml"
+            )
+        else:
+            try:
+                entry.cfg = load_tenant(path)
+            except AuditError as exc:
+                entry.error = str(exc)
+        state.tenants[name] = entry
+
+
+# --- parametrization -----------------------------------------------------------------------
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "_tenant" not in metafunc.fixturenames:
+        return
+    state = metafunc.config.stash[STATE_KEY]
+    names, values, ids = [], [], []
+    for entry in state.tenants.values():
+        if "domain" in metafunc.fixturenames:
+            names = ["_tenant", "domain"]
+            domains = entry.cfg.expect.domains_to_federate if entry.cfg else ("(unloaded)",)
+            for d in domains:
+                values.append((entry.name, d))
+                ids.append(f"{entry.name}-{d}")
+        elif "okta_resource" in metafunc.fixturenames or "graph_resource" in metafunc.fixturenames:
+            argname = (
+                "okta_resource" if "okta_resource" in metafunc.fixturenames else "graph_resource"
+            )
+            names = ["_tenant", argname]
+            api = argname.split("_")[0]
+            for res in snap.RESOURCES:
+                if res.api == api:
+                    values.append((entry.name, res.name))
+                    ids.append(f"{entry.name}-{res.name}")
+        else:
+            names = ["_tenant"]
+            values.append(entry.name)
+            ids.append(entry.name)
+    if not values:
+        return
+    argnames: str | list[str] = names if len(names) > 1 else names[0]
+    metafunc.parametrize(argnames, values, ids=ids, indirect=["_tenant"], scope="session")
+
+
+# --- collection once per tenant ------------------------------------------------------------
+
+
+def _collect(entry: TenantEntry, state: AuditState) -> TenantView:
+    cfg = entry.cfg
+    assert cfg is not None
+    if entry.from_snapshot is not None:
+        doc = snap.load(entry.from_snapshot)
+        entry.snapshot_file = entry.from_snapshot
+    elif cfg.emulator is not None:
+        from .collect import collect
+        from .emulator import Emulator, registrations_for
+
+        served = snap.load(cfg.resolve(cfg.emulator.snapshot))
+        with Emulator(served, registrations_for(cfg)) as emu:
+            doc = asyncio.run(collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of))
+    else:
+        from .clients import Endpoints
+        from .collect import collect
+
+        doc = asyncio.run(collect(cfg, Endpoints.real(cfg)))
+    if entry.snapshot_file is None and state.snapshot_out is not None:
+        stamp = state.started.strftime("%Y%m%d-%H%M%S")
+        entry.snapshot_file = snap.save(
+            doc, state.snapshot_out / f"{cfg.name}-{stamp}.snapshot.json"
+        )
+    entry.snapshot_sha256 = snap.digest(doc)
+    return TenantView(cfg, doc)
+
+
+@pytest.fixture(scope="session")
+def _tenant(request: pytest.FixtureRequest) -> TenantView:
+    state = request.config.stash[STATE_KEY]
+    entry = state.tenants[request.param]
+    if entry.error:
+        raise AuditConfigError(entry.error)
+    if entry.view is None and entry.collect_error is None:
+        try:
+            entry.view = _collect(entry, state)
+        except (AuditError, snap.SnapshotError) as exc:
+            entry.collect_error = str(exc)
+    if entry.collect_error:
+        raise AuditConfigError(entry.collect_error)
+    assert entry.view is not None
+    return entry.view
+
+
+class AuditConfigError(Exception):
+    """A tenant could not be loaded or collected: every check of it ERRORs with this."""
+
+
+@pytest.fixture(scope="session")
+def tenant(_tenant: TenantView) -> TenantView:
+    return _tenant
+
+
+tenant.__doc__ = TenantView.__doc__
+
+
+@pytest.fixture
+def evidence(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Observed and expected values a check records; the report shows them."""
+    store: dict[str, Any] = {}
+    request.node.stash[EVIDENCE_KEY] = store
+    return store
+
+
+EVIDENCE_KEY = pytest.StashKey[dict]()
+
+
+@pytest.fixture
+def office365_app(tenant: TenantView) -> dict[str, Any]:
+    return tenant.office365_app
+
+
+@pytest.fixture
+def active_certificate(tenant: TenantView):
+    return tenant.active_certificate
+
+
+@pytest.fixture
+def connection(tenant: TenantView) -> dict[str, Any]:
+    return tenant.connection
+
+
+@pytest.fixture
+def entra_domain(tenant: TenantView, domain: str) -> dict[str, Any]:
+    return tenant.domain(domain)
+
+
+@pytest.fixture
+def federation(tenant: TenantView, domain: str) -> dict[str, Any]:
+    """The domain's federation configuration; ERROR (not FAIL) when it could not be read."""
+    fed = tenant.federation(domain)
+    if fed is None:
+        pytest.fail(
+            f"{domain} has no federation configuration in Entra (GET "
+            f"/domains/{domain}/federationConfiguration answered 404); see FED-01/FED-02",
+            pytrace=False,
+        )
+    return fed
+
+
+# --- metadata, markers, report -------------------------------------------------------------
+
+
+def _check_of(item: pytest.Item) -> Check | None:
+    marker = item.get_closest_marker("check")
+    if marker is None:
+        return None
+    return BY_ID[marker.args[0]]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    problems = []
+    for item in items:
+        marker = item.get_closest_marker("check")
+        if marker is None:
+            continue
+        check_id = marker.args[0] if marker.args else None
+        if check_id not in BY_ID:
+            problems.append(
+                f"{item.nodeid}: @pytest.mark.check({check_id!r}) is not in the catalog"
+            )
+            continue
+        check = BY_ID[check_id]
+        item.add_marker(getattr(pytest.mark, check.marker))
+        item.extra_keyword_matches.add(check.id)
+        item.user_properties.append(("check", check.id))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "_tenant" in callspec.params:
+            item.user_properties.append(("tenant", callspec.params["_tenant"]))
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    check = _check_of(item)
+    if check is None:
+        return
+    report.check = check  # type: ignore[attr-defined]
+    report.tenant = dict(item.user_properties).get("tenant", "")  # type: ignore[attr-defined]
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        ev = item.stash.get(EVIDENCE_KEY, {})
+        if call.excinfo is not None and call.excinfo.errisinstance(
+            (DataUnavailable, AuditConfigError)
+        ):
+            # Could not read its data: an ERROR, never a FAIL (or a pass). pytest and
+            # pytest-html call a failed report an error by its phase, so report it as setup.
+            ev = ev | {"could not read": str(call.excinfo.value)}
+            report.longrepr = f"ERROR {check.id}: {call.excinfo.value}"
+            report.when = "setup"
+        if ev:
+            report.user_properties.append(("evidence", ev))
+        _attach_html(report, check, ev)
+
+
+def _attach_html(report: pytest.TestReport, check: Check, ev: dict[str, Any]) -> None:
+    try:
+        from pytest_html import extras
+    except ImportError:  # pragma: no cover - pytest-html is a dependency
+        return
+    rows = "".join(
+        f"<tr><th>{html.escape(str(k))}</th><td><pre>{html.escape(_fmt(v))}</pre></td></tr>"
+        for k, v in ev.items()
+    )
+    block = (
+        f"<div class='audit-check'><p><b>{html.escape(check.id)}</b> "
+        f"{html.escape(check.title)} <i>({check.severity.name}, {html.escape(check.phase_label)})"
+        f"</i></p><p><b>Remediation:</b> {html.escape(check.remediation)}</p>"
+        + (f"<table class='audit-evidence'>{rows}</table>" if rows else "")
+        + "</div>"
+    )
+    report.extras = [*getattr(report, "extras", []), extras.html(block)]
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, indent=1, default=str, ensure_ascii=False)
+
+
+def pytest_html_report_title(report: Any) -> None:
+    report.title = f"okta-m365-audit {__version__}: Okta / Microsoft 365 integration audit"
+
+
+def pytest_html_results_table_header(cells: list[str]) -> None:
+    cells.insert(1, "<th>Tenant</th>")
+    cells.insert(2, '<th class="sortable" data-column-type="check">Check</th>')
+    cells.insert(3, "<th>Phase</th>")
+    cells.insert(4, "<th>Severity</th>")
+
+
+def pytest_html_results_table_row(report: Any, cells: list[str]) -> None:
+    check: Check | None = getattr(report, "check", None)
+    tenant = getattr(report, "tenant", "")
+    cells.insert(1, f"<td>{html.escape(tenant)}</td>")
+    cells.insert(2, f"<td>{html.escape(check.id) if check else ''}</td>")
+    cells.insert(3, f"<td>{html.escape(check.phase_label) if check else ''}</td>")
+    cells.insert(4, f"<td>{check.severity.name if check else ''}</td>")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Tenant facts for the report's Environment table (pytest-metadata)."""
+    state = session.config.stash.get(STATE_KEY, None)
+    try:
+        from pytest_metadata.plugin import metadata_key
+    except ImportError:  # pragma: no cover
+        return
+    meta = session.config.stash.get(metadata_key, None)
+    if state is None or meta is None or not state.tenants:
+        return
+    meta["okta-m365-audit"] = __version__
+    for entry in state.tenants.values():
+        info: dict[str, Any] = {"tenant file": str(entry.path) if entry.path else None}
+        if entry.cfg:
+            info |= {
+                "Okta org": entry.cfg.okta.org_url,
+                "M365 tenant": entry.cfg.m365.tenant_id,
+                "expected phase": entry.cfg.expect.phase,
+                "backend": "emulator" if entry.cfg.emulator else "live",
+            }
+        if entry.from_snapshot:
+            info["backend"] = f"snapshot {entry.from_snapshot}"
+        meta[f"Tenant {entry.name}"] = info
+
+
+def pytest_html_results_summary(prefix: list[str], summary: list[str], postfix: list[str]) -> None:
+    """Each tenant's snapshot (the evidence), with its SHA-256, above the results."""
+    state = _SESSION_STATE[-1] if _SESSION_STATE else None
+    if state is None:
+        return
+    rows = []
+    for entry in state.tenants.values():
+        problem = entry.error or entry.collect_error
+        rows.append(
+            "<tr>"
+            f"<td>{html.escape(entry.name)}</td>"
+            f"<td>{html.escape(str(entry.snapshot_file or ''))}</td>"
+            f"<td><code>{html.escape(entry.snapshot_sha256 or '')}</code></td>"
+            f"<td>{html.escape(problem or '')}</td>"
+            "</tr>"
+        )
+    prefix.append(
+        "<h2>Tenants</h2><table class='audit-tenants'><tr><th>Tenant</th><th>Snapshot</th>"
+        f"<th>SHA-256</th><th>Problem</th></tr>{''.join(rows)}</table>"
+    )
+
+
+_SESSION_STATE: list[AuditState] = []
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE_KEY, None)
+    if state in _SESSION_STATE:
+        _SESSION_STATE.remove(state)

@@ -1,0 +1,150 @@
+"""FED (phase 5): every declared domain is federated to this Okta org's Office 365 app
+with WS-Federation, the right certificate and the declared MFA behaviour."""
+
+import datetime as dt
+
+import pytest
+
+from okta_m365_audit.views import Certificate, wsfed_key
+
+
+@pytest.mark.check("FED-01")
+def test_fed_01_domain_federated(entra_domain, domain, evidence):
+    observed = entra_domain.get("authenticationType")
+    evidence.update(observed=observed, expected="Federated")
+    assert observed == "Federated", f"{domain} is {observed} in Entra; expected Federated"
+
+
+@pytest.mark.check("FED-02")
+def test_fed_02_federation_prefers_wsfed(federation, domain, evidence):
+    protocol = federation.get("preferredAuthenticationProtocol")
+    evidence.update(observed=protocol, expected="wsFed")
+    assert protocol == "wsFed", f"{domain} federates with {protocol}; expected wsFed"
+
+
+@pytest.mark.check("FED-03")
+def test_fed_03_sign_in_uris_point_at_this_org(tenant, federation, domain, evidence):
+    uris = {"passiveSignInUri": federation.get("passiveSignInUri")}
+    if federation.get("activeSignInUri"):
+        uris["activeSignInUri"] = federation["activeSignInUri"]
+    hosts = sorted(tenant.okta_sign_in_hosts)
+    evidence.update(
+        observed=uris,
+        expected=f"https://{{{'|'.join(hosts)}}}/app/office365/<key>/sso/wsfed/{{passive|active}}",
+    )
+    wrong = []
+    for name, uri in uris.items():
+        host, key = wsfed_key(uri)
+        if host not in tenant.okta_sign_in_hosts or key is None:
+            wrong.append(f"{name} {uri}")
+    keys = {wsfed_key(u)[1] for u in uris.values()}
+    assert not wrong, f"{domain}: {', '.join(wrong)} is not this Okta org's WS-Fed endpoint"
+    assert len(keys) == 1, f"{domain}: passive and active URIs name different apps {keys}"
+
+
+@pytest.mark.check("FED-04")
+def test_fed_04_certificate_is_oktas_active_key(
+    tenant, federation, active_certificate, domain, evidence
+):
+    entra = federation.get("signingCertificate")
+    evidence.update(
+        observed={"Entra signingCertificate": _cert_summary(entra)},
+        expected={
+            "Okta active key": tenant.active_key.get("kid"),
+            **_cert_summary(active_certificate.b64),
+        },
+    )
+    assert entra, f"{domain} has no signingCertificate in Entra"
+    assert Certificate(entra).same_as(active_certificate), (
+        f"{domain}: Entra's signing certificate ({_cert_summary(entra)['sha1']}) is not the "
+        f"Office 365 app's active key {tenant.active_key.get('kid')} "
+        f"({active_certificate.sha1}); sign-ins will fail"
+    )
+
+
+@pytest.mark.check("FED-05")
+def test_fed_05_certificates_not_expiring(tenant, federation, active_certificate, domain, evidence):
+    days = tenant.cfg.expect.windows.certificate_expiry_days
+    limit = tenant.as_of + dt.timedelta(days=days)
+    certs = {"Okta active key": active_certificate}
+    if federation.get("signingCertificate"):
+        certs["Entra signingCertificate"] = Certificate(federation["signingCertificate"])
+    expiring = {n: c.not_after.isoformat() for n, c in certs.items() if c.not_after <= limit}
+    pending = federation.get("nextSigningCertificate")
+    pending_ok = pending is None or any(
+        Certificate(pending).same_as(c) for c in tenant.okta_certificates()
+    )
+    evidence.update(
+        observed={n: c.not_after.isoformat() for n, c in certs.items()}
+        | {"nextSigningCertificate": _cert_summary(pending) if pending else None},
+        expected=f"valid after {limit.date()} ({days} days); a pending certificate is an Okta key",
+    )
+    assert not expiring, f"{domain}: expiring within {days} days: {expiring}"
+    assert pending_ok, f"{domain}: nextSigningCertificate matches none of the app's Okta keys"
+
+
+@pytest.mark.check("FED-06")
+def test_fed_06_mfa_behavior_as_declared(tenant, federation, domain, evidence):
+    expected = tenant.cfg.expect.mfa_behavior
+    observed = federation.get("federatedIdpMfaBehavior")
+    # Entra's documented default when neither this nor the legacy SupportsMfa is set
+    effective = observed or "acceptIfMfaDoneByFederatedIdp"
+    evidence.update(observed=observed, effective=effective, expected=expected)
+    assert effective == expected, (
+        f"{domain}: federatedIdpMfaBehavior is {observed}; expected {expected}"
+    )
+
+
+@pytest.mark.check("FED-07")
+def test_fed_07_issuer_identifies_app_and_is_unique(tenant, federation, domain, evidence):
+    issuer = federation.get("issuerUri")
+    _, key = wsfed_key(federation.get("passiveSignInUri"))
+    mode = tenant.cfg.expect.office365_app.ws_fed_configure_type
+    if mode == "AUTO":
+        is_root = tenant.domain(domain).get("isRoot")
+        parents = [domain] if is_root is not False else _parents(domain)
+        expected = [f"{d}:{key}" for d in parents]
+    else:
+        expected = [f"https://{key}"]
+    others = {
+        d: f.get("issuerUri")
+        for d in tenant.cfg.expect.domains_to_federate
+        if d != domain and (f := tenant.federation(d)) is not None
+    }
+    evidence.update(observed=issuer, expected=expected, other_domains=others)
+    assert issuer in expected, f"{domain}: issuerUri {issuer!r}; expected {' or '.join(expected)}"
+    related = set(_parents(domain))
+    clash = [
+        d
+        for d, i in others.items()
+        if i == issuer and d not in related and domain not in _parents(d)
+    ]
+    assert not clash, (
+        f"{domain} shares its issuer {issuer} with {clash}; Entra needs one issuer per domain"
+    )
+
+
+@pytest.mark.check("FED-08")
+def test_fed_08_no_premature_federation(tenant, evidence):
+    phase = tenant.cfg.expect.phase
+    if phase >= 5:
+        pytest.skip("the tenant is expected to have gone live (phase 5)")
+    federated = [
+        d
+        for d in tenant.cfg.expect.domains_to_federate
+        if tenant.domain(d).get("authenticationType") == "Federated"
+    ]
+    evidence.update(expected_phase=phase, federated=federated)
+    assert not federated, f"phase {phase}, but already federated before go-live: {federated}"
+
+
+def _parents(domain):
+    parts = domain.split(".")
+    return [".".join(parts[i:]) for i in range(len(parts) - 1)]
+
+
+def _cert_summary(b64):
+    if not b64:
+        return {}
+    cert = Certificate(b64)
+    return {"subject": cert.subject, "sha1": cert.sha1, "notAfter": cert.not_after.isoformat()}

@@ -161,7 +161,8 @@ class ReadOnlySession:
             raise ReadOnlyViolation(
                 f"refused {verb} {bare}: the suite only reads (GET) from tenant APIs"
             )
-        _count()
+        if verb == "GET":  # token requests are not reads
+            _count()
         return self._session.request(method, url, **kwargs)
 
     async def close(self) -> None:
@@ -416,8 +417,12 @@ class GraphApi:
         except httpx.TimeoutException:
             raise ConnectError(f"Graph {self.base}: timed out") from None
         except Exception as exc:
-            if _is_credential_error(exc):
+            from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
+
+            if isinstance(exc, ClientAuthenticationError):
                 raise TokenError("graph", _credential_message(exc)) from None
+            if isinstance(exc, ServiceRequestError):
+                raise ConnectError(f"Entra token service: {_credential_message(exc)}") from None
             raise
         try:
             body = response.json() if response.content else None
@@ -433,12 +438,6 @@ def _httpx_cause(exc: httpx.ConnectError) -> str:
     if "CERTIFICATE_VERIFY_FAILED" in text:
         return f"TLS certificate not trusted ({text})"
     return text or type(exc).__name__
-
-
-def _is_credential_error(exc: Exception) -> bool:
-    from azure.core.exceptions import ClientAuthenticationError
-
-    return isinstance(exc, ClientAuthenticationError)
 
 
 def _credential_message(exc: Exception) -> str:

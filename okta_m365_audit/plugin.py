@@ -41,6 +41,7 @@ class TenantEntry:
     collect_error: str | None = None
     snapshot_file: Path | None = None
     snapshot_sha256: str | None = None
+    request_log: Path | None = None
 
 
 @dataclass
@@ -203,6 +204,13 @@ def _collect(entry: TenantEntry, state: AuditState) -> TenantView:
         served = snap.load(cfg.resolve(cfg.emulator.snapshot))
         with Emulator(served, registrations_for(cfg)) as emu:
             doc = asyncio.run(collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of))
+            log = [r.__dict__ for r in emu.requests]
+        if state.snapshot_out is not None:
+            # what the emulator served: proof that the run only read
+            stamp = state.started.strftime("%Y%m%d-%H%M%S")
+            entry.request_log = state.snapshot_out / f"{cfg.name}-{stamp}.emulator-requests.json"
+            entry.request_log.parent.mkdir(parents=True, exist_ok=True)
+            entry.request_log.write_text(json.dumps(log, indent=1) + "\n", encoding="utf-8")
     else:
         from .clients import Endpoints
         from .collect import collect
@@ -279,13 +287,13 @@ def entra_domain(tenant: TenantView, domain: str) -> dict[str, Any]:
 
 @pytest.fixture
 def federation(tenant: TenantView, domain: str) -> dict[str, Any]:
-    """The domain's federation configuration; ERROR (not FAIL) when it could not be read."""
+    """The domain's federation configuration. Checks that read it ERROR when there is none:
+    FED-02 is the one that fails for its absence."""
     fed = tenant.federation(domain)
     if fed is None:
-        pytest.fail(
+        raise DataUnavailable(
             f"{domain} has no federation configuration in Entra (GET "
-            f"/domains/{domain}/federationConfiguration answered 404); see FED-01/FED-02",
-            pytrace=False,
+            f"/domains/{domain}/federationConfiguration answered 404); see FED-02"
         )
     return fed
 

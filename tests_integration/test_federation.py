@@ -16,9 +16,14 @@ def test_fed_01_domain_federated(entra_domain, domain, evidence):
 
 
 @pytest.mark.check("FED-02")
-def test_fed_02_federation_prefers_wsfed(federation, domain, evidence):
-    protocol = federation.get("preferredAuthenticationProtocol")
-    evidence.update(observed=protocol, expected="wsFed")
+def test_fed_02_federation_prefers_wsfed(tenant, domain, evidence):
+    federation = tenant.federation(domain)
+    protocol = federation.get("preferredAuthenticationProtocol") if federation else None
+    evidence.update(
+        observed=federation and {"preferredAuthenticationProtocol": protocol},
+        expected={"preferredAuthenticationProtocol": "wsFed"},
+    )
+    assert federation is not None, f"{domain} has no federation configuration in Entra"
     assert protocol == "wsFed", f"{domain} federates with {protocol}; expected wsFed"
 
 

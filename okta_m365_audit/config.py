@@ -21,8 +21,8 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
-    model_validator,
 )
 
 from .errors import ConfigError
@@ -236,10 +236,17 @@ class Expectations(_Strict):
 
     @field_validator("service_account")
     @classmethod
-    def _upn(cls, v: str) -> str:
+    def _upn(cls, v: str, info: ValidationInfo) -> str:
         if "@" not in v:
             raise ValueError("must be a UPN like svc-okta@contoso.onmicrosoft.com")
-        return v.lower()
+        v = v.lower()
+        domain = v.split("@", 1)[1]
+        if domain in info.data.get("domains_to_federate", ()):
+            raise ValueError(
+                f"is on {domain}, a domain to federate; the service account must stay on the "
+                "initial onmicrosoft.com domain"
+            )
+        return v
 
 
 class Waiver(_Strict):
@@ -273,16 +280,6 @@ class TenantConfig(_Strict):
     emulator: EmulatedBackend | None = None
     source_file: Path | None = Field(None, exclude=True, description="(set by the loader)")
 
-    @model_validator(mode="after")
-    def _service_account_not_federated(self) -> TenantConfig:
-        domain = self.expect.service_account.split("@", 1)[1]
-        if domain in self.expect.domains_to_federate:
-            raise ValueError(
-                f"expect.service_account is on {domain}, a domain to federate; the service "
-                "account must stay on the initial onmicrosoft.com domain"
-            )
-        return self
-
     def resolve(self, path: Path) -> Path:
         """A path from the YAML, relative to the YAML's own folder."""
         if path.is_absolute() or self.source_file is None:
@@ -303,6 +300,19 @@ _FIXES: dict[str, str] = {
     "date_parsing": "write the date as YYYY-MM-DD",
     "date_type": "write the date as YYYY-MM-DD",
 }
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible date (2027-02-30) as text for the model to report."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def _line_index(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict:
@@ -344,10 +354,39 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return models.pop() if len(models) == 1 else None
 
 
+def _strip_tags(loc: tuple) -> tuple:
+    """loc without the union tags pydantic inserts after a discriminated field (okta.auth)."""
+    return tuple(p for i, p in enumerate(loc) if not (p in _TAGS and _union_members(loc[:i])))
+
+
+def _union_members(loc: tuple) -> tuple:
+    """Models of the discriminated union that loc ends on (e.g. ("okta", "auth")), else ()."""
+    cur: Any = TenantConfig
+    members: tuple = ()
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if members and part in _TAGS:  # the tag pydantic inserts after a union field
+            cur, members = _TAGS[part], ()
+            continue
+        field = cur.model_fields.get(part) if cur is not None else None
+        if field is None:
+            return ()
+        members = getattr(field.annotation, "__args__", ()) if field.discriminator else ()
+        cur = _model_of(field.annotation)
+    return members
+
+
+def _tags_of(loc: tuple) -> str:
+    """'a', 'b': the method values allowed at the discriminated union at loc."""
+    members = _union_members(loc)
+    return ", ".join(repr(t) for t, m in _TAGS.items() if m in members)
+
+
 def _to_config_errors(file: str, err: ValidationError, lines: dict) -> list[ConfigError]:
     out = []
     for e in err.errors():
-        loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p in _TAGS))
+        loc = _strip_tags(e["loc"])
         field = ".".join(str(p) for p in loc) or "(document)"
         line = None
         for n in range(len(loc), 0, -1):
@@ -357,7 +396,7 @@ def _to_config_errors(file: str, err: ValidationError, lines: dict) -> list[Conf
         ctx = e.get("ctx") or {}
         fix = _FIXES.get(e["type"], "correct the value (see tenants/example.yaml)").format(
             allowed=_allowed_keys(e["loc"]),
-            expected=ctx.get("expected_tags") or ctx.get("expected", ""),
+            expected=ctx.get("expected_tags") or ctx.get("expected") or _tags_of(e["loc"]),
         )
         problem = e["msg"]
         if e["type"] == "extra_forbidden":
@@ -400,8 +439,8 @@ def load_tenant(path: str | os.PathLike) -> TenantConfig:
             file, "(file)", f"cannot be read ({exc.strerror})", "check the path"
         ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -445,6 +484,18 @@ def tenant_json_schema() -> dict:
     schema["$id"] = "https://okta-m365-audit.invalid/schemas/tenant.schema.json"
     schema["title"] = "okta-m365-audit tenant file"
     schema["required"] = [r for r in schema.get("required", []) if r != "name"]
+
+    def drop_path_format(node: Any) -> None:  # pydantic's "format": "path" is not JSON Schema
+        if isinstance(node, dict):
+            if node.get("format") == "path":
+                del node["format"]
+            for value in node.values():
+                drop_path_format(value)
+        elif isinstance(node, list):
+            for value in node:
+                drop_path_format(value)
+
+    drop_path_format(schema)
     return schema
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from aiohttp import web
 
 from . import errors
+from .appkeys import BASE_URL, TENANT_ID
 from .paging import BadCursor, decode_cursor, encode_cursor, graph_next_link, query_key, slice_page
 from .state import Stored, TenantState, UnsupportedQuery, graph_filter, graph_select
 from .tokens import GRAPH_AUDIENCES
@@ -140,7 +141,7 @@ class GraphRoutes:
                     401, "InvalidAuthenticationToken", "Access token is empty.", rid
                 )
             claims = authority.verify(header[7:].strip(), GRAPH_AUDIENCES)
-            if claims is None or claims.get("tid") != request.app["tenant_id"]:
+            if claims is None or claims.get("tid") != request.app[TENANT_ID]:
                 return errors.graph_error(
                     401,
                     "InvalidAuthenticationToken",
@@ -198,7 +199,7 @@ class GraphRoutes:
                 )
         chunk, nxt = slice_page(items, offset, size)
         chunk = graph_select(chunk, q.get("$select"))
-        base = f"{request.app['base_url']}/v1.0/$metadata#{entity_set}"
+        base = f"{request.app[BASE_URL]}/v1.0/$metadata#{entity_set}"
         if q.get("$select"):
             base += f"({q['$select']})"
         body: dict[str, Any] = {"@odata.context": base}

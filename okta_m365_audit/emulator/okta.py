@@ -12,6 +12,7 @@ from aiohttp import web
 
 from ..snapshot import parse_time
 from . import errors
+from .appkeys import BASE_URL
 from .paging import (
     BadCursor,
     decode_cursor,
@@ -116,7 +117,7 @@ class OktaRoutes:
                 if token not in authority.reg.okta_api_tokens:
                     return errors.okta_invalid_token()
             elif header.startswith("Bearer "):
-                claims = authority.verify(header[7:].strip(), request.app["base_url"])
+                claims = authority.verify(header[7:].strip(), request.app[BASE_URL])
                 if claims is None:
                     return errors.okta_invalid_token()
                 scopes = set(claims.get("scp") or [])
@@ -128,7 +129,7 @@ class OktaRoutes:
                 and need
                 and not (need in scopes or need.replace(".read", ".manage") in scopes)
             ):
-                return errors.okta_insufficient_scope(request.app["base_url"], need, path)
+                return errors.okta_insufficient_scope(request.app[BASE_URL], need, path)
             response = await handler(request)
             response.headers["X-Rate-Limit-Limit"] = "600"
             response.headers["X-Rate-Limit-Remaining"] = "599"

@@ -23,6 +23,7 @@ from aiohttp import web
 
 from .. import snapshot as snap
 from ..clients import CLOUDS, Endpoints
+from .appkeys import BASE_URL, TENANT_ID
 from .graph import GraphRoutes
 from .okta import OktaRoutes
 from .state import TenantState
@@ -142,7 +143,7 @@ class Emulator:
         )
         apps["login"].router.add_post("/{tenant}/oauth2/v2.0/token", self.authority.entra_token)
         for app in apps.values():
-            app["tenant_id"] = self.state.tenant_id
+            app[TENANT_ID] = self.state.tenant_id
             app.router.add_get("/_emulator/requests", self._request_log)
 
         for name, app in apps.items():
@@ -153,7 +154,7 @@ class Emulator:
             await site.start()
             port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
             self.urls[name] = f"https://{HOST}:{port}"
-            app["base_url"] = self.urls[name]
+            app[BASE_URL] = self.urls[name]
 
     def _log_mw(self, service: str) -> Any:
         @web.middleware

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..config import GRAPH_READ_PERMISSIONS, OKTA_READ_SCOPES
 from . import errors
+from .appkeys import BASE_URL, TENANT_ID
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 GRAPH_AUDIENCES = (
@@ -107,7 +108,7 @@ class TokenAuthority:
             return errors.oauth_error(
                 401, "invalid_client", "The client_assertion token has an invalid issuer."
             )
-        token_url = f"{request.app['base_url']}/oauth2/v1/token"
+        token_url = f"{request.app[BASE_URL]}/oauth2/v1/token"
         try:
             claims = jwt.decode(
                 assertion,
@@ -156,8 +157,8 @@ class TokenAuthority:
             )
         token = self.issue(
             {
-                "iss": request.app["base_url"],
-                "aud": request.app["base_url"],
+                "iss": request.app[BASE_URL],
+                "aud": request.app[BASE_URL],
                 "cid": app.client_id,
                 "sub": app.client_id,
                 "scp": requested,
@@ -176,7 +177,7 @@ class TokenAuthority:
 
     async def entra_openid(self, request: web.Request) -> web.Response:
         tenant = request.match_info["tenant"]
-        base = request.app["base_url"]
+        base = request.app[BASE_URL]
         return web.json_response(
             {
                 "token_endpoint": f"{base}/{tenant}/oauth2/v2.0/token",
@@ -196,7 +197,7 @@ class TokenAuthority:
 
     async def entra_token(self, request: web.Request) -> web.Response:
         tenant = request.match_info["tenant"].lower()
-        if tenant != request.app["tenant_id"]:
+        if tenant != request.app[TENANT_ID]:
             return errors.entra_error(
                 400,
                 "invalid_request",
@@ -233,7 +234,7 @@ class TokenAuthority:
                 )
         elif form.get("client_assertion") is not None:
             failure = self._verify_certificate_assertion(
-                app, str(form["client_assertion"]), f"{request.app['base_url']}/{tenant}"
+                app, str(form["client_assertion"]), f"{request.app[BASE_URL]}/{tenant}"
             )
             if failure:
                 return errors.entra_error(401, "invalid_client", *failure)

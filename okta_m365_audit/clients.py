@@ -254,6 +254,8 @@ class OktaApi:
         """GET a path or absolute URL on the org; raise ConnectError when nothing answered."""
         executor = self._client.get_request_executor()
         request, error = await executor.create_request("GET", url, headers={})
+        if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
+            raise ConnectError(f"Okta token endpoint {self.base}: {_connect_cause(error)}")
         if error is not None:
             raise TokenError("okta", _okta_error_text(error), _okta_error_status(error))
         response, text, error = await executor.execute(request)
@@ -286,8 +288,6 @@ def _okta_error_status(error: Any) -> int | None:
 
 
 def _okta_error_text(error: Any) -> str:
-    if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
-        return _connect_cause(error)
     summary = getattr(error, "error_summary", None) or getattr(error, "message", None)
     return str(summary or error)
 

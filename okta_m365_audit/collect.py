@@ -19,6 +19,7 @@ from .clients import ConnectError, RawResponse, TokenError, start_tally
 from .config import TenantConfig
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
+FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
 
 
 class Api(Protocol):
@@ -66,7 +67,7 @@ class Collector:
     # --- the two streams ---
 
     async def _okta(self) -> None:
-        await self._read("okta", "org")  # first: a credential failure is found once
+        await self._read("okta", FIRST_READ["okta"])
         await asyncio.gather(
             *(
                 self._read("okta", n)
@@ -80,7 +81,7 @@ class Collector:
         )
 
     async def _graph(self) -> None:
-        await self._read("graph", "organization")
+        await self._read("graph", FIRST_READ["graph"])
         top = ("domains", "users", "globalAdminAssignments", "oktaServicePrincipals")
         await asyncio.gather(*(self._read("graph", n) for n in (*top, "graphServicePrincipal")))
         jobs = [
@@ -136,6 +137,8 @@ class Collector:
             return snap.make_read(line, 0, ok=False, pages=0, requests=tally.attempts, error=error)
         except ConnectError as exc:
             error = {"status": 0, "code": "connect_failed", "message": str(exc), "needs": res.needs}
+            if res.name in FIRST_READ.values():  # the service is unreachable: stop its stream
+                self._auth_failure[res.api] = error
             return snap.make_read(line, 0, ok=False, pages=0, requests=tally.attempts, error=error)
         assert last is not None
         if not 200 <= last.status < 300:

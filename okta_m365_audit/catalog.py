@@ -7,6 +7,8 @@ the plugin refuses a test whose ``@pytest.mark.check`` names an ID that is not h
 from __future__ import annotations
 
 import enum
+import re
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -141,3 +143,20 @@ CHECKS: tuple[Check, ...] = (
 )  # fmt: skip
 
 BY_ID: dict[str, Check] = {c.id: c for c in CHECKS}
+
+
+def implemented_check_ids(suite_dir: str | Path) -> set[str]:
+    """Check IDs that some test in the suite folder carries as @pytest.mark.check(...)."""
+    found: set[str] = set()
+    for path in Path(suite_dir).glob("test_*.py"):
+        found |= set(re.findall(r'mark\.check\("([A-Z]+-\d{2})"\)', path.read_text()))
+    return found
+
+
+def checks_markdown(implemented: set[str]) -> str:
+    """The README's check table, generated so that it cannot drift from the catalog."""
+    lines = ["| ID | Phase | Severity | Check | Status |", "|---|---|---|---|---|"]
+    for c in CHECKS:
+        status = "implemented" if c.id in implemented else "planned"
+        lines.append(f"| {c.id} | {c.phase_label} | {c.severity.name} | {c.title} | {status} |")
+    return "\n".join(lines)

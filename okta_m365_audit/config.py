@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -278,7 +279,12 @@ class TenantConfig(_Strict):
     expect: Expectations
     waivers: tuple[Waiver, ...] = ()
     emulator: EmulatedBackend | None = None
-    source_file: Path | None = Field(None, exclude=True, description="(set by the loader)")
+    _source_file: Path | None = PrivateAttr(None)
+
+    @property
+    def source_file(self) -> Path | None:
+        """The tenant file this config was loaded from (set by load_tenant)."""
+        return self._source_file
 
     def resolve(self, path: Path) -> Path:
         """A path from the YAML, relative to the YAML's own folder."""
@@ -456,13 +462,21 @@ def load_tenant(path: str | os.PathLike) -> TenantConfig:
             file, "(document)", "must be a mapping of keys", "start from tenants/example.yaml", 1
         )
     lines = _line_index(node) if node is not None else {}
-    data.setdefault("name", path.stem)
+    if "name" not in data:
+        if not re.match(r"^[a-z0-9][a-z0-9_-]*$", path.stem):
+            raise ConfigError(
+                file, "name", f"the file name {path.stem!r} is not a valid tenant name",
+                "rename the file to lowercase letters, digits, '-' and '_' (like acme-corp.yaml), "
+                "or set name: in it",
+            )  # fmt: skip
+        data["name"] = path.stem
     try:
         cfg = TenantConfig.model_validate(data)
     except ValidationError as err:
         errors = _to_config_errors(file, err, lines)
         raise (errors[0] if len(errors) == 1 else ConfigErrors(errors)) from None
-    return cfg.model_copy(update={"source_file": path.resolve()})
+    cfg._source_file = path.resolve()
+    return cfg
 
 
 def discover_tenants(directory: str | os.PathLike) -> dict[str, Path]:

@@ -1,0 +1,36 @@
+# The two set-up commands of the README: `make demo` and `make test`. Each creates the
+# virtual environment (.venv) and installs the project into it on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint schemas clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Run the compliance suite on the emulated demo tenant; writes reports/audit-*.html
+demo: $(STAMP)
+	$(BIN)/pytest tests_integration --tenant demo
+
+## Run the project's own tests
+test: $(STAMP)
+	$(BIN)/pytest tests
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+## Regenerate the shipped JSON Schemas and the README's check table
+schemas: $(STAMP)
+	$(BIN)/python scripts/write_schemas.py
+
+clean:
+	rm -rf $(VENV) reports/*.html reports/snapshots

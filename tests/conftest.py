@@ -33,6 +33,22 @@ def golden_doc() -> dict[str, Any]:
     return copy.deepcopy(_golden_cache["doc"])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _warm_sdk_imports() -> None:
+    """Run one collection before any test, so that the SDKs' lazy imports (pycryptodome's
+    cffi modules, httpcore, h2, azure's aiohttp transport...) happen once. pytester restores
+    sys.modules after each in-process run; a cffi module imported again fails
+    ("multiple declarations of function MD5_init")."""
+    import asyncio
+
+    from okta_m365_audit.collect import collect
+    from okta_m365_audit.emulator import Emulator, registrations_for
+
+    cfg = load_tenant(DEMO_YAML)
+    with Emulator(golden_doc(), registrations_for(cfg)) as emu:
+        asyncio.run(collect(cfg, emu.endpoints(), emu.as_of))
+
+
 @pytest.fixture
 def golden() -> dict[str, Any]:
     return golden_doc()

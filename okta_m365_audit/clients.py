@@ -218,6 +218,8 @@ class OktaApi:
             "requestTimeout": int(DEFAULT_TIMEOUT_S),
             "rateLimit": {"maxRetries": 2},
             "cache": {"enabled": False},
+            # the SDK's debug log prints request headers (tokens): never on, whatever OKTA_* says
+            "logging": {"enabled": False},
             "raiseException": False,
         }
         if isinstance(auth, OktaPrivateKeyAuth):

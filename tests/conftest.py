@@ -106,16 +106,18 @@ class SuiteRun:
         return {k: v for k, v in self.verdicts.items() if self.checks.get(k) == check_id}
 
 
-def run_suite(pytester: pytest.Pytester, tenants_dir: Path, *args: str) -> SuiteRun:
+def run_suite(
+    pytester: pytest.Pytester, tenants_dir: Path, *args: str, out: str = "out"
+) -> SuiteRun:
     """Run the compliance suite through the plugin, in this process (SDK imports are shared)."""
-    out = pytester.path / "out"
+    outdir = pytester.path / out
     rec = pytester.inline_run(
         str(SUITE),
         "--tenants-dir",
         str(tenants_dir),
         "--snapshot-out",
-        str(out / "snapshots"),
-        f"--html={out / 'report.html'}",
+        str(outdir / "snapshots"),
+        f"--html={outdir / 'report.html'}",
         "-p",
         "no:randomly",
         *args,
@@ -133,7 +135,7 @@ def run_suite(pytester: pytest.Pytester, tenants_dir: Path, *args: str) -> Suite
             verdicts[key] = "error"
         elif rep.when == "setup" and rep.skipped:
             verdicts[key] = "skipped"
-    return SuiteRun(verdicts, checks, int(rec.ret), out)
+    return SuiteRun(verdicts, checks, int(rec.ret), outdir)
 
 
 def golden_verdicts(pytester: pytest.Pytester) -> dict[str, str]:

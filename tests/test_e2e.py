@@ -193,6 +193,8 @@ def test_run_only_reads(pytester, golden):
     assert len(log) > 20
     not_get = {(r["service"], r["method"], r["path"]) for r in log if r["method"] != "GET"}
     tenant_id = files.config().m365.tenant_id
+    # collected once for the whole run, however many checks read it
+    assert [r["path"] for r in log].count("/api/v1/org") == 1
     assert not_get == {
         ("okta", "POST", "/oauth2/v1/token"),
         ("login", "POST", f"/{tenant_id}/oauth2/v2.0/token"),
@@ -211,3 +213,20 @@ def test_collection_round_trips_the_golden_snapshot(golden):
     assert collected["meta"]["source"] == "emulator"
     assert collected["meta"]["partial"] is False
     assert snap.without_collection_meta(collected) == snap.without_collection_meta(golden)
+
+
+def test_from_snapshot_reproduces_the_verdicts_offline(pytester, golden):
+    """When re-run with --from-snapshot on a saved snapshot: the same verdicts, no network."""
+    authentication_failures(golden)
+    files = write_tenant(pytester.path / "tenants", golden)
+    live = run_suite(pytester, files.dir)
+    [saved] = (live.outdir / "snapshots").glob("demo-*.snapshot.json")
+    # an emulator block that could not start proves that nothing is collected
+    broken = write_tenant(
+        pytester.path / "offline", golden,
+        lambda d: d.update(emulator={"snapshot": "/nonexistent.snapshot.json"}),
+    )  # fmt: skip
+    offline = run_suite(pytester, broken.dir, "--from-snapshot", str(saved), out="offline-out")
+    assert offline.verdicts == live.verdicts
+    assert offline.verdicts["test_cred_04_no_credential_failures[demo]"] == "failed"
+    assert not list((offline.outdir / "snapshots").glob("*.emulator-requests.json"))

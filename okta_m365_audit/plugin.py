@@ -361,7 +361,8 @@ def _attach_html(report: pytest.TestReport, check: Check, ev: dict[str, Any]) ->
     except ImportError:  # pragma: no cover - pytest-html is a dependency
         return
     rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td><pre>{html.escape(_fmt(v))}</pre></td></tr>"
+        f"<tr><th>{html.escape(str(k))}</th><td><pre style='white-space:pre-wrap;"
+        f"word-break:break-word'>{html.escape(_fmt(v))}</pre></td></tr>"
         for k, v in ev.items()
     )
     block = (

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import urllib.parse
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -29,8 +30,9 @@ def describe_read(read: dict[str, Any]) -> str:
     err = read.get("error") or {}
     status = read.get("status")
     what = err.get("message") or f"HTTP {status}"
-    needs = f"; needs {err['needs']}" if err.get("needs") else ""
-    return f"{read.get('request')} -> {status or 'no answer'}: {what}{needs}"
+    needs = f"; needs {err['needs']}" if err.get("needs") and err["needs"] not in what else ""
+    request = urllib.parse.unquote(str(read.get("request")))  # readable: filter="..."
+    return f"{request} -> {status or 'no answer'}: {what}{needs}"
 
 
 @dataclass(frozen=True)

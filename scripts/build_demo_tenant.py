@@ -1471,6 +1471,22 @@ def federation_read(domain: dict[str, Any], active_x5c: str) -> dict[str, Any]:
     )
 
 
+def permission_grants(sp: dict[str, Any]) -> list[dict[str, Any]]:
+    """Delegated grants: the federation client's sign-in consent (User.Read, tenant-wide)."""
+    if "Federation" not in sp["displayName"]:
+        return []
+    return [
+        {
+            "clientId": sp["id"],
+            "consentType": "AllPrincipals",
+            "id": b64url(_digest(f"grant {sp['id']}"))[:43],
+            "principalId": None,
+            "resourceId": GRAPH_SP_ID,
+            "scope": "User.Read",
+        }
+    ]
+
+
 def build_snapshot(signing_certs: list[x509.Certificate]) -> dict[str, Any]:
     everyone = people()
     keys = app_keys(signing_certs)
@@ -1531,7 +1547,8 @@ def build_snapshot(signing_certs: list[x509.Certificate]) -> dict[str, Any]:
             for sp in sps
         },
         "oauth2PermissionGrants": {
-            sp["id"]: read("graph", "oauth2PermissionGrants", [], sp["id"]) for sp in sps
+            sp["id"]: read("graph", "oauth2PermissionGrants", permission_grants(sp), sp["id"])
+            for sp in sps
         },
     }
 

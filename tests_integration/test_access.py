@@ -9,8 +9,14 @@ import pytest
 from okta_m365_audit.views import describe_read
 
 
-def _refused(reads):
-    return [describe_read(r) for r in reads if not r["ok"]]
+def _assert_reads_allowed(tenant, api, resource, evidence):
+    __tracebackhide__ = True
+    reads = tenant.reads(api, resource)
+    if not reads:
+        pytest.skip(f"nothing to read for {resource} (no parent object in the snapshot)")
+    refused = [describe_read(r) for r in reads if not r["ok"]]
+    evidence.update(reads=len(reads), refused=refused)
+    assert not refused, f"{len(refused)} of {len(reads)} read(s) refused: " + " | ".join(refused)
 
 
 @pytest.mark.check("ACCESS-01")
@@ -25,12 +31,7 @@ def test_access_01_okta_token_and_active_org(tenant, evidence):
 
 @pytest.mark.check("ACCESS-02")
 def test_access_02_okta_read_allowed(tenant, okta_resource, evidence):
-    reads = tenant.reads("okta", okta_resource)
-    if not reads:
-        pytest.skip(f"nothing to read for {okta_resource} (no Office 365 app in the snapshot)")
-    refused = _refused(reads)
-    evidence.update(reads=len(reads), refused=refused)
-    assert not refused, f"{len(refused)} of {len(reads)} read(s) refused: " + " | ".join(refused)
+    _assert_reads_allowed(tenant, "okta", okta_resource, evidence)
 
 
 @pytest.mark.check("ACCESS-03")
@@ -47,9 +48,4 @@ def test_access_03_graph_token_for_this_tenant(tenant, evidence):
 
 @pytest.mark.check("ACCESS-04")
 def test_access_04_graph_read_allowed(tenant, graph_resource, evidence):
-    reads = tenant.reads("graph", graph_resource)
-    if not reads:
-        pytest.skip(f"nothing to read for {graph_resource} (no parent object in the snapshot)")
-    refused = _refused(reads)
-    evidence.update(reads=len(reads), refused=refused)
-    assert not refused, f"{len(refused)} of {len(reads)} read(s) refused: " + " | ".join(refused)
+    _assert_reads_allowed(tenant, "graph", graph_resource, evidence)

@@ -177,25 +177,27 @@ class OktaRoutes:
             return errors.okta_not_found(f"{request.match_info['id']} (AppInstance)")
         return _ok(found)
 
+    def _app_answer(self, request: web.Request, name: str) -> tuple[web.Response | None, Any]:
+        """(error response, None) for an unknown app or a stored failure; else (None, data)."""
+        app_id = request.match_info["id"]
+        if self._app(app_id) is None:
+            return errors.okta_not_found(f"{app_id} (AppInstance)"), None
+        answer = self.st.okta[name].get(app_id)
+        if isinstance(answer, Stored):
+            return _stored(answer), None
+        return None, answer
+
     def per_app(self, name: str, default: Any) -> Handler:
         async def handler(request: web.Request) -> web.Response:
-            app_id = request.match_info["id"]
-            if self._app(app_id) is None:
-                return errors.okta_not_found(f"{app_id} (AppInstance)")
-            answer = self.st.okta[name].get(app_id)
-            if isinstance(answer, Stored):
-                return _stored(answer)
-            return _ok(default if answer is None else answer)
+            failed, answer = self._app_answer(request, name)
+            return failed or _ok(default if answer is None else answer)
 
         return handler
 
     async def features(self, request: web.Request) -> web.Response:
-        app_id = request.match_info["id"]
-        if self._app(app_id) is None:
-            return errors.okta_not_found(f"{app_id} (AppInstance)")
-        answer = self.st.okta["appFeatures"].get(app_id)
-        if isinstance(answer, Stored):
-            return _stored(answer)
+        failed, answer = self._app_answer(request, "appFeatures")
+        if failed:
+            return failed
         if answer is None:
             return errors.okta_bad_request(
                 "Provisioning is not enabled for the app instance.",
@@ -205,13 +207,8 @@ class OktaRoutes:
 
     def paged_per_app(self, name: str, default: int, maximum: int) -> Handler:
         async def handler(request: web.Request) -> web.Response:
-            app_id = request.match_info["id"]
-            if self._app(app_id) is None:
-                return errors.okta_not_found(f"{app_id} (AppInstance)")
-            answer = self.st.okta[name].get(app_id)
-            if isinstance(answer, Stored):
-                return _stored(answer)
-            return _paged(request, answer or [], default, maximum)
+            failed, answer = self._app_answer(request, name)
+            return failed or _paged(request, answer or [], default, maximum)
 
         return handler
 

@@ -161,27 +161,26 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     state = metafunc.config.stash[STATE_KEY]
     names, values, ids = [], [], []
+    per_item = {  # fixture name -> the items of a tenant it is parametrized over
+        "domain": lambda cfg: cfg.expect.domains_to_federate,
+        "excluded_account": lambda cfg: sorted(
+            set(cfg.expect.excluded_accounts) | {cfg.expect.service_account}
+        ),
+        "okta_resource": lambda cfg: [r.name for r in snap.RESOURCES if r.api == "okta"],
+        "graph_resource": lambda cfg: [r.name for r in snap.RESOURCES if r.api == "graph"],
+    }
+    argname = next((n for n in per_item if n in metafunc.fixturenames), None)
     for entry in state.tenants.values():
-        if "domain" in metafunc.fixturenames:
-            names = ["_tenant", "domain"]
-            domains = entry.cfg.expect.domains_to_federate if entry.cfg else ("(unloaded)",)
-            for d in domains:
-                values.append((entry.name, d))
-                ids.append(f"{entry.name}-{d}")
-        elif "okta_resource" in metafunc.fixturenames or "graph_resource" in metafunc.fixturenames:
-            argname = (
-                "okta_resource" if "okta_resource" in metafunc.fixturenames else "graph_resource"
-            )
-            names = ["_tenant", argname]
-            api = argname.split("_")[0]
-            for res in snap.RESOURCES:
-                if res.api == api:
-                    values.append((entry.name, res.name))
-                    ids.append(f"{entry.name}-{res.name}")
-        else:
+        if argname is None:
             names = ["_tenant"]
             values.append(entry.name)
             ids.append(entry.name)
+            continue
+        names = ["_tenant", argname]
+        items = per_item[argname](entry.cfg) if entry.cfg else ["(tenant not loaded)"]
+        for item in items:
+            values.append((entry.name, item))
+            ids.append(f"{entry.name}-{item}")
     if not values:
         return
     argnames: str | list[str] = names if len(names) > 1 else names[0]

@@ -1,16 +1,11 @@
-"""Typed, read-only views over a snapshot, so each check stays a sentence.
-
-A view never guesses: a read that failed raises ``DataUnavailable`` naming the endpoint,
-the status and the scope or permission it needs (the check then ERRORs), and a field the
-API omitted is ``None`` ("cannot tell"), never False.
-"""
+"""The Office 365 app in Okta, its signing keys and connection, and the federation of the
+tenant's domains in Entra (CRED and FED checks)."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
 import re
-import urllib.parse
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -18,21 +13,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 
-from . import snapshot as snap
-from .config import TenantConfig
-
-
-class DataUnavailable(Exception):
-    """What a check needs could not be read; the check must ERROR, not pass or fail."""
-
-
-def describe_read(read: dict[str, Any]) -> str:
-    err = read.get("error") or {}
-    status = read.get("status")
-    what = err.get("message") or f"HTTP {status}"
-    needs = f"; needs {err['needs']}" if err.get("needs") and err["needs"] not in what else ""
-    request = urllib.parse.unquote(str(read.get("request")))  # readable: filter="..."
-    return f"{request} -> {status or 'no answer'}: {what}{needs}"
+from .base import BaseView, DataUnavailable, describe_read
 
 
 @dataclass(frozen=True)
@@ -66,50 +47,7 @@ class Certificate:
 WSFED_PATH = re.compile(r"^/app/office365/(?P<key>[A-Za-z0-9]+)/sso/wsfed/(passive|active)/?$")
 
 
-class TenantView:
-    """One tenant's snapshot, read through its expectations.
-
-    >>> view.office365_app["signOnMode"]
-    'SAML_1_1'
-    """
-
-    def __init__(self, cfg: TenantConfig, doc: dict[str, Any]):
-        self.cfg = cfg
-        self.doc = doc
-
-    def __repr__(self) -> str:
-        return f"<tenant {self.cfg.name}>"
-
-    # --- raw reads ---
-
-    def read(self, api: str, name: str, key: str | None = None) -> dict[str, Any]:
-        """The Read record of a resource (per-parent resources need the parent id)."""
-        entry = self.doc[api].get(name)
-        if snap.resource(api, name).per_parent and entry is not None:
-            entry = entry.get(key)
-        if entry is None:
-            where = f"{api}.{name}" + (f"[{key}]" if key else "")
-            raise DataUnavailable(f"{where} was not collected")
-        return entry
-
-    def reads(self, api: str, name: str) -> list[dict[str, Any]]:
-        """Every Read of a resource: one, or one per parent for per-parent resources."""
-        entry = self.doc[api].get(name)
-        if entry is None:
-            return []
-        return list(entry.values()) if snap.resource(api, name).per_parent else [entry]
-
-    def data(self, api: str, name: str, key: str | None = None) -> Any:
-        """The payload of a successful read; DataUnavailable with the cause otherwise."""
-        r = self.read(api, name, key)
-        if not r["ok"]:
-            raise DataUnavailable(describe_read(r))
-        return r["data"]
-
-    @property
-    def as_of(self) -> dt.datetime:
-        return snap.parse_time(self.doc["meta"]["collectedAt"])
-
+class FederationView(BaseView):
     # --- Okta ---
 
     @property

@@ -1,0 +1,37 @@
+"""Typed, read-only views over a snapshot, so each check stays a sentence.
+
+A view never guesses: a read that failed raises ``DataUnavailable`` naming the endpoint,
+the status and the scope or permission it needs (the check then ERRORs), and a field the
+API omitted is ``None`` ("cannot tell"), never False. One mixin per area keeps each module
+small; ``TenantView`` is what the checks receive as ``tenant``.
+"""
+
+from __future__ import annotations
+
+from .base import BaseView, DataUnavailable, describe_read
+from .directory import DirectoryView, Person, domain_of
+from .federation import Certificate, FederationView, wsfed_key
+from .org import OrgView
+from .provisioning import ProvisioningView
+
+
+class TenantView(DirectoryView, OrgView, ProvisioningView, FederationView, BaseView):
+    """One tenant's snapshot, read through its expectations.
+
+    >>> tenant.office365_app["signOnMode"]
+    'SAML_1_1'
+    >>> [p.upn for p in tenant.people][:1]
+    ['adele.vance@contoso.com']
+    """
+
+
+__all__ = [
+    "BaseView",
+    "Certificate",
+    "DataUnavailable",
+    "Person",
+    "TenantView",
+    "describe_read",
+    "domain_of",
+    "wsfed_key",
+]

@@ -1,0 +1,46 @@
+"""The scenario library: the golden tenant broken one way at a time, with the verdicts each
+break must change. One module per area; tests/test_verdicts.py runs them all.
+
+A scenario lists only the verdicts it changes (test id -> "failed", "error", "skipped" or
+"xfailed" for a waived failure); every other check must keep its golden verdict, which is
+what proves that a check fails for its own reason and no other.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Mutation = Callable[[dict[str, Any]], None]
+
+MODULES = ("access", "cred", "fed", "org", "ess", "prep", "imp", "prov", "across")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str  #: "When <this>": what is broken
+    expected: dict[str, str]  #: test id -> verdict it must change to
+    mutate: Mutation | None = None  #: edits the snapshot the emulator serves
+    patch: Mutation | None = None  #: edits the tenant file (as data)
+    checks: tuple[str, ...] = field(default=())  #: the check IDs this scenario proves
+
+    def __post_init__(self) -> None:
+        assert self.expected, f"{self.name}: a scenario must change at least one verdict"
+
+
+def all_scenarios() -> list[Scenario]:
+    found: list[Scenario] = []
+    for module in MODULES:
+        try:
+            mod = importlib.import_module(f"{__name__}.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{module}":
+                raise
+            continue
+        found.extend(mod.SCENARIOS)
+    names = [s.name for s in found]
+    dupes = {n for n in names if names.count(n) > 1}
+    assert not dupes, f"duplicate scenario names: {dupes}"
+    return found

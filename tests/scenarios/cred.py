@@ -1,0 +1,51 @@
+"""CRED scenarios: the provisioning connection and its credentials broken one way at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import Scenario
+from .helpers import add_log_event, per_app
+
+
+def connection_disabled(doc: dict[str, Any]) -> None:
+    per_app(doc, "appConnection")["data"]["status"] = "DISABLED"
+
+
+def connection_legacy_token(doc: dict[str, Any]) -> None:
+    """Provisioning still on legacy admin credentials (the pre-consent connection)."""
+    conn = per_app(doc, "appConnection")["data"]
+    conn["authScheme"] = "TOKEN"
+    conn["profile"] = {"authScheme": "TOKEN"}
+
+
+def authentication_failures(doc: dict[str, Any]) -> None:
+    """Okta failed to authenticate to Microsoft's API twice in the window."""
+    for hours in (30, 2):
+        add_log_event(
+            doc, "application.integration.authentication_failure", hours, "FAILURE",
+            displayMessage="Authentication failure with third party application",
+            severity="ERROR",
+        )  # fmt: skip
+
+
+SCENARIOS = [
+    Scenario(
+        "the connection DISABLED",
+        {"test_cred_01_connection_enabled[demo]": "failed"},
+        mutate=connection_disabled,
+        checks=("CRED-01",),
+    ),
+    Scenario(
+        "a legacy TOKEN connection",
+        {"test_cred_02_connection_uses_oauth_consent[demo]": "failed"},
+        mutate=connection_legacy_token,
+        checks=("CRED-02",),
+    ),
+    Scenario(
+        "authentication_failure events",
+        {"test_cred_04_no_credential_failures[demo]": "failed"},
+        mutate=authentication_failures,
+        checks=("CRED-04",),
+    ),
+]

@@ -54,6 +54,19 @@ class Check(BaseModel):
     def phase_label(self) -> str:
         return PHASES[self.phase][1]
 
+    @property
+    def due_in_phase(self) -> int:
+        """The runbook phase after which the check applies (0: always).
+
+        ACCESS and ORG always apply; CRED belongs with provisioning (phase 4); FED-08
+        guards the phases before go-live, so it always runs and judges the phase itself.
+        """
+        if self.phase in ("ACCESS", "ORG") or self.id == "FED-08":
+            return 0
+        if self.phase == "CRED":
+            return 4
+        return int(self.phase)
+
 
 def _c(id: str, phase: str, sev: str, title: str, fix: str) -> Check:
     return Check(id=id, phase=phase, severity=Severity[sev], title=title, remediation=fix)

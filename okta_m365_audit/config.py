@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -434,8 +435,12 @@ class ConfigErrors(ConfigError):
         self.args = ("\n".join(str(e) for e in errors),)
 
 
-def load_tenant(path: str | os.PathLike) -> TenantConfig:
-    """Read and validate one tenant file; raise ConfigError naming file, field and fix."""
+def load_tenant(path: str | os.PathLike, known_checks: Iterable[str] | None = None) -> TenantConfig:
+    """Read and validate one tenant file; raise ConfigError naming file, field and fix.
+
+    With ``known_checks``, a waiver naming any other check ID is an error too (a waiver
+    for a misspelt ID would leave the real check unwaived, or worse, hide the typo).
+    """
     path = Path(path)
     file = str(path)
     try:
@@ -476,6 +481,15 @@ def load_tenant(path: str | os.PathLike) -> TenantConfig:
         errors = _to_config_errors(file, err, lines)
         raise (errors[0] if len(errors) == 1 else ConfigErrors(errors)) from None
     cfg._source_file = path.resolve()
+    if known_checks is not None:
+        known = set(known_checks)
+        for i, waiver in enumerate(cfg.waivers):
+            if waiver.check not in known:
+                raise ConfigError(
+                    file, f"waivers.{i}.check", f"unknown check ID {waiver.check}",
+                    "use an ID from the README's check table, e.g. FED-06",
+                    lines.get(("waivers", i, "check")),
+                )  # fmt: skip
     return cfg
 
 

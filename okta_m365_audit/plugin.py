@@ -23,6 +23,7 @@ from . import snapshot as snap
 from .catalog import BY_ID, Check
 from .config import TenantConfig, discover_tenants, load_tenant
 from .errors import AuditError
+from .policy import SEVERITY_CHOICES, fails_run, not_due_reason, waiver_for
 from .views import DataUnavailable, TenantView
 
 GROUP = "okta-m365-audit"
@@ -49,6 +50,7 @@ class AuditState:
     tenants: dict[str, TenantEntry] = field(default_factory=dict)
     snapshot_out: Path | None = None
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+    failed_severities: list[Any] = field(default_factory=list)
 
 
 STATE_KEY = pytest.StashKey[AuditState]()
@@ -75,6 +77,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="FILE",
         help="evaluate a saved snapshot instead of collecting (no network at all); repeatable",
+    )
+    group.addoption(
+        "--fail-on",
+        default="low",
+        choices=SEVERITY_CHOICES,
+        help="fail the run when a check of this severity or above fails or errors "
+        "(default: low; info checks never fail a run)",
+    )
+    group.addoption(
+        "--offline",
+        action="store_true",
+        help="make no call to public endpoints (Microsoft's home-realm discovery, FED-09)",
     )
     group.addoption(
         "--snapshot-out",
@@ -147,7 +161,7 @@ def _select_tenants(config: pytest.Config, state: AuditState) -> None:
             )
         else:
             try:
-                entry.cfg = load_tenant(path)
+                entry.cfg = load_tenant(path, known_checks=BY_ID)
             except AuditError as exc:
                 entry.error = str(exc)
         state.tenants[name] = entry
@@ -330,11 +344,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError("\n".join(problems))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Phase gating: checks of later phases than the tenant's are skipped as not yet due."""
+    check = _check_of(item)
+    cfg = _cfg_of(item)
+    if check is not None and cfg is not None:
+        reason = not_due_reason(check, cfg)
+        if reason:
+            pytest.skip(reason)
+
+
+def _cfg_of(item: pytest.Item) -> TenantConfig | None:
+    name = dict(item.user_properties).get("tenant")
+    entry = item.config.stash[STATE_KEY].tenants.get(name) if name else None
+    return entry.cfg if entry else None
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     outcome = yield
     report = outcome.get_result()
     check = _check_of(item)
+    _record_failure(item, report, check)
     if check is None:
         return
     report.check = check  # type: ignore[attr-defined]
@@ -349,9 +381,44 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             ev = ev | {"could not read": str(call.excinfo.value)}
             report.longrepr = f"ERROR {check.id}: {call.excinfo.value}"
             report.when = "setup"
+        cfg = _cfg_of(item)
+        state = waiver_for(check, cfg, dt.date.today()) if cfg else None
+        if state is not None and not report.skipped:
+            ev = ev | {"waiver": state.describe()}
+            if report.failed and report.when == "call" and not state.expired:
+                # a waived failure: reported, never hidden, but it does not fail the run
+                report.outcome = "skipped"
+                report.wasxfail = (  # type: ignore[attr-defined]
+                    f"waived until {state.waiver.expires} by {state.waiver.approver} "
+                    f"({state.waiver.ticket}): {state.waiver.reason}"
+                )
+                report.waiver = state  # type: ignore[attr-defined]
         if ev:
             report.user_properties.append(("evidence", ev))
         _attach_html(report, check, ev)
+
+
+def _record_failure(item: pytest.Item, report: pytest.TestReport, check: Check | None) -> None:
+    """Remember each failed or errored test's severity (None: not a check), for --fail-on."""
+    if report.failed and STATE_KEY in item.config.stash:
+        item.config.stash[STATE_KEY].failed_severities.append(check.severity if check else None)
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
+    if getattr(report, "waiver", None) is not None and report.when == "call":
+        return "waived", "w", "WAIVED"
+    return None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """--fail-on: failures below the threshold (and info checks) do not fail the run."""
+    if exitstatus != pytest.ExitCode.TESTS_FAILED or STATE_KEY not in session.config.stash:
+        return
+    failed = session.config.stash[STATE_KEY].failed_severities
+    threshold = session.config.getoption("--fail-on")
+    if failed and not any(s is None or fails_run(s, threshold) for s in failed):
+        session.exitstatus = pytest.ExitCode.OK
 
 
 def _attach_html(report: pytest.TestReport, check: Check, ev: dict[str, Any]) -> None:

@@ -36,10 +36,11 @@ def check_of(test_id: str) -> str | None:
 def test_every_check_is_proven_by_a_scenario(pytester):
     """Every check the suite runs has a scenario in which one of its tests fails."""
     implemented = {check_of(t) for t in golden_verdicts(pytester)}
+    golden = golden_verdicts(pytester)
     failing = {
         check_of(test_id)
         for s in SCENARIOS.values()
-        for test_id, verdict in s.expected.items()
+        for test_id, verdict in s.expected_changes(golden).items()
         if verdict == "failed"
     }
     assert implemented <= set(BY_ID)
@@ -53,8 +54,10 @@ def test_scenario_changes_exactly_its_verdicts(pytester, golden, name):
     if scenario.mutate:
         scenario.mutate(golden)
     files = write_tenant(pytester.path / "tenants", golden, scenario.patch)
-    run = run_suite(pytester, files.dir)
+    run = run_suite(pytester, files.dir, *scenario.args)
     baseline = golden_verdicts(pytester)
     changed = {k: v for k, v in run.verdicts.items() if baseline.get(k) != v}
-    assert changed == scenario.expected
+    assert changed == scenario.expected_changes(baseline)
     assert set(run.verdicts) == set(baseline)
+    if scenario.exit_code is not None:
+        assert run.ret == scenario.exit_code

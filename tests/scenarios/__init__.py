@@ -18,16 +18,24 @@ Mutation = Callable[[dict[str, Any]], None]
 MODULES = ("access", "cred", "fed", "org", "ess", "prep", "imp", "prov", "across")
 
 
+Expected = dict[str, str] | Callable[[dict[str, str]], dict[str, str]]
+
+
 @dataclass(frozen=True)
 class Scenario:
     name: str  #: "When <this>": what is broken
-    expected: dict[str, str]  #: test id -> verdict it must change to
+    #: test id -> verdict it must change to; or a function of the golden verdicts giving that
+    expected: Expected
     mutate: Mutation | None = None  #: edits the snapshot the emulator serves
     patch: Mutation | None = None  #: edits the tenant file (as data)
     checks: tuple[str, ...] = field(default=())  #: the check IDs this scenario proves
+    args: tuple[str, ...] = ()  #: extra command-line options for the run
+    exit_code: int | None = None  #: the run's exit status, where the scenario is about it
 
-    def __post_init__(self) -> None:
-        assert self.expected, f"{self.name}: a scenario must change at least one verdict"
+    def expected_changes(self, golden: dict[str, str]) -> dict[str, str]:
+        changes = self.expected(golden) if callable(self.expected) else self.expected
+        assert changes, f"{self.name}: a scenario must change at least one verdict"
+        return changes
 
 
 def all_scenarios() -> list[Scenario]:

@@ -446,3 +446,39 @@ def _credential_message(exc: Exception) -> str:
     """First lines of azure-identity's message: the AADSTS code and reason, no secrets."""
     text = str(getattr(exc, "message", None) or exc)
     return " ".join(text.split())[:600]
+
+
+# --- Microsoft's public home-realm discovery ------------------------------------------------
+
+
+class RealmApi:
+    """``getuserrealm.srf`` on the cloud's login host: public, unauthenticated, GET only."""
+
+    def __init__(self, endpoints: Endpoints):
+        self.base = f"https://{endpoints.login_authority}"
+        inner = httpx.AsyncHTTPTransport(verify=endpoints.ssl_context(), retries=1)
+        self._http = httpx.AsyncClient(
+            transport=ReadOnlyTransport(inner),
+            trust_env=False,
+            timeout=httpx.Timeout(DEFAULT_TIMEOUT_S),
+            headers={"Accept": "application/json"},
+        )
+
+    async def __aenter__(self) -> RealmApi:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._http.aclose()
+
+    async def get(self, url: str) -> RawResponse:
+        try:
+            response = await self._http.get(url if url.startswith("https://") else self.base + url)
+        except httpx.ConnectError as exc:
+            raise ConnectError(f"home-realm discovery {self.base}: {_httpx_cause(exc)}") from None
+        except httpx.TimeoutException:
+            raise ConnectError(f"home-realm discovery {self.base}: timed out") from None
+        try:
+            body = response.json() if response.content else None
+        except json.JSONDecodeError:
+            body = response.text
+        return RawResponse(response.status_code, dict(response.headers), body)

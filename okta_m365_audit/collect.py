@@ -38,8 +38,9 @@ class Collector:
         graph: Api,
         as_of: dt.datetime | None = None,
         source: str = "live",
+        realm: Api | None = None,
     ):
-        self.cfg, self.okta, self.graph = cfg, okta, graph
+        self.cfg, self.okta, self.graph, self.realm = cfg, okta, graph, realm
         self.as_of = as_of or dt.datetime.now(dt.UTC)
         self.doc = snap.new_snapshot(
             {
@@ -61,6 +62,7 @@ class Collector:
 
     async def run(self) -> dict[str, Any]:
         await asyncio.gather(self._okta(), self._graph())
+        self.doc["meta"]["realmDiscovery"] = "probed" if self.realm else "not probed (offline)"
         self.doc["meta"]["partial"] = any(not r["ok"] for r in iter_reads(self.doc))
         return self.doc
 
@@ -95,6 +97,9 @@ class Collector:
                     self._read("graph", "appRoleAssignments", sp["id"]),
                     self._read("graph", "oauth2PermissionGrants", sp["id"]),
                 ]
+        if self.realm is not None:
+            users = _items(self.doc["graph"]["users"])
+            jobs += [self._read("realm", "userRealm", u) for u in realm_logins(self.cfg, users)]
         await asyncio.gather(*jobs)
 
     # --- one read ---
@@ -114,7 +119,8 @@ class Collector:
             section[name] = record
 
     async def _fetch(self, res: snap.Resource, key: str | None, line: str) -> dict[str, Any]:
-        client = self.okta if res.api == "okta" else self.graph
+        client = {"okta": self.okta, "graph": self.graph, "realm": self.realm}[res.api]
+        assert client is not None
         tally = start_tally()
         url: str | None = line.split(" ", 1)[1]
         pages: list[Any] = []
@@ -163,6 +169,26 @@ class Collector:
         )
 
 
+def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[str]:
+    """Whom to ask home-realm discovery about: one sample user per domain to federate (the
+    first enabled, licensed member by UPN, not excluded) and every excluded account."""
+    excluded = set(cfg.expect.excluded_accounts) | {cfg.expect.service_account}
+    candidates = sorted(
+        (u.get("userPrincipalName") or "").lower()
+        for u in graph_users
+        if u.get("accountEnabled") is True
+        and u.get("assignedLicenses")
+        and u.get("userType") != "Guest"
+    )
+    samples = []
+    for domain in cfg.expect.domains_to_federate:
+        on_domain = [
+            upn for upn in candidates if upn.endswith("@" + domain) and upn not in excluded
+        ]
+        samples += on_domain[:1]
+    return samples + sorted(excluded)
+
+
 def _join(res: snap.Resource, pages: list[Any]) -> Any:
     """The items of every page as one list (objects and wrapped bodies stay as sent)."""
     if res.kind != "list":
@@ -207,7 +233,7 @@ def _items(read: dict[str, Any] | None) -> list[dict[str, Any]]:
 
 def iter_reads(doc: dict[str, Any]):
     """Every Read record of a snapshot, with per-parent ones flattened."""
-    for api in ("okta", "graph"):
+    for api in snap.APIS:
         for name, entry in doc[api].items():
             if snap.resource(api, name).per_parent:
                 yield from entry.values()
@@ -216,11 +242,17 @@ def iter_reads(doc: dict[str, Any]):
 
 
 async def collect(
-    cfg: TenantConfig, endpoints: Any, as_of: dt.datetime | None = None
+    cfg: TenantConfig, endpoints: Any, as_of: dt.datetime | None = None, offline: bool = False
 ) -> dict[str, Any]:
-    """Build the SDK clients for a tenant and collect its snapshot."""
-    from .clients import GraphApi, OktaApi
+    """Build the SDK clients for a tenant and collect its snapshot.
+
+    ``offline``: skip Microsoft's public home-realm discovery (FED-09 then skips).
+    """
+    from .clients import GraphApi, OktaApi, RealmApi
 
     source = "emulator" if endpoints.emulated else "live"
     async with OktaApi(cfg, endpoints) as okta, GraphApi(cfg, endpoints) as graph:
-        return await Collector(cfg, okta, graph, as_of, source).run()
+        if offline:
+            return await Collector(cfg, okta, graph, as_of, source).run()
+        async with RealmApi(endpoints) as realm:
+            return await Collector(cfg, okta, graph, as_of, source, realm).run()

@@ -51,6 +51,7 @@ class AuditState:
     snapshot_out: Path | None = None
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     failed_severities: list[Any] = field(default_factory=list)
+    offline: bool = False
 
 
 STATE_KEY = pytest.StashKey[AuditState]()
@@ -121,6 +122,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not _audit_run(config):
         return
     reports = Path(config.rootpath, "reports")
+    state.offline = bool(config.getoption("--offline"))
     out = config.getoption("--snapshot-out")
     state.snapshot_out = Path(out) if out else reports / "snapshots"
     if getattr(config.option, "htmlpath", None) is None and hasattr(config.option, "htmlpath"):
@@ -216,7 +218,9 @@ def _collect(entry: TenantEntry, state: AuditState) -> TenantView:
 
         served = snap.load(cfg.resolve(cfg.emulator.snapshot))
         with Emulator(served, registrations_for(cfg)) as emu:
-            doc = asyncio.run(collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of))
+            doc = asyncio.run(
+                collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of, offline=state.offline)
+            )
             log = [r.__dict__ for r in emu.requests]
         if state.snapshot_out is not None:
             # what the emulator served: proof that the run only read
@@ -228,14 +232,22 @@ def _collect(entry: TenantEntry, state: AuditState) -> TenantView:
         from .clients import Endpoints
         from .collect import collect
 
-        doc = asyncio.run(collect(cfg, Endpoints.real(cfg)))
+        doc = asyncio.run(collect(cfg, Endpoints.real(cfg), offline=state.offline))
     if entry.snapshot_file is None and state.snapshot_out is not None:
         stamp = state.started.strftime("%Y%m%d-%H%M%S")
         entry.snapshot_file = snap.save(
             doc, state.snapshot_out / f"{cfg.name}-{stamp}.snapshot.json"
         )
     entry.snapshot_sha256 = snap.digest(doc)
-    return TenantView(cfg, doc)
+    view = TenantView(cfg, doc)
+    if entry.from_snapshot is not None:
+        view.realm_skip_reason = (
+            "home-realm discovery is a live probe; not run with --from-snapshot "
+            f"(the snapshot's answers, if any, are kept as evidence: {doc['realm'] != {}})"
+        )
+    elif state.offline:
+        view.realm_skip_reason = "home-realm discovery not probed: --offline"
+    return view
 
 
 @pytest.fixture(scope="session")
@@ -381,6 +393,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             ev = ev | {"could not read": str(call.excinfo.value)}
             report.longrepr = f"ERROR {check.id}: {call.excinfo.value}"
             report.when = "setup"
+        elif report.when == "call" and report.failed and _crashed(call):
+            # The check itself broke on data it did not expect: it could not evaluate, so
+            # it is an ERROR (with the traceback kept), not a verdict about the tenant.
+            ev = ev | {"could not evaluate": f"{call.excinfo.typename}: {call.excinfo.value}"}
+            report.when = "setup"
         cfg = _cfg_of(item)
         state = waiver_for(check, cfg, dt.date.today()) if cfg else None
         if state is not None and not report.skipped:
@@ -396,6 +413,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         if ev:
             report.user_properties.append(("evidence", ev))
         _attach_html(report, check, ev)
+
+
+def _crashed(call: pytest.CallInfo) -> bool:
+    """An exception that is neither an assertion, pytest.fail, nor an outcome."""
+    excinfo = call.excinfo
+    if excinfo is None:
+        return False
+    return not excinfo.errisinstance((AssertionError, pytest.fail.Exception))
 
 
 def _record_failure(item: pytest.Item, report: pytest.TestReport, check: Check | None) -> None:
@@ -441,10 +466,27 @@ def _attach_html(report: pytest.TestReport, check: Check, ev: dict[str, Any]) ->
     report.extras = [*getattr(report, "extras", []), extras.html(block)]
 
 
+#: Longest list shown in the HTML report; the complete list stays in the evidence itself.
+HTML_LIST_LIMIT = 25
+
+
 def _fmt(value: Any) -> str:
     if isinstance(value, str):
         return value
-    return json.dumps(value, indent=1, default=str, ensure_ascii=False)
+    return json.dumps(_truncated(value), indent=1, default=str, ensure_ascii=False)
+
+
+def _truncated(value: Any) -> Any:
+    """Long lists cut to HTML_LIST_LIMIT items plus a count of the rest (at any depth)."""
+    if isinstance(value, dict):
+        return {k: _truncated(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        items = [_truncated(v) for v in value]
+        if len(items) > HTML_LIST_LIMIT:
+            rest = len(items) - HTML_LIST_LIMIT
+            return [*items[:HTML_LIST_LIMIT], f"... and {rest} more ({len(items)} in all)"]
+        return items
+    return value
 
 
 def pytest_html_report_title(report: Any) -> None:

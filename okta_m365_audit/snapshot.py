@@ -33,7 +33,8 @@ from typing import Any, Literal
 FORMAT = "okta-m365-audit/snapshot"
 SCHEMA_VERSION = 1
 
-Api = Literal["okta", "graph"]
+Api = Literal["okta", "graph", "realm"]
+APIS: tuple[str, ...] = ("okta", "graph", "realm")
 
 GLOBAL_ADMIN_ROLE_TEMPLATE = "62e90394-69f5-4237-9190-012177145e10"
 MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
@@ -88,6 +89,7 @@ class Resource:
 
 _O = "okta"
 _G = "graph"
+_R = "realm"
 
 RESOURCES: tuple[Resource, ...] = (
     # --- Okta Management API ---
@@ -153,6 +155,10 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(_G, "oauth2PermissionGrants", "/oauth2PermissionGrants",
              (("$filter", "clientId eq '{key}'"),), needs="Directory.Read.All",
              per="service principal", doc="Delegated grants (consentType AllPrincipals)."),
+    # --- Microsoft's public home-realm discovery (unauthenticated) ---
+    Resource(_R, "userRealm", "/getuserrealm.srf", (("login", "{key}"), ("json", "1")),
+             kind="object", per="login",
+             doc="How Entra routes a user's sign-in: NameSpaceType and AuthURL (FED-09)."),
 )  # fmt: skip
 
 BY_NAME: dict[tuple[str, str], Resource] = {(r.api, r.name): r for r in RESOURCES}
@@ -225,6 +231,7 @@ def new_snapshot(meta: dict[str, Any]) -> dict[str, Any]:
         "meta": meta,
         "okta": {},
         "graph": {},
+        "realm": {},
     }
 
 
@@ -241,7 +248,8 @@ def validate(doc: Any, origin: str = "snapshot") -> dict[str, Any]:
             f"{origin}: schemaVersion {doc.get('schemaVersion')!r}; this version reads "
             f"{SCHEMA_VERSION}. Re-collect with this version of the suite."
         )
-    for api in ("okta", "graph"):
+    doc.setdefault("realm", {})  # optional: absent when home-realm discovery was not probed
+    for api in APIS:
         if not isinstance(doc.get(api), dict):
             raise SnapshotError(f"{origin}: missing the {api!r} section")
         for name, entry in doc[api].items():
@@ -319,7 +327,7 @@ def snapshot_json_schema() -> dict[str, Any]:
         },
     }
     sections = {}
-    for api in ("okta", "graph"):
+    for api in APIS:
         props = {}
         for r in RESOURCES:
             if r.api != api:
@@ -359,6 +367,7 @@ def snapshot_json_schema() -> dict[str, Any]:
             },
             "okta": sections["okta"],
             "graph": sections["graph"],
+            "realm": sections["realm"],
         },
         "$defs": {"Read": read},
     }

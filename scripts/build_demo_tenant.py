@@ -51,6 +51,8 @@ sys.path.insert(0, str(ROOT))
 
 import okta_m365_audit  # noqa: E402
 from okta_m365_audit import snapshot as snap  # noqa: E402
+from okta_m365_audit.collect import realm_logins  # noqa: E402
+from okta_m365_audit.config import load_tenant  # noqa: E402
 
 TENANTS = ROOT / "tenants"
 DEMO = TENANTS / "demo"
@@ -70,6 +72,7 @@ COMPANY_NAME = "Contoso Demo Ltd"
 CUSTOM_DOMAIN = "login.contoso.com"
 AD_DOMAIN = "corp.contoso.com"
 ASSIGNMENT_GROUP = "M365 Licensed Users"
+PROVISIONING_TYPE = "PROFILE_SYNC"  #: assumed API string of "Profile Sync" (unconfirmed)
 
 MSFT_TENANT = "contosodemo"
 INITIAL_DOMAIN = f"{MSFT_TENANT}.onmicrosoft.com"
@@ -622,7 +625,10 @@ def office365_app(active_kid: str) -> dict[str, Any]:
                 "domain": FEDERATED_DOMAINS[0],
                 "msftTenant": MSFT_TENANT,
                 "domains": list(FEDERATED_DOMAINS),
-                "office365ProvisioningType": None,
+                # The console's "Profile Sync" (preselected when provisioning is set up).
+                # The API strings of the provisioning types are unconfirmed (api-facts.md
+                # §1): the demo assumes this one, and declares it in demo.yaml (PROV-03).
+                "office365ProvisioningType": PROVISIONING_TYPE,
                 "requireAdminConsent": True,
                 "office365FlexibleProvisioningMode": None,
             },
@@ -1471,6 +1477,22 @@ def federation_read(domain: dict[str, Any], active_x5c: str) -> dict[str, Any]:
     )
 
 
+def user_realm(login: str) -> dict[str, Any]:
+    """Microsoft's public getuserrealm.srf answer (json=1) for a login of the tenant."""
+    domain = login.rsplit("@", 1)[1]
+    cloud = {"CloudInstanceName": "microsoftonline.com",
+             "CloudInstanceIssuerUri": "urn:federation:MicrosoftOnline"}  # fmt: skip
+    if domain in FEDERATED_DOMAINS:
+        passive = f"https://{CUSTOM_DOMAIN}/app/office365/{WSFED_KEY}/sso/wsfed/passive"
+        auth = (f"{passive}?username={login.replace('@', '%40')}&wa=wsignin1.0"
+                "&wtrealm=urn%3afederation%3aMicrosoftOnline&wctx=")  # fmt: skip
+        return {"State": 3, "UserState": 2, "Login": login, "NameSpaceType": "Federated",
+                "DomainName": domain, "FederationGlobalVersion": -1, "AuthURL": auth,
+                "FederationBrandName": "Contoso Demo", "AuthNForwardType": 1} | cloud  # fmt: skip
+    return {"State": 4, "UserState": 1, "Login": login, "NameSpaceType": "Managed",
+            "DomainName": domain, "FederationBrandName": "Contoso Demo"} | cloud  # fmt: skip
+
+
 def permission_grants(sp: dict[str, Any]) -> list[dict[str, Any]]:
     """Delegated grants: the federation client's sign-in consent (User.Read, tenant-wide)."""
     if "Federation" not in sp["displayName"]:
@@ -1552,8 +1574,17 @@ def build_snapshot(signing_certs: list[x509.Certificate]) -> dict[str, Any]:
         },
     }
 
+    # Home-realm discovery of the logins the collector samples (its plan, not its code path)
+    cfg = load_tenant(TENANTS / "demo.yaml")
+    logins = realm_logins(cfg, doc["graph"]["users"]["data"])
+    doc["realm"] = {
+        "userRealm": {
+            login: read("realm", "userRealm", user_realm(login), login) for login in logins
+        }
+    }
+
     # Put each section in RESOURCES order, and make sure none is missing.
-    for api in ("okta", "graph"):
+    for api in snap.APIS:
         order = [r.name for r in snap.RESOURCES if r.api == api]
         missing = set(order) - set(doc[api])
         assert not missing, f"{api} resources without data: {sorted(missing)}"
@@ -1609,6 +1640,7 @@ expect:
     subdomain: {OKTA_SUBDOMAIN}
   mfa_behavior: acceptIfMfaDoneByFederatedIdp
   provisioning:  # create, update_profile, deactivate on; password push off (defaults)
+    provisioning_type: {PROVISIONING_TYPE}  # the demo's assumed string (unconfirmed API value)
     assignment_groups: ["{ASSIGNMENT_GROUP}"]
 
 emulator:
@@ -1646,9 +1678,9 @@ def main() -> None:
     okta_service_key()
     graph_app_certificate()
     signing_certs = okta_signing_certificates()
+    (TENANTS / "demo.yaml").write_text(DEMO_YAML, encoding="utf-8")  # the snapshot reads it
     doc = build_snapshot(signing_certs)
     snap.save(doc, DEMO / "golden.snapshot.json")
-    (TENANTS / "demo.yaml").write_text(DEMO_YAML, encoding="utf-8")
     (DEMO / "README.md").write_text(README, encoding="utf-8")
 
     active = doc["okta"]["office365Apps"]["data"][0]["credentials"]["signing"]["kid"]

@@ -605,3 +605,19 @@ def test_file_name_that_is_not_a_tenant_name(tmp_path):
         load_tenant(path)
     assert err.value.field == "name"
     assert "rename the file" in err.value.fix
+
+
+def test_waiver_for_an_unknown_check_id(tmp_path):
+    """When a waiver names a check the catalog does not have: should fail with its line,
+    since the check the operator meant would run unwaived (or the typo hide a real one)."""
+    from okta_m365_audit.catalog import BY_ID
+
+    waiver = {"check": "FED-99", "reason": "r", "approver": "a", "ticket": "T-1",
+              "expires": "2099-01-01"}  # fmt: skip
+    path = tenant_file(tmp_path, lambda d: d.update(waivers=[waiver]))
+    assert load_tenant(path).waivers[0].check == "FED-99"  # alone, the format is fine
+    with pytest.raises(ConfigError) as err:
+        load_tenant(path, known_checks=BY_ID)
+    assert err.value.field == "waivers.0.check"
+    assert "FED-99" in err.value.problem
+    assert err.value.line is not None

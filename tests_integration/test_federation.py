@@ -153,3 +153,43 @@ def _cert_summary(b64):
         return {}
     cert = Certificate(b64)
     return {"subject": cert.subject, "sha1": cert.sha1, "notAfter": cert.not_after.isoformat()}
+
+
+def _skip_unless_probed(tenant):
+    if tenant.realm_skip_reason:
+        pytest.skip(tenant.realm_skip_reason)
+
+
+def _realm(tenant, login, evidence):
+    _skip_unless_probed(tenant)
+    answer = tenant.realm_answer(login)
+    evidence.update(login=login, observed={k: answer.get(k) for k in
+                                           ("NameSpaceType", "DomainName", "AuthURL")})  # fmt: skip
+    return answer
+
+
+@pytest.mark.check("FED-09")
+def test_fed_09_sign_in_routes_to_okta(tenant, domain, evidence):
+    _skip_unless_probed(tenant)
+    login = tenant.realm_sample(domain)
+    answer = _realm(tenant, login, evidence)
+    host, key = wsfed_key((answer.get("AuthURL") or "").split("?", 1)[0])
+    evidence.update(expected={"NameSpaceType": "Federated",
+                              "AuthURL": f"https://{'|'.join(sorted(tenant.okta_sign_in_hosts))}"
+                              "/app/office365/<key>/sso/wsfed/passive"})  # fmt: skip
+    assert answer.get("NameSpaceType") == "Federated", (
+        f"Microsoft routes {login} as {answer.get('NameSpaceType')}; expected Federated to Okta"
+    )
+    assert host in tenant.okta_sign_in_hosts and key, (
+        f"Microsoft sends {login} to {answer.get('AuthURL')}, not to this Okta org"
+    )
+
+
+@pytest.mark.check("FED-09")
+def test_fed_09_excluded_account_stays_managed(tenant, excluded_account, evidence):
+    answer = _realm(tenant, excluded_account, evidence)
+    evidence.update(expected={"NameSpaceType": "Managed"})
+    assert answer.get("NameSpaceType") == "Managed", (
+        f"Microsoft routes the excluded account {excluded_account} as "
+        f"{answer.get('NameSpaceType')}; it must sign in with Entra (Managed), not via Okta"
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import ssl
 import tempfile
 import threading
@@ -26,7 +27,7 @@ from ..clients import CLOUDS, Endpoints
 from .appkeys import BASE_URL, TENANT_ID
 from .graph import GraphRoutes
 from .okta import OktaRoutes
-from .state import TenantState
+from .state import Stored, TenantState
 from .tokens import Registrations, TokenAuthority
 
 HOST = "127.0.0.1"
@@ -142,6 +143,7 @@ class Emulator:
             "/{tenant}/v2.0/.well-known/openid-configuration", self.authority.entra_openid
         )
         apps["login"].router.add_post("/{tenant}/oauth2/v2.0/token", self.authority.entra_token)
+        apps["login"].router.add_get("/getuserrealm.srf", self._user_realm)
         for app in apps.values():
             app[TENANT_ID] = self.state.tenant_id
             app.router.add_get("/_emulator/requests", self._request_log)
@@ -181,6 +183,15 @@ class Emulator:
             return response
 
         return mw
+
+    async def _user_realm(self, request: web.Request) -> web.Response:
+        """Microsoft's public home-realm discovery (no token, like the real one)."""
+        login = request.query.get("login", "")
+        answer = self.state.user_realm(login)
+        if isinstance(answer, Stored):
+            return web.Response(status=answer.status, text=json.dumps(answer.body),
+                                content_type="application/json")  # fmt: skip
+        return web.json_response(answer)
 
     async def _request_log(self, request: web.Request) -> web.Response:
         with self._lock:

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import snapshot as snap
-
 
 @dataclass
 class Stored:
@@ -28,6 +26,7 @@ class TenantState:
     tenant_id: str
     okta: dict[str, Any] = field(default_factory=dict)
     graph: dict[str, Any] = field(default_factory=dict)
+    realm: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_snapshot(cls, doc: dict[str, Any]) -> TenantState:
@@ -66,7 +65,34 @@ class TenantState:
             for gr in _data(read):
                 grants.setdefault(gr.get("id"), gr)
         st.graph["oauth2PermissionGrants"] = list(grants.values())
+        st.realm = {
+            k.lower(): _answer(r) for k, r in (doc.get("realm", {}).get("userRealm") or {}).items()
+        }
         return st
+
+    def user_realm(self, login: str) -> Any:
+        """getuserrealm.srf's answer: the recorded one, else derived from the tenant's
+        domains and federation (so a snapshot broken one way answers consistently)."""
+        login = login.lower()
+        if login in self.realm:
+            return self.realm[login]
+        domain = login.rsplit("@", 1)[-1]
+        found = next((d for d in self.graph["domains"] if d.get("id", "").lower() == domain), None)
+        brand = next((o.get("displayName") for o in self.graph["organization"]), None)
+        cloud = {"CloudInstanceName": "microsoftonline.com",
+                 "CloudInstanceIssuerUri": "urn:federation:MicrosoftOnline"}  # fmt: skip
+        if found is None:
+            return {"State": 4, "UserState": 1, "Login": login, "NameSpaceType": "Unknown"} | cloud
+        fed = self.graph["federationConfiguration"].get(found["id"])
+        passive = fed[0].get("passiveSignInUri") if isinstance(fed, list) and fed else None
+        if found.get("authenticationType") == "Federated" and passive:
+            auth = (f"{passive}?username={login.replace('@', '%40')}&wa=wsignin1.0"
+                    "&wtrealm=urn%3afederation%3aMicrosoftOnline&wctx=")  # fmt: skip
+            return {"State": 3, "UserState": 2, "Login": login, "NameSpaceType": "Federated",
+                    "DomainName": found["id"], "FederationGlobalVersion": -1, "AuthURL": auth,
+                    "FederationBrandName": brand, "AuthNForwardType": 1} | cloud  # fmt: skip
+        return {"State": 4, "UserState": 1, "Login": login, "NameSpaceType": "Managed",
+                "DomainName": found["id"], "FederationBrandName": brand} | cloud  # fmt: skip
 
 
 def _data(read: dict[str, Any] | None) -> list[Any]:
@@ -159,7 +185,3 @@ def graph_select(items: list[dict[str, Any]], select: str | None) -> list[dict[s
 
 def _odata(item: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in item.items() if k.startswith("@odata.")}
-
-
-def resource_for(api: str, name: str) -> snap.Resource:
-    return snap.resource(api, name)

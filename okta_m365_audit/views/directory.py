@@ -8,6 +8,7 @@ it has provisioned or matched the user.
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -164,3 +165,72 @@ class DirectoryView(BaseView):
             and ((a.get("credentials") or {}).get("userName") or "").lower()
             not in self.entra_by_upn
         ]
+
+    # --- accounts kept out of Okta (ESS) ---
+
+    @cached_property
+    def initial_domain(self) -> str:
+        """The tenant's initial domain (``organization.verifiedDomains`` with isInitial): the
+        ``*.onmicrosoft.com`` domain, ``*.onmicrosoft.us`` or the like in national clouds.
+
+        >>> tenant.initial_domain
+        'contosodemo.onmicrosoft.com'
+        """
+        for org in self.data("graph", "organization"):
+            for d in org.get("verifiedDomains") or []:
+                if d.get("isInitial") and d.get("name"):
+                    return d["name"].lower()
+        raise DataUnavailable("GET /organization names no initial domain (verifiedDomains)")
+
+    @staticmethod
+    def is_cloud_only(user: dict[str, Any]) -> bool:
+        """Neither synced from on-premises (``onPremisesSyncEnabled``) nor anchored to an
+        on-premises or federated identity (``onPremisesImmutableId``). Graph answers null
+        for both on a cloud-only user; a field it did not return is "cannot tell".
+
+        >>> tenant.is_cloud_only(tenant.entra_user("breakglass1@contosodemo.onmicrosoft.com"))
+        True
+        """
+        missing = [f for f in ("onPremisesSyncEnabled", "onPremisesImmutableId") if f not in user]
+        if missing:
+            raise DataUnavailable(
+                f"GET /users did not return {', '.join(missing)} for "
+                f"{user.get('userPrincipalName')}; cannot tell whether it is cloud-only"
+            )
+        return user["onPremisesSyncEnabled"] is not True and not user["onPremisesImmutableId"]
+
+    def assignment_of(self, upn: str) -> dict[str, Any] | None:
+        """The Office 365 assignment of a UPN, also when Entra has no such user (by userName).
+        Before phase 2 Okta may hold no Office 365 app at all: then nobody is assigned.
+
+        >>> tenant.assignment_of("breakglass1@contosodemo.onmicrosoft.com") is None
+        True
+        """
+        if not self.office365_apps:  # type: ignore[attr-defined]
+            return None
+        return self.app_user_for(self.entra_user(upn) or {"userPrincipalName": upn})
+
+    @cached_property
+    def global_admin_users(self) -> list[dict[str, Any]]:
+        """Entra users holding an active Global Administrator assignment (groups and service
+        principals among the principals are left out).
+
+        >>> sorted(u["userPrincipalName"] for u in tenant.global_admin_users)[0]
+        'breakglass1@contosodemo.onmicrosoft.com'
+        """
+        return sorted(
+            (self.entra_by_id[i] for i in self.global_admin_ids if i in self.entra_by_id),
+            key=lambda u: (u.get("userPrincipalName") or "").lower(),
+        )
+
+    def looks_like_service_account(self, upn: str) -> bool:
+        """The UPN's local part matches one of ``expect.service_account_patterns`` (fnmatch,
+        case-insensitive).
+
+        >>> tenant.looks_like_service_account("Sync_DC01_1a2b3c@contosodemo.onmicrosoft.com")
+        True
+        """
+        local = (upn or "").rsplit("@", 1)[0].lower()
+        return any(
+            fnmatch.fnmatchcase(local, p.lower()) for p in self.cfg.expect.service_account_patterns
+        )

@@ -48,6 +48,30 @@ WSFED_PATH = re.compile(r"^/app/office365/(?P<key>[A-Za-z0-9]+)/sso/wsfed/(passi
 
 
 class FederationView(BaseView):
+    #: why FED-09's live probe was not run (set by the plugin), None when it was
+    realm_skip_reason: str | None = None
+
+    def realm_answer(self, login: str) -> dict[str, Any]:
+        """Home-realm discovery's answer for a login, as collected."""
+        read = self.read("realm", "userRealm", login.lower())
+        if not read["ok"]:
+            raise DataUnavailable(describe_read(read))
+        return read["data"] or {}
+
+    def realm_sample(self, domain: str) -> str:
+        """The login probed for a domain to federate (one in-scope user of it)."""
+        excluded = set(self.cfg.expect.excluded_accounts) | {self.cfg.expect.service_account}
+        logins = sorted(
+            k for k in self.doc["realm"].get("userRealm", {})
+            if k.endswith("@" + domain.lower()) and k not in excluded
+        )  # fmt: skip
+        if not logins:
+            raise DataUnavailable(
+                f"no user of {domain} was probed by home-realm discovery (no enabled, "
+                "licensed user on that domain in GET /users)"
+            )
+        return logins[0]
+
     # --- Okta ---
 
     @property
@@ -61,23 +85,30 @@ class FederationView(BaseView):
 
     @cached_property
     def office365_app(self) -> dict[str, Any]:
-        """The ACTIVE Office 365 app of this M365 tenant (PREP-01 judges duplicates)."""
+        """The Office 365 app of this M365 tenant: its ACTIVE instance, else its only one.
+
+        PREP-01 judges duplicates and status; the other checks judge the instance's
+        configuration, so an INACTIVE app fails PREP-01 without turning them into errors.
+        """
         msft = self.msft_tenant
+        names = {msft, f"{msft}.onmicrosoft.com"} if msft else set()
         apps = [
             a
             for a in self.office365_apps
-            if msft is None or _app_setting(a, "msftTenant") in (msft, f"{msft}.onmicrosoft.com")
+            if msft is None or str(_app_setting(a, "msftTenant") or "").lower() in names
         ]
         label = self.cfg.expect.office365_app.label
         if label:
             apps = [a for a in apps if a.get("label") == label]
         active = [a for a in apps if a.get("status") == "ACTIVE"]
-        if not active:
-            raise DataUnavailable(
-                f"no ACTIVE Office 365 app for M365 tenant {msft!r} in Okta "
-                f"({len(self.office365_apps)} office365 app(s) in the org); see PREP-01"
-            )
-        return active[0]
+        if active:
+            return active[0]
+        if len(apps) == 1:
+            return apps[0]
+        raise DataUnavailable(
+            f"no ACTIVE Office 365 app for M365 tenant {msft!r} in Okta "
+            f"({len(self.office365_apps)} office365 app(s) in the org); see PREP-01"
+        )
 
     @cached_property
     def msft_tenant(self) -> str | None:

@@ -27,3 +27,42 @@ SCENARIOS = [
         checks=("ACCESS-02",),
     ),
 ]
+
+
+def org_inactive(doc: dict[str, Any]) -> None:
+    doc["okta"]["org"]["data"]["status"] = "INACTIVE"
+
+
+def other_tenant_answers(doc: dict[str, Any]) -> None:
+    """Graph answers for a tenant other than the one the tenant file names."""
+    doc["graph"]["organization"]["data"][0]["id"] = "00000000-1111-2222-3333-444444444444"
+
+
+def no_directory_read(data: dict[str, Any]) -> None:
+    """Admin consent never granted Directory.Read.All (oauth2PermissionGrants needs it)."""
+    data["emulator"]["granted_graph_permissions"] = [
+        "Organization.Read.All", "Domain.Read.All", "User.Read.All",
+        "RoleManagement.Read.Directory", "Application.Read.All",
+    ]  # fmt: skip
+
+
+SCENARIOS += [
+    Scenario(
+        "the Okta org INACTIVE",
+        {"test_access_01_okta_token_and_active_org[demo]": "failed"},
+        mutate=org_inactive,
+    ),
+    Scenario(
+        "Graph answering for another tenant",
+        {"test_access_03_graph_token_for_this_tenant[demo]": "failed"},
+        mutate=other_tenant_answers,
+    ),
+    Scenario(
+        "Directory.Read.All never consented",
+        {
+            "test_access_04_graph_read_allowed[demo-oauth2PermissionGrants]": "failed",
+            "test_cred_03_okta_service_principal_consented[demo]": "error",
+        },
+        patch=no_directory_read,
+    ),
+]

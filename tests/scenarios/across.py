@@ -96,3 +96,11 @@ SCENARIOS = [
         checks=("FED-06",),
     ),
 ]
+
+SCENARIOS += [
+    Scenario(
+        "an --offline run (no home-realm discovery)",
+        lambda golden: {k: "skipped" for k in golden if k.startswith("test_fed_09_")},
+        args=("--offline",),
+    ),
+]

@@ -49,3 +49,36 @@ SCENARIOS = [
         checks=("CRED-04",),
     ),
 ]
+
+
+def _graph_client(doc: dict[str, Any]) -> dict[str, Any]:
+    return next(sp for sp in doc["graph"]["oktaServicePrincipals"]["data"]
+                if sp["displayName"] == "Okta Microsoft Graph Client")  # fmt: skip
+
+
+def service_principal_missing(doc: dict[str, Any]) -> None:
+    sp = _graph_client(doc)
+    doc["graph"]["oktaServicePrincipals"]["data"].remove(sp)
+    for name in ("appRoleAssignments", "oauth2PermissionGrants"):
+        doc["graph"][name].pop(sp["id"])
+
+
+def service_principal_disabled(doc: dict[str, Any]) -> None:
+    _graph_client(doc)["accountEnabled"] = False
+
+
+def consent_missing(doc: dict[str, Any]) -> None:
+    """The provisioning client holds no application permission (consent never granted)."""
+    doc["graph"]["appRoleAssignments"][_graph_client(doc)["id"]]["data"] = []
+
+
+CRED03 = {"test_cred_03_okta_service_principal_consented[demo]": "failed"}
+
+SCENARIOS += [
+    Scenario("Okta's provisioning service principal missing", CRED03,
+             mutate=service_principal_missing),
+    Scenario("Okta's provisioning service principal disabled", CRED03,
+             mutate=service_principal_disabled),
+    Scenario("Okta's provisioning service principal without consent", CRED03,
+             mutate=consent_missing),
+]  # fmt: skip

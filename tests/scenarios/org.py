@@ -1,0 +1,193 @@
+"""ORG scenarios: the prerequisites (on-prem AD first, directory sync, custom domain, org
+facts) broken one way at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from okta_m365_audit import snapshot as snap
+
+from . import Scenario
+from .helpers import AS_OF
+
+AD = "corp.contoso.com"
+CUSTOM = "login.contoso.com"
+
+
+def ad_app(doc: dict[str, Any]) -> dict[str, Any]:
+    return next(a for a in doc["okta"]["adApps"]["data"] if a["label"] == AD)
+
+
+def ad_pool(doc: dict[str, Any]) -> dict[str, Any]:
+    return next(p for p in doc["okta"]["agentPools"]["data"] if p["name"] == AD)
+
+
+def custom_domain(doc: dict[str, Any]) -> dict[str, Any]:
+    return next(d for d in doc["okta"]["domains"]["data"]["domains"] if d["domain"] == CUSTOM)
+
+
+def ad_integrated_late(doc: dict[str, Any]) -> None:
+    """AD was added a month after the Office 365 app (created 2026-04-14)."""
+    app = ad_app(doc)
+    app["created"] = "2026-05-18T13:40:12.000Z"
+    app["lastUpdated"] = "2026-05-18T13:44:30.000Z"
+
+
+def ad_inactive(doc: dict[str, Any]) -> None:
+    """The AD integration was deactivated (its agents still run)."""
+    ad_app(doc)["status"] = "INACTIVE"
+
+
+def ad_never_integrated(doc: dict[str, Any]) -> None:
+    """The tenant file declares AD, but Okta has no AD integration nor agent pool."""
+    doc["okta"]["adApps"]["data"] = []
+    doc["okta"]["agentPools"]["data"] = []
+
+
+def ad_agents_disrupted(doc: dict[str, Any]) -> None:
+    """Both AD agents lost their connection to Okta three days ago."""
+    pool = ad_pool(doc)
+    pool["operationalStatus"] = "DISRUPTED"
+    pool["disruptedAgents"] = len(pool["agents"])
+    last = int((AS_OF - dt.timedelta(days=3)).timestamp() * 1000)
+    for agent in pool["agents"]:
+        agent.update(operationalStatus="DISRUPTED", lastConnection=last)
+
+
+def directory_sync_on(doc: dict[str, Any]) -> None:
+    """Entra Connect syncs the tenant from an on-premises AD."""
+    org = doc["graph"]["organization"]["data"][0]
+    org["onPremisesSyncEnabled"] = True
+    org["onPremisesLastSyncDateTime"] = "2026-11-20T05:31:09Z"
+
+
+def no_ad_declared(data: dict[str, Any]) -> None:
+    del data["expect"]["on_prem_ad"]
+
+
+def custom_domain_missing(doc: dict[str, Any]) -> None:
+    domains = doc["okta"]["domains"]["data"]["domains"]
+    domains.remove(custom_domain(doc))
+
+
+def custom_domain_unverified(doc: dict[str, Any]) -> None:
+    """The DNS records of the custom domain were never validated."""
+    custom_domain(doc)["validationStatus"] = "IN_PROGRESS"
+
+
+def custom_certificate_expiring(doc: dict[str, Any]) -> None:
+    """The custom domain's certificate expires in 10 days (the window is 30)."""
+    cert = custom_domain(doc)["publicCertificate"]
+    cert["expiration"] = snap.iso_z(AS_OF + dt.timedelta(days=10))
+
+
+def custom_certificate_missing(doc: dict[str, Any]) -> None:
+    """A manual-certificate domain whose certificate was never uploaded."""
+    custom = custom_domain(doc)
+    custom["certificateSourceType"] = "MANUAL"
+    del custom["publicCertificate"]
+
+
+def company_renamed(doc: dict[str, Any]) -> None:
+    doc["okta"]["org"]["data"]["companyName"] = "Contoso Ltd"
+
+
+def other_subdomain_declared(data: dict[str, Any]) -> None:
+    """The tenant file names another Okta org's subdomain (copied from a sibling tenant)."""
+    data["expect"]["org"]["subdomain"] = "fabrikam-demo"
+
+
+ORG01_ACTIVE = "test_org_01_ad_integration_active[demo]"
+ORG01_AGENT = "test_org_01_ad_agent_operational[demo]"
+ORG01_ORDER = "test_org_01_ad_integrated_before_office365[demo]"
+ORG02 = "test_org_02_directory_sync_matches_declared_ad[demo]"
+ORG03_EXISTS = "test_org_03_custom_domain_exists[demo]"
+ORG03_VERIFIED = "test_org_03_custom_domain_verified[demo]"
+ORG03_CERT = "test_org_03_custom_domain_certificate_valid[demo]"
+
+SCENARIOS = [
+    Scenario(
+        "the AD integrated after the Office 365 app",
+        {ORG01_ORDER: "failed"},
+        mutate=ad_integrated_late,
+        checks=("ORG-01",),
+    ),
+    Scenario(
+        "the AD integration INACTIVE",
+        {ORG01_ACTIVE: "failed"},
+        mutate=ad_inactive,
+        checks=("ORG-01",),
+    ),
+    Scenario(
+        "no AD agent OPERATIONAL",
+        {ORG01_AGENT: "failed"},
+        mutate=ad_agents_disrupted,
+        checks=("ORG-01",),
+    ),
+    Scenario(
+        "the declared AD never integrated with Okta",
+        {
+            ORG01_ACTIVE: "failed",
+            ORG01_AGENT: "failed",
+            # no AD integration to date: the order cannot be judged, so it ERRORs
+            ORG01_ORDER: "error",
+        },
+        mutate=ad_never_integrated,
+        checks=("ORG-01",),
+    ),
+    Scenario(
+        "directory sync on in Entra but no AD declared",
+        {
+            ORG02: "failed",
+            # without a declared AD, ORG-01 does not apply
+            ORG01_ACTIVE: "skipped",
+            ORG01_AGENT: "skipped",
+            ORG01_ORDER: "skipped",
+        },
+        mutate=directory_sync_on,
+        patch=no_ad_declared,
+        checks=("ORG-02",),
+    ),
+    Scenario(
+        "the custom domain missing from Okta",
+        {
+            ORG03_EXISTS: "failed",
+            # nothing to read the status and certificate of: these ERROR, never pass
+            ORG03_VERIFIED: "error",
+            ORG03_CERT: "error",
+        },
+        mutate=custom_domain_missing,
+        checks=("ORG-03",),
+    ),
+    Scenario(
+        "the custom domain unverified",
+        {ORG03_VERIFIED: "failed"},
+        mutate=custom_domain_unverified,
+        checks=("ORG-03",),
+    ),
+    Scenario(
+        "the custom domain's certificate expiring in 10 days",
+        {ORG03_CERT: "failed"},
+        mutate=custom_certificate_expiring,
+        checks=("ORG-03",),
+    ),
+    Scenario(
+        "the custom domain without a certificate",
+        {ORG03_CERT: "failed"},
+        mutate=custom_certificate_missing,
+        checks=("ORG-03",),
+    ),
+    Scenario(
+        "the Okta org's company name differing from the tenant file",
+        {"test_org_04_company_name[demo]": "failed"},
+        mutate=company_renamed,
+        checks=("ORG-04",),
+    ),
+    Scenario(
+        "the tenant file naming another subdomain",
+        {"test_org_04_subdomain[demo]": "failed"},
+        patch=other_subdomain_declared,
+        checks=("ORG-04",),
+    ),
+]

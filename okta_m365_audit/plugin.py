@@ -504,7 +504,7 @@ def pytest_html_results_table_row(report: Any, cells: list[str]) -> None:
     check: Check | None = getattr(report, "check", None)
     tenant = getattr(report, "tenant", "")
     cells.insert(1, f"<td>{html.escape(tenant)}</td>")
-    cells.insert(2, f"<td>{html.escape(check.id) if check else ''}</td>")
+    cells.insert(2, f'<td style="white-space:nowrap">{html.escape(check.id) if check else ""}</td>')
     cells.insert(3, f"<td>{html.escape(check.phase_label) if check else ''}</td>")
     cells.insert(4, f"<td>{check.severity.name if check else ''}</td>")
 

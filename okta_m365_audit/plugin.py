@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import getpass
 import html
 import json
+import os
+import socket
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +28,8 @@ from .catalog import BY_ID, Check
 from .config import TenantConfig, discover_tenants, load_tenant
 from .errors import AuditError
 from .policy import SEVERITY_CHOICES, fails_run, not_due_reason, waiver_for
+from .report import audit_html, evidence_table
+from .results import results_document, write_bundle
 from .views import DataUnavailable, TenantView
 
 GROUP = "okta-m365-audit"
@@ -52,6 +58,14 @@ class AuditState:
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     failed_severities: list[Any] = field(default_factory=list)
     offline: bool = False
+    reports_dir: Path | None = None
+    fail_on: str = "low"
+    run_id: str = ""
+    operator: str = ""
+    results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    drift_html: dict[str, str] = field(default_factory=dict)
+    drift: dict[str, Any] = field(default_factory=dict)
+    bundles: dict[str, Path] = field(default_factory=dict)
 
 
 STATE_KEY = pytest.StashKey[AuditState]()
@@ -92,6 +106,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="make no call to public endpoints (Microsoft's home-realm discovery, FED-09)",
     )
     group.addoption(
+        "--reports-dir",
+        default=None,
+        metavar="DIR",
+        help="where reports, results and evidence bundles go (default: reports/)",
+    )
+    group.addoption(
         "--snapshot-out",
         default=None,
         metavar="DIR",
@@ -121,14 +141,22 @@ def pytest_configure(config: pytest.Config) -> None:
     _SESSION_STATE.append(state)
     if not _audit_run(config):
         return
-    reports = Path(config.rootpath, "reports")
+    reports = Path(config.getoption("--reports-dir") or Path(config.rootpath, "reports"))
+    state.reports_dir = reports
+    state.run_id = str(uuid.uuid4())
+    state.operator = (
+        os.environ.get("AUDIT_OPERATOR") or f"{getpass.getuser()}@{socket.gethostname()}"
+    )
     state.offline = bool(config.getoption("--offline"))
+    state.fail_on = config.getoption("--fail-on")
     out = config.getoption("--snapshot-out")
     state.snapshot_out = Path(out) if out else reports / "snapshots"
+    stamp = state.started.strftime("%Y%m%d-%H%M%S")
     if getattr(config.option, "htmlpath", None) is None and hasattr(config.option, "htmlpath"):
-        stamp = state.started.strftime("%Y%m%d-%H%M%S")
         config.option.htmlpath = str(reports / f"audit-{stamp}.html")
         config.option.self_contained_html = True
+    if getattr(config.option, "xmlpath", None) is None:
+        config.option.xmlpath = str(reports / f"audit-{stamp}.junit.xml")
     _select_tenants(config, state)
 
 
@@ -413,6 +441,72 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         if ev:
             report.user_properties.append(("evidence", ev))
         _attach_html(report, check, ev)
+        _record_result(item, report, check, call, ev)
+
+
+def _verdict_of(report: pytest.TestReport) -> str:
+    if getattr(report, "waiver", None) is not None:
+        return "waived"
+    if report.failed:
+        return "error" if report.when == "setup" else "failed"
+    if report.skipped:
+        reason = _skip_reason(report)
+        return "not_due" if reason.startswith("not yet due") else "skipped"
+    return "passed"
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        return str(longrepr[2]).removeprefix("Skipped: ")
+    return ""
+
+
+def _message(report: pytest.TestReport, call: pytest.CallInfo, verdict: str) -> str | None:
+    """What a reader needs: the assertion's sentence, the error's cause, the skip's reason."""
+    if verdict in ("skipped", "not_due"):
+        return _skip_reason(report)
+    if verdict == "waived":
+        return str(getattr(report, "wasxfail", ""))
+    if call.excinfo is None:
+        return None
+    text = str(call.excinfo.value)
+    if call.excinfo.errisinstance(AssertionError):
+        text = text.split("\nassert ")[0]  # drop pytest's rewritten expression
+    elif verdict == "error" and not call.excinfo.errisinstance((DataUnavailable, AuditConfigError)):
+        text = f"{call.excinfo.typename}: {text}"
+    return text.strip()
+
+
+def _record_result(
+    item: pytest.Item,
+    report: pytest.TestReport,
+    check: Check,
+    call: pytest.CallInfo,
+    ev: dict[str, Any],
+) -> None:
+    """One line of the tenant's results file, from the report that decides the verdict."""
+    if report.when == "setup" and report.passed:
+        return
+    tenant = dict(item.user_properties).get("tenant")
+    if tenant is None or STATE_KEY not in item.config.stash:
+        return
+    verdict = _verdict_of(report)
+    item.config.stash[STATE_KEY].results.setdefault(tenant, []).append(
+        {
+            "testId": item.name,
+            "check": check.id,
+            "phase": check.phase,
+            "phaseLabel": check.phase_label,
+            "severity": check.severity.name,
+            "title": check.title,
+            "verdict": verdict,
+            "message": _message(report, call, verdict),
+            "remediation": check.remediation,
+            "evidence": {k: v for k, v in ev.items() if k != "waiver"},
+            "waiver": ev.get("waiver"),
+        }
+    )
 
 
 def _crashed(call: pytest.CallInfo) -> bool:
@@ -435,15 +529,20 @@ def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -
     return None
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """--fail-on: failures below the threshold (and info checks) do not fail the run."""
-    if exitstatus != pytest.ExitCode.TESTS_FAILED or STATE_KEY not in session.config.stash:
+@pytest.hookimpl(hookwrapper=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
+    """After pytest-html and JUnit wrote their files: --fail-on, then the evidence bundles."""
+    yield
+    state = session.config.stash.get(STATE_KEY, None)
+    if state is None or not state.tenants:
         return
-    failed = session.config.stash[STATE_KEY].failed_severities
-    threshold = session.config.getoption("--fail-on")
-    if failed and not any(s is None or fails_run(s, threshold) for s in failed):
-        session.exitstatus = pytest.ExitCode.OK
+    if exitstatus == pytest.ExitCode.TESTS_FAILED:
+        failed = state.failed_severities
+        if failed and not any(s is None or fails_run(s, state.fail_on) for s in failed):
+            session.exitstatus = pytest.ExitCode.OK
+    _write_bundles(session, state)
+    for bundle in state.bundles.values():
+        session.config.get_terminal_writer().line(f"okta-m365-audit: evidence bundle {bundle}")
 
 
 def _attach_html(report: pytest.TestReport, check: Check, ev: dict[str, Any]) -> None:
@@ -451,42 +550,13 @@ def _attach_html(report: pytest.TestReport, check: Check, ev: dict[str, Any]) ->
         from pytest_html import extras
     except ImportError:  # pragma: no cover - pytest-html is a dependency
         return
-    rows = "".join(
-        f"<tr><th>{html.escape(str(k))}</th><td><pre style='white-space:pre-wrap;"
-        f"word-break:break-word'>{html.escape(_fmt(v))}</pre></td></tr>"
-        for k, v in ev.items()
-    )
     block = (
         f"<div class='audit-check'><p><b>{html.escape(check.id)}</b> "
         f"{html.escape(check.title)} <i>({check.severity.name}, {html.escape(check.phase_label)})"
         f"</i></p><p><b>Remediation:</b> {html.escape(check.remediation)}</p>"
-        + (f"<table class='audit-evidence'>{rows}</table>" if rows else "")
-        + "</div>"
+        f"{evidence_table(ev)}</div>"
     )
     report.extras = [*getattr(report, "extras", []), extras.html(block)]
-
-
-#: Longest list shown in the HTML report; the complete list stays in the evidence itself.
-HTML_LIST_LIMIT = 25
-
-
-def _fmt(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return json.dumps(_truncated(value), indent=1, default=str, ensure_ascii=False)
-
-
-def _truncated(value: Any) -> Any:
-    """Long lists cut to HTML_LIST_LIMIT items plus a count of the rest (at any depth)."""
-    if isinstance(value, dict):
-        return {k: _truncated(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set):
-        items = [_truncated(v) for v in value]
-        if len(items) > HTML_LIST_LIMIT:
-            rest = len(items) - HTML_LIST_LIMIT
-            return [*items[:HTML_LIST_LIMIT], f"... and {rest} more ({len(items)} in all)"]
-        return items
-    return value
 
 
 def pytest_html_report_title(report: Any) -> None:
@@ -536,25 +606,72 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_html_results_summary(prefix: list[str], summary: list[str], postfix: list[str]) -> None:
-    """Each tenant's snapshot (the evidence), with its SHA-256, above the results."""
+    """The handover view (header, phase strip, counts, results by phase) above pytest-html's
+    own table, which keeps the tracebacks folded away."""
     state = _SESSION_STATE[-1] if _SESSION_STATE else None
-    if state is None:
+    if state is None or not state.tenants:
         return
-    rows = []
-    for entry in state.tenants.values():
-        problem = entry.error or entry.collect_error
-        rows.append(
-            "<tr>"
-            f"<td>{html.escape(entry.name)}</td>"
-            f"<td>{html.escape(str(entry.snapshot_file or ''))}</td>"
-            f"<td><code>{html.escape(entry.snapshot_sha256 or '')}</code></td>"
-            f"<td>{html.escape(problem or '')}</td>"
-            "</tr>"
-        )
-    prefix.append(
-        "<h2>Tenants</h2><table class='audit-tenants'><tr><th>Tenant</th><th>Snapshot</th>"
-        f"<th>SHA-256</th><th>Problem</th></tr>{''.join(rows)}</table>"
+    docs = [_results_doc(state, entry) for entry in state.tenants.values()]
+    prefix.append(audit_html(docs, {n: h for n, h in state.drift_html.items()}))
+
+
+def _results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
+    cfg, view = entry.cfg, entry.view
+    meta = view.doc["meta"] if view is not None else {}
+    snapshot = None
+    if view is not None:
+        snapshot = {
+            "file": str(entry.snapshot_file) if entry.snapshot_file else None,
+            "sha256": entry.snapshot_sha256,
+            "collectedAt": meta.get("collectedAt"),
+            "source": meta.get("source"),
+        }
+    return results_document(
+        tenant=entry.name,
+        run={
+            "id": state.run_id,
+            "startedAt": snap.iso_z(state.started),
+            "finishedAt": snap.iso_z(dt.datetime.now(dt.UTC)),
+            "suiteVersion": __version__,
+            "operator": state.operator,
+            "failOn": state.fail_on,
+        },
+        okta={"orgUrl": cfg.okta.org_url if cfg else None},
+        m365={
+            "tenantId": cfg.m365.tenant_id if cfg else None,
+            "cloud": cfg.m365.cloud if cfg else None,
+        },
+        expected_phase=cfg.expect.phase if cfg else None,
+        snapshot=snapshot,
+        results=state.results.get(entry.name, []),
+        config_error=entry.error or entry.collect_error,
+        drift=state.drift.get(entry.name),
     )
+
+
+def _write_bundles(session: pytest.Session, state: AuditState) -> None:
+    """Per tenant: reports/<tenant>-<time>/ (report, results, snapshot, JUnit XML, request
+    log, manifest with SHA-256 of each) and its zip. Written even when the run failed."""
+    assert state.reports_dir is not None
+    stamp = state.started.strftime("%Y%m%d-%H%M%S")
+    html_path = getattr(session.config.option, "htmlpath", None)
+    xml_path = getattr(session.config.option, "xmlpath", None)
+    for entry in state.tenants.values():
+        files: dict[str, Any] = {
+            "results.json": json.dumps(_results_doc(state, entry), indent=1, default=str) + "\n"
+        }
+        if html_path and Path(html_path).is_file():
+            files["report.html"] = Path(html_path)
+        if xml_path and Path(xml_path).is_file():
+            files["junit.xml"] = Path(xml_path)
+        if entry.snapshot_file and Path(entry.snapshot_file).is_file():
+            files["snapshot.json"] = Path(entry.snapshot_file)
+        if entry.request_log and entry.request_log.is_file():
+            files["emulator-requests.json"] = entry.request_log
+        if entry.name in state.drift:
+            files["drift.json"] = json.dumps(state.drift[entry.name], indent=1, default=str) + "\n"
+        folder = state.reports_dir / f"{entry.name}-{stamp}"
+        state.bundles[entry.name] = write_bundle(folder, files)
 
 
 _SESSION_STATE: list[AuditState] = []

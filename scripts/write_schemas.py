@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from okta_m365_audit.catalog import checks_markdown, implemented_check_ids  # noqa: E402
 from okta_m365_audit.config import tenant_json_schema  # noqa: E402
+from okta_m365_audit.results import results_json_schema  # noqa: E402
 from okta_m365_audit.snapshot import snapshot_json_schema  # noqa: E402
 
 SCHEMA_DIR = ROOT / "okta_m365_audit" / "schemas"
@@ -32,6 +33,7 @@ SCHEMA_DIR = ROOT / "okta_m365_audit" / "schemas"
 SCHEMAS: dict[str, Callable[[], dict]] = {
     "tenant.schema.json": tenant_json_schema,
     "snapshot.schema.json": snapshot_json_schema,
+    "results.schema.json": results_json_schema,
 }
 
 

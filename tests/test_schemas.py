@@ -15,6 +15,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from okta_m365_audit.config import tenant_json_schema
+from okta_m365_audit.results import results_json_schema
 from okta_m365_audit.snapshot import snapshot_json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +78,7 @@ def test_script_builds_from_the_code() -> None:
     assert write_schemas.SCHEMAS == {
         "tenant.schema.json": tenant_json_schema,
         "snapshot.schema.json": snapshot_json_schema,
+        "results.schema.json": results_json_schema,
     }
     text = write_schemas.render({"a": 1})
     assert text == '{\n  "a": 1\n}\n'  # pretty-printed, with a trailing newline

@@ -1,0 +1,114 @@
+"""What a run leaves behind: results JSON (valid against its schema), the evidence bundle
+(manifest hashes, zip), reproduction from the bundle's snapshot, and no secret anywhere."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from okta_m365_audit.results import results_json_schema, verify_manifest
+
+from .conftest import run_suite, write_tenant
+from .scenarios.fed import foreign_certificate
+
+SECRET_TOKEN = "00ssws-SECRET-token-value-4d7e1c9a"
+SECRET_GRAPH = "graph~SECRET~client~secret~9f31b2"
+
+
+def _bundle(outdir: Path) -> Path:
+    [folder] = [p for p in outdir.iterdir() if p.is_dir() and p.name.startswith("demo-")]
+    return folder
+
+
+def test_results_file_validates_and_tells_the_verdicts(pytester, golden):
+    """When a tenant with a foreign certificate is audited: its results file validates
+    against the shipped schema and says FED-04 failed, phase 5 failed, worst critical."""
+    foreign_certificate(golden)
+    files = write_tenant(pytester.path / "tenants", golden)
+    run = run_suite(pytester, files.dir, "--reports-dir", str(pytester.path / "reports"))
+    doc = json.loads((_bundle(pytester.path / "reports") / "results.json").read_text())
+    Draft202012Validator(results_json_schema()).validate(doc)
+    failed = {r["testId"] for r in doc["results"] if r["verdict"] == "failed"}
+    assert failed == {"test_fed_04_certificate_is_oktas_active_key[demo-contoso.com]"}
+    assert doc["summary"]["phases"]["5"] == "failed"
+    assert doc["summary"]["worstFailing"] == "critical"
+    fed04 = next(r for r in doc["results"] if r["testId"] in failed)
+    assert "is not the Office 365 app's active key" in fed04["message"]
+    assert fed04["evidence"]["observed"]
+    assert len(doc["results"]) == len(run.verdicts)
+
+
+def test_bundle_manifest_hashes_every_file_and_detects_tampering(pytester, golden):
+    """The bundle's manifest holds each file's SHA-256; the zip holds the same files."""
+    files = write_tenant(pytester.path / "tenants", golden)
+    run_suite(pytester, files.dir, "--reports-dir", str(pytester.path / "reports"))
+    folder = _bundle(pytester.path / "reports")
+    names = {p.name for p in folder.iterdir()}
+    assert names >= {"report.html", "results.json", "snapshot.json", "junit.xml", "manifest.json"}
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert set(manifest["files"]) == names - {"manifest.json"}
+    assert verify_manifest(folder) == []
+    with zipfile.ZipFile(folder.with_suffix(".zip")) as zf:
+        assert {Path(n).name for n in zf.namelist()} == names
+    (folder / "results.json").write_text("{}")
+    assert verify_manifest(folder) == ["results.json"]
+
+
+def test_bundle_snapshot_reproduces_the_verdicts(pytester, golden):
+    """Re-running with --from-snapshot on the bundle's snapshot gives the same verdicts
+    (FED-09, a live probe, is skipped offline)."""
+    foreign_certificate(golden)
+    files = write_tenant(pytester.path / "tenants", golden)
+    run_suite(pytester, files.dir, "--reports-dir", str(pytester.path / "first"))
+    bundle = _bundle(pytester.path / "first")
+    again = run_suite(
+        pytester, files.dir, "--from-snapshot", str(bundle / "snapshot.json"),
+        "--reports-dir", str(pytester.path / "second"), out="second-out",
+    )  # fmt: skip
+    first = {
+        r["testId"]: r["verdict"]
+        for r in json.loads((bundle / "results.json").read_text())["results"]
+    }
+    second_doc = json.loads((_bundle(pytester.path / "second") / "results.json").read_text())
+    second = {r["testId"]: r["verdict"] for r in second_doc["results"]}
+    expected = {k: "skipped" if k.startswith("test_fed_09_") else v for k, v in first.items()}
+    assert second == expected
+    assert (
+        again.verdicts["test_fed_04_certificate_is_oktas_active_key[demo-contoso.com]"] == "failed"
+    )
+
+
+def test_no_secret_in_any_output(pytester, golden, monkeypatch):
+    """When the run uses an API token and a client secret: neither value, nor the private
+    key material, appears in any file the run wrote (zips included) or in its output."""
+    monkeypatch.setenv("DEMO_OKTA_TOKEN", SECRET_TOKEN)
+    monkeypatch.setenv("DEMO_GRAPH_SECRET", SECRET_GRAPH)
+
+    def secrets(data):
+        data["okta"]["auth"] = {"method": "api_token", "token_env": "DEMO_OKTA_TOKEN"}
+        data["m365"]["auth"] = {"method": "client_secret", "client_id": data["m365"]["auth"][
+            "client_id"], "client_secret_env": "DEMO_GRAPH_SECRET"}  # fmt: skip
+
+    foreign_certificate(golden)  # a failure, so messages and tracebacks are written too
+    files = write_tenant(pytester.path / "tenants", golden, secrets)
+    out = pytester.path / "reports"
+    result = pytester.runpytest_inprocess(
+        str(Path(__file__).resolve().parent.parent / "tests_integration"),
+        "--tenants-dir", str(files.dir), "--reports-dir", str(out), "-p", "no:randomly",
+        "-rA", "--log-level=DEBUG",
+    )  # fmt: skip
+    assert result.ret == 1
+    outputs = [p for p in out.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".zip" for p in outputs)
+    texts = ["\n".join(result.outlines), "\n".join(result.errlines)]
+    for p in outputs:
+        if p.suffix == ".zip":
+            with zipfile.ZipFile(p) as zf:
+                texts += [zf.read(n).decode("utf-8", "replace") for n in zf.namelist()]
+        else:
+            texts.append(p.read_text("utf-8", "replace"))
+    for secret in (SECRET_TOKEN, SECRET_GRAPH):
+        assert not [t for t in texts if secret in t], f"{secret} leaked"

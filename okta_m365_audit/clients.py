@@ -10,10 +10,12 @@ reached by azure-identity's own transport, never through these).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import json
 import os
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -236,7 +238,8 @@ class OktaApi:
                 "authorizationMode": "SSWS",
                 "token": _secret_from_env(cfg, "okta.auth.token_env", auth.token_env),
             }
-        self._client = Client(conf)
+        with _isolated_from_okta_settings():
+            self._client = Client(conf)
         self._ssl = endpoints.ssl_context()
         self._session: ReadOnlySession | None = None
 
@@ -275,6 +278,32 @@ class OktaApi:
             body,
             str(nxt["url"]) if nxt else None,
         )
+
+
+@contextlib.contextmanager
+def _isolated_from_okta_settings() -> Iterator[None]:
+    """Build the okta Client from our config alone.
+
+    The SDK merges ``OKTA_*`` environment variables and ``okta.yaml`` files (in the home and
+    working folders) into its config when a Client is built, and its HTTP client takes
+    HTTP(S)_PROXY then (reference/sdk-notes.md): a stray one could change the org, the
+    credentials or the route. They are hidden for that moment.
+    """
+    import okta.config.config_setter as setter
+
+    hidden = ("HTTP_PROXY", "HTTPS_PROXY")  # its HTTP client reads these when it is built
+    saved_env = {
+        k: os.environ.pop(k)
+        for k in list(os.environ)
+        if k.startswith("OKTA_") or k.upper() in hidden
+    }
+    saved_paths = setter._GLOBAL_YAML_PATH, setter._LOCAL_YAML_PATH
+    setter._GLOBAL_YAML_PATH = setter._LOCAL_YAML_PATH = os.devnull + ".okta-m365-audit-none"
+    try:
+        yield
+    finally:
+        setter._GLOBAL_YAML_PATH, setter._LOCAL_YAML_PATH = saved_paths
+        os.environ.update(saved_env)
 
 
 class TokenError(Exception):
@@ -317,11 +346,16 @@ def graph_credential(cfg: TenantConfig, endpoints: Endpoints) -> Any:
     from azure.identity import aio
 
     auth = cfg.m365.auth
-    common: dict[str, Any] = {"authority": endpoints.login_authority}
+    from azure.core.pipeline.transport import AioHttpTransport
+
+    # proxy variables must not change where the token requests go (as for Okta and Graph)
+    verify: Any = str(endpoints.ca_file) if endpoints.ca_file else True
+    common: dict[str, Any] = {
+        "authority": endpoints.login_authority,
+        "transport": AioHttpTransport(use_env_settings=False, connection_verify=verify),
+    }
     if endpoints.emulated:
         common["disable_instance_discovery"] = True
-    if endpoints.ca_file:
-        common["connection_verify"] = str(endpoints.ca_file)
     if isinstance(auth, GraphCertificateAuth):
         password = None
         if auth.certificate_password_env:

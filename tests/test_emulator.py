@@ -329,3 +329,34 @@ def test_snapshot_with_a_wrong_format_is_refused(tmp_path):
     bad.write_text(json.dumps({"format": "okta-m365-audit/snapshot", "schemaVersion": 99}))
     with pytest.raises(snap.SnapshotError, match="schemaVersion 99"):
         snap.load(bad)
+
+
+def test_stray_okta_settings_and_proxies_change_nothing(tmp_path, golden, monkeypatch):
+    """When OKTA_* variables, okta.yaml files and proxy variables point elsewhere: the suite
+    still connects where its tenant file says, with the credentials it names."""
+    home = tmp_path / "home"
+    (home / ".okta").mkdir(parents=True)
+    evil = "okta:\n  client:\n    orgUrl: https://evil.example.com\n    token: stolen\n"
+    (home / ".okta" / "okta.yaml").write_text(evil)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "okta.yaml").write_text(evil)
+    monkeypatch.chdir(workdir)
+    monkeypatch.setenv("HOME", str(home))
+    for name, value in {
+        "OKTA_CLIENT_ORGURL": "https://evil.example.com",
+        "OKTA_CLIENT_AUTHORIZATIONMODE": "SSWS",
+        "OKTA_CLIENT_TOKEN": "stolen",
+        "OKTA_CLIENT_PROXY_HOST": "127.0.0.1",
+        "OKTA_CLIENT_PROXY_PORT": "9",
+        "HTTPS_PROXY": "http://127.0.0.1:9",
+        "HTTP_PROXY": "http://127.0.0.1:9",
+        "ALL_PROXY": "http://127.0.0.1:9",
+    }.items():
+        monkeypatch.setenv(name, value)
+    cfg = write_tenant(tmp_path / "tenants", golden).config()
+    with Emulator(golden, registrations_for(cfg)) as emu:
+        doc = _collect(cfg, emu)
+    assert doc["meta"]["partial"] is False
+    assert doc["okta"]["org"]["ok"] and doc["graph"]["organization"]["ok"]
+    assert {r["request"].split(" ")[0] for r in [doc["okta"]["org"]]} == {"GET"}

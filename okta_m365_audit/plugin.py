@@ -60,6 +60,7 @@ class AuditState:
     failed_severities: list[Any] = field(default_factory=list)
     offline: bool = False
     reports_dir: Path | None = None
+    selection: dict[str, Any] = field(default_factory=dict)
     fail_on: str = "low"
     run_id: str = ""
     operator: str = ""
@@ -150,6 +151,15 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     state.offline = bool(config.getoption("--offline"))
     state.fail_on = config.getoption("--fail-on")
+    state.selection = {
+        k: v
+        for k, v in {
+            "keyword": config.option.keyword,
+            "markers": config.option.markexpr,
+            "offline": state.offline,
+        }.items()
+        if v
+    }
     out = config.getoption("--snapshot-out")
     state.snapshot_out = Path(out) if out else reports / "snapshots"
     stamp = state.started.strftime("%Y%m%d-%H%M%S")
@@ -642,6 +652,9 @@ def _results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
             "suiteVersion": __version__,
             "operator": state.operator,
             "failOn": state.fail_on,
+            # a run of a subset (-k, -m, --offline) is not the tenant's full audit
+            "selection": state.selection,
+            "partial": bool(state.selection),
         },
         okta={"orgUrl": cfg.okta.org_url if cfg else None},
         m365={

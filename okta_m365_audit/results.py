@@ -8,7 +8,8 @@ Results file, schema version 1::
 
     {"format": "okta-m365-audit/results", "schemaVersion": 1,
      "tenant": "demo",
-     "run": {"id", "startedAt", "finishedAt", "suiteVersion", "operator", "failOn"},
+     "run": {"id", "startedAt", "finishedAt", "suiteVersion", "operator", "failOn",
+             "selection", "partial"},
      "okta": {"orgUrl"}, "m365": {"tenantId", "cloud"}, "expectedPhase": 5,
      "snapshot": {"file", "sha256", "collectedAt", "source"} | null,
      "configError": null | "why the tenant could not be loaded or collected",
@@ -182,6 +183,8 @@ def results_json_schema() -> dict[str, Any]:
                     "suiteVersion": {"type": "string"},
                     "operator": {"type": "string"},
                     "failOn": {"enum": ["low", "medium", "high", "critical"]},
+                    "selection": {"type": "object", "description": "-k, -m, --offline"},
+                    "partial": {"type": "boolean", "description": "a subset of the checks"},
                 },
             },
             "okta": {"type": "object"},

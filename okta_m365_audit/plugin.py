@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from . import __version__
+from . import __version__, drift
 from . import snapshot as snap
 from .catalog import BY_ID, Check
 from .config import TenantConfig, discover_tenants, load_tenant
@@ -61,6 +61,7 @@ class AuditState:
     offline: bool = False
     reports_dir: Path | None = None
     selection: dict[str, Any] = field(default_factory=dict)
+    baselines: dict[str, Path] = field(default_factory=dict)
     fail_on: str = "low"
     run_id: str = ""
     operator: str = ""
@@ -106,6 +107,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--offline",
         action="store_true",
         help="make no call to public endpoints (Microsoft's home-realm discovery, FED-09)",
+    )
+    group.addoption(
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="SNAPSHOT",
+        help="an earlier snapshot of a tenant (e.g. at handover): report what changed since, "
+        "and who changed it per the System Log; repeatable, matched by tenant",
     )
     group.addoption(
         "--reports-dir",
@@ -185,6 +194,12 @@ def _select_tenants(config: pytest.Config, state: AuditState) -> None:
         snapshots[meta["tenant"]] = path
         if meta["tenant"] not in wanted:
             wanted.append(meta["tenant"])
+    for raw in config.getoption("--baseline"):
+        try:
+            base_meta = snap.load(raw)["meta"]
+        except snap.SnapshotError as exc:
+            raise pytest.UsageError(f"--baseline: {exc}") from None
+        state.baselines[base_meta["tenant"]] = Path(raw)
     if not wanted:
         wanted = sorted(files)
     if not wanted:
@@ -278,6 +293,8 @@ def _collect(entry: TenantEntry, state: AuditState) -> TenantView:
             doc, state.snapshot_out / f"{cfg.name}-{stamp}.snapshot.json"
         )
     entry.snapshot_sha256 = snap.digest(doc)
+    if cfg.name in state.baselines:
+        _compare_with_baseline(state, cfg.name, doc)
     view = TenantView(cfg, doc)
     if entry.from_snapshot is not None:
         view.realm_skip_reason = (
@@ -287,6 +304,33 @@ def _collect(entry: TenantEntry, state: AuditState) -> TenantView:
     elif state.offline:
         view.realm_skip_reason = "home-realm discovery not probed: --offline"
     return view
+
+
+def _compare_with_baseline(state: AuditState, name: str, doc: dict[str, Any]) -> None:
+    """Drift since the baseline; a baseline of another org or tenant is said, not compared."""
+    path = state.baselines[name]
+    try:
+        report = drift.compare(snap.load(path), doc)
+    except drift.DriftError as exc:
+        state.drift[name] = {"error": str(exc), "baseline": {"file": str(path)}}
+        state.drift_html[name] = (
+            f"<section class='drift'><h3>Drift</h3><p>Not compared: {html.escape(str(exc))}</p>"
+            "</section>"
+        )
+        return
+    report["baseline"]["file"] = str(path)
+    state.drift[name] = report
+    state.drift_html[name] = drift.render_html(report)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    state = config.stash.get(STATE_KEY, None)
+    for name, report in (state.drift if state else {}).items():
+        terminalreporter.write_sep("-", f"okta-m365-audit: drift of {name} since its baseline")
+        if "error" in report:
+            terminalreporter.write_line(f"not compared: {report['error']}")
+        else:
+            terminalreporter.write_line(drift.render_text(report))
 
 
 @pytest.fixture(scope="session")

@@ -112,3 +112,36 @@ def test_no_secret_in_any_output(pytester, golden, monkeypatch):
             texts.append(p.read_text("utf-8", "replace"))
     for secret in (SECRET_TOKEN, SECRET_GRAPH):
         assert not [t for t in texts if secret in t], f"{secret} leaked"
+
+
+def test_baseline_reports_what_changed_and_who(pytester, golden):
+    """When run with --baseline on the handover snapshot: the drift (connection DISABLED by
+    an admin) is in the results, the bundle's drift.json and the report."""
+    from okta_m365_audit import snapshot as snap
+
+    from .conftest import GOLDEN
+    from .scenarios.cred import connection_disabled
+    from .scenarios.helpers import add_log_event, app_id
+
+    connection_disabled(golden)
+    golden["meta"]["collectedAt"] = "2026-11-21T06:00:00.000Z"  # a day after the handover
+    add_log_event(
+        golden, "application.lifecycle.update", -20, "SUCCESS",  # 20 h after the handover
+        actor={"id": "00uadmin", "type": "User", "alternateId": "ops.admin@contoso.com",
+               "displayName": "Ops Admin", "detailEntry": None},
+        target=[{"id": app_id(golden), "type": "AppInstance", "alternateId": "Microsoft Office 365",
+                 "displayName": "Microsoft Office 365", "detailEntry": None}],
+    )  # fmt: skip
+    files = write_tenant(pytester.path / "tenants", golden)
+    run_suite(pytester, files.dir, "--baseline", str(GOLDEN),
+              "--reports-dir", str(pytester.path / "reports"))  # fmt: skip
+    bundle = _bundle(pytester.path / "reports")
+    doc = json.loads((bundle / "results.json").read_text())
+    changes = doc["drift"]["changes"]
+    conn = [c for c in changes if c["resource"] == "appConnection"]
+    assert conn and conn[0]["kind"] == "changed"
+    assert any(f["path"] == "status" and f["new"] == "DISABLED" for f in conn[0]["fields"])
+    assert any("ops.admin@contoso.com" in json.dumps(w) for w in conn[0]["who"])
+    assert json.loads((bundle / "drift.json").read_text())["summary"]["changed"] >= 1
+    assert "DISABLED" in (bundle / "report.html").read_text()
+    assert snap.load(GOLDEN)  # the baseline file itself is untouched and still valid

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
+from aiolimiter import AsyncLimiter
 
 from .config import GraphCertificateAuth, GraphClientSecretAuth, OktaPrivateKeyAuth, TenantConfig
 from .errors import ConfigError, ConnectError, ReadOnlyViolation
@@ -36,7 +37,27 @@ CLOUDS: dict[str, tuple[str, str]] = {
 }
 
 OKTA_TOKEN_PATH = "/oauth2/v1/token"
-DEFAULT_TIMEOUT_S = 60.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How patient and how polite the suite is with one tenant's APIs.
+
+    Each request times out after ``timeout_seconds``; a read is retried (on resets,
+    timeouts and 5xx the SDKs do not retry) at most ``max_retries`` times and for at most
+    ``max_retry_seconds`` in all; each API gets at most ``*_requests_per_minute`` requests,
+    so a run stays under the tenant's rate limits instead of hitting them.
+    """
+
+    timeout_seconds: float = 60.0
+    max_retries: int = 3
+    max_retry_seconds: float = 120.0
+    okta_requests_per_minute: int = 300
+    graph_requests_per_minute: int = 1200
+
+
+DEFAULT_LIMITS = Limits()
+DEFAULT_TIMEOUT_S = DEFAULT_LIMITS.timeout_seconds
 
 
 @dataclass(frozen=True)
@@ -152,9 +173,12 @@ class ReadOnlySession:
     SDK's HTTP client only calls ``request`` and ``close``.
     """
 
-    def __init__(self, session: aiohttp.ClientSession, token_url: str):
+    def __init__(
+        self, session: aiohttp.ClientSession, token_url: str, limiter: AsyncLimiter | None = None
+    ):
         self._session = session
         self._token_url = token_url
+        self._limiter = limiter
 
     def request(self, method: str, url: str, **kwargs: Any) -> Any:
         bare = str(url).split("?", 1)[0]
@@ -165,17 +189,33 @@ class ReadOnlySession:
             )
         if verb == "GET":  # token requests are not reads
             _count()
-        return self._session.request(method, url, **kwargs)
+        return _Budgeted(self._limiter, self._session.request(method, url, **kwargs))
 
     async def close(self) -> None:
         await self._session.close()
 
 
+class _Budgeted:
+    """An aiohttp request context that first waits for the API's request budget."""
+
+    def __init__(self, limiter: AsyncLimiter | None, request: Any):
+        self._limiter, self._request = limiter, request
+
+    async def __aenter__(self) -> Any:
+        if self._limiter is not None:
+            await self._limiter.acquire()
+        return await self._request.__aenter__()
+
+    async def __aexit__(self, *exc: Any) -> Any:
+        return await self._request.__aexit__(*exc)
+
+
 class ReadOnlyTransport(httpx.AsyncBaseTransport):
     """httpx transport under the Graph SDK's middleware: every attempt passes here."""
 
-    def __init__(self, inner: httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, limiter: AsyncLimiter | None = None):
         self._inner = inner
+        self._limiter = limiter
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method != "GET":
@@ -184,6 +224,8 @@ class ReadOnlyTransport(httpx.AsyncBaseTransport):
                 "the suite only reads (GET) from tenant APIs"
             )
         _count()
+        if self._limiter is not None:
+            await self._limiter.acquire()
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -210,15 +252,17 @@ class OktaApi:
     requests go through its request executor and the JSON is kept as the API sent it.
     """
 
-    def __init__(self, cfg: TenantConfig, endpoints: Endpoints):
+    def __init__(self, cfg: TenantConfig, endpoints: Endpoints, limits: Limits = DEFAULT_LIMITS):
         from okta.client import Client
 
         self.base = endpoints.okta_base.rstrip("/")
+        self.limits = limits
         auth = cfg.okta.auth
         conf: dict[str, Any] = {
             "orgUrl": self.base,
-            "requestTimeout": int(DEFAULT_TIMEOUT_S),
-            "rateLimit": {"maxRetries": 2},
+            # the SDK's total time for one request and its 429/503/504 retries
+            "requestTimeout": int(limits.max_retry_seconds),
+            "rateLimit": {"maxRetries": limits.max_retries},
             "cache": {"enabled": False},
             # the SDK's debug log prints request headers (tokens): never on, whatever OKTA_* says
             "logging": {"enabled": False},
@@ -245,9 +289,12 @@ class OktaApi:
 
     async def __aenter__(self) -> OktaApi:
         session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(ssl=self._ssl, limit=8), trust_env=False
+            connector=aiohttp.TCPConnector(ssl=self._ssl, limit=8),
+            trust_env=False,
+            timeout=aiohttp.ClientTimeout(total=self.limits.timeout_seconds),
         )
-        self._session = ReadOnlySession(session, self.base + OKTA_TOKEN_PATH)
+        limiter = AsyncLimiter(self.limits.okta_requests_per_minute, 60)
+        self._session = ReadOnlySession(session, self.base + OKTA_TOKEN_PATH, limiter)
         self._client.get_request_executor().set_session(self._session)
         return self
 
@@ -255,17 +302,23 @@ class OktaApi:
         if self._session is not None:
             await self._session.close()
 
+    async def renew_token(self) -> None:
+        """Drop the cached access token, so the next request fetches a new one."""
+        self._client.get_request_executor().clear_cached_token()
+
     async def get(self, url: str) -> RawResponse:
         """GET a path or absolute URL on the org; raise ConnectError when nothing answered."""
         executor = self._client.get_request_executor()
         request, error = await executor.create_request("GET", url, headers={})
         if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
-            raise ConnectError(f"Okta token endpoint {self.base}: {_connect_cause(error)}")
+            raise ConnectError(
+                f"Okta token endpoint {self.base}: {_connect_cause(error)}", _transient(error)
+            )
         if error is not None:
             raise TokenError("okta", _okta_error_text(error), _okta_error_status(error))
         response, text, error = await executor.execute(request)
         if response is None:
-            raise ConnectError(f"Okta {self.base}: {_connect_cause(error)}")
+            raise ConnectError(f"Okta {self.base}: {_connect_cause(error)}", _transient(error))
         try:
             body = json.loads(text) if text else None
         except json.JSONDecodeError:
@@ -323,6 +376,11 @@ def _okta_error_text(error: Any) -> str:
     return str(summary or error)
 
 
+def _transient(error: BaseException | None) -> bool:
+    """A reset or a timeout may pass; a refused certificate will not."""
+    return not isinstance(error, aiohttp.ClientSSLError | aiohttp.ClientConnectorCertificateError)
+
+
 def _connect_cause(error: BaseException | None) -> str:
     """The real cause of a failed connection (the SDKs tend to hide it)."""
     if error is None:
@@ -339,6 +397,14 @@ def _connect_cause(error: BaseException | None) -> str:
 
 
 # --- Microsoft Graph -----------------------------------------------------------------------
+
+
+def limits_for(cfg: TenantConfig) -> Limits:
+    """The tenant file's limits (``limits:``), or the defaults."""
+    declared = getattr(cfg, "limits", None)
+    if declared is None:
+        return DEFAULT_LIMITS
+    return Limits(**{k: getattr(declared, k) for k in Limits.__dataclass_fields__})
 
 
 def graph_credential(cfg: TenantConfig, endpoints: Endpoints) -> Any:
@@ -404,7 +470,7 @@ class GraphApi:
     the native response handler hands back the HTTP response so bodies stay verbatim.
     """
 
-    def __init__(self, cfg: TenantConfig, endpoints: Endpoints):
+    def __init__(self, cfg: TenantConfig, endpoints: Endpoints, limits: Limits = DEFAULT_LIMITS):
         from kiota_authentication_azure.azure_identity_authentication_provider import (
             AzureIdentityAuthenticationProvider,
         )
@@ -414,11 +480,12 @@ class GraphApi:
         self.base = endpoints.graph_base.rstrip("/")
         self.credential = graph_credential(cfg, endpoints)
         inner = httpx.AsyncHTTPTransport(verify=endpoints.ssl_context(), retries=0)
+        limiter = AsyncLimiter(limits.graph_requests_per_minute, 60)
         self._http = GraphClientFactory.create_with_default_middleware(
             client=httpx.AsyncClient(
-                transport=ReadOnlyTransport(inner),
+                transport=ReadOnlyTransport(inner, limiter),
                 trust_env=False,
-                timeout=httpx.Timeout(DEFAULT_TIMEOUT_S),
+                timeout=httpx.Timeout(limits.timeout_seconds),
             )
         )
         host = urlsplit(self.base).hostname or ""
@@ -436,6 +503,9 @@ class GraphApi:
         await self._http.aclose()
         await self.credential.close()
 
+    async def renew_token(self) -> None:
+        """azure-identity renews by the token's expiry; a retry asks it again."""
+
     async def get(self, url: str) -> RawResponse:
         from kiota_abstractions.method import Method
         from kiota_abstractions.native_response_handler import NativeResponseHandler
@@ -448,17 +518,21 @@ class GraphApi:
         info.add_request_options([ResponseHandlerOption(NativeResponseHandler())])
         try:
             response: httpx.Response = await self.adapter.send_primitive_async(info, "bytes", {})
-        except httpx.ConnectError as exc:
-            raise ConnectError(f"Graph {self.base}: {_httpx_cause(exc)}") from None
         except httpx.TimeoutException:
             raise ConnectError(f"Graph {self.base}: timed out") from None
+        except httpx.TransportError as exc:
+            cause = _httpx_cause(exc)
+            raise ConnectError(f"Graph {self.base}: {cause}", "CERTIFICATE" not in cause) from None
         except Exception as exc:
             from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
 
             if isinstance(exc, ClientAuthenticationError):
                 raise TokenError("graph", _credential_message(exc)) from None
             if isinstance(exc, ServiceRequestError):
-                raise ConnectError(f"Entra token service: {_credential_message(exc)}") from None
+                message = _credential_message(exc)
+                raise ConnectError(
+                    f"Entra token service: {message}", "CERTIFICATE" not in message
+                ) from None
             raise
         try:
             body = response.json() if response.content else None
@@ -468,7 +542,7 @@ class GraphApi:
         return RawResponse(response.status_code, dict(response.headers), body, nxt)
 
 
-def _httpx_cause(exc: httpx.ConnectError) -> str:
+def _httpx_cause(exc: httpx.TransportError) -> str:
     cause = exc.__cause__ or exc.__context__
     text = str(exc) or str(cause)
     if "CERTIFICATE_VERIFY_FAILED" in text:
@@ -507,10 +581,13 @@ class RealmApi:
     async def get(self, url: str) -> RawResponse:
         try:
             response = await self._http.get(url if url.startswith("https://") else self.base + url)
-        except httpx.ConnectError as exc:
-            raise ConnectError(f"home-realm discovery {self.base}: {_httpx_cause(exc)}") from None
         except httpx.TimeoutException:
             raise ConnectError(f"home-realm discovery {self.base}: timed out") from None
+        except httpx.TransportError as exc:
+            cause = _httpx_cause(exc)
+            raise ConnectError(
+                f"home-realm discovery {self.base}: {cause}", "CERTIFICATE" not in cause
+            ) from None
         try:
             body = response.json() if response.content else None
         except json.JSONDecodeError:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import re
+import time
 import uuid
 from typing import Any, Protocol
 
 from . import __version__
 from . import snapshot as snap
-from .clients import ConnectError, RawResponse, TokenError, start_tally
+from .clients import DEFAULT_LIMITS, ConnectError, Limits, RawResponse, TokenError, start_tally
 from .config import TenantConfig
+from .errors import ReadOnlyViolation
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -39,8 +42,10 @@ class Collector:
         as_of: dt.datetime | None = None,
         source: str = "live",
         realm: Api | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ):
         self.cfg, self.okta, self.graph, self.realm = cfg, okta, graph, realm
+        self.limits = limits
         self.as_of = as_of or dt.datetime.now(dt.UTC)
         self.doc = snap.new_snapshot(
             {
@@ -119,42 +124,91 @@ class Collector:
             section[name] = record
 
     async def _fetch(self, res: snap.Resource, key: str | None, line: str) -> dict[str, Any]:
+        """Follow one resource's pages; retry what may pass, bounded in tries and time."""
         client = {"okta": self.okta, "graph": self.graph, "realm": self.realm}[res.api]
         assert client is not None
+        limits = self.limits
         tally = start_tally()
         url: str | None = line.split(" ", 1)[1]
         pages: list[Any] = []
         last: RawResponse | None = None
-        try:
-            while url is not None and len(pages) < MAX_PAGES:
-                last = await client.get(url)
-                if not 200 <= last.status < 300:
-                    break
-                pages.append(last.body)
-                url = last.next_url
-        except TokenError as exc:
-            error = {
-                "status": exc.status or 401,
-                "code": "token_request_failed",
-                "message": f"the {exc.api} token request failed: {exc}",
-                "needs": res.needs,
-            }
-            self._auth_failure[res.api] = error
-            return snap.make_read(line, 0, ok=False, pages=0, requests=tally.attempts, error=error)
-        except ConnectError as exc:
-            error = {"status": 0, "code": "connect_failed", "message": str(exc), "needs": res.needs}
-            if res.name in FIRST_READ.values():  # the service is unreachable: stop its stream
-                self._auth_failure[res.api] = error
-            return snap.make_read(line, 0, ok=False, pages=0, requests=tally.attempts, error=error)
+        deadline = time.monotonic() + limits.max_retry_seconds
+        retries = 0
+
+        def fail(status: int, code: str, message: str) -> dict[str, Any]:
+            error = {"status": status, "code": code, "message": message, "needs": res.needs}
+            return snap.make_read(
+                line, status, ok=False, pages=len(pages), requests=tally.attempts, error=error
+            )
+
+        while url is not None and len(pages) < MAX_PAGES:
+            try:
+                last = await asyncio.wait_for(
+                    client.get(url), timeout=max(0.1, deadline - time.monotonic())
+                )
+            except TokenError as exc:
+                read = fail(exc.status or 401, "token_request_failed",
+                            f"the {exc.api} token request failed: {exc}")  # fmt: skip
+                self._auth_failure[res.api] = read["error"]
+                return read
+            except (ConnectError, TimeoutError) as exc:
+                transient = getattr(exc, "transient", True)
+                cause = str(exc) or f"no answer within {limits.max_retry_seconds:g} s"
+                if transient and retries < limits.max_retries and time.monotonic() < deadline:
+                    retries += 1
+                    await asyncio.sleep(
+                        min(2**retries * 0.1, max(0.0, deadline - time.monotonic()))
+                    )
+                    continue
+                read = fail(0, "connect_failed", f"{cause} (after {tally.attempts} attempt(s))")
+                if res.name in FIRST_READ.values():  # unreachable: stop the stream
+                    self._auth_failure[res.api] = read["error"]
+                return read
+            except ReadOnlyViolation:
+                raise
+            except Exception as exc:  # an SDK choking on a broken answer (bad JSON...)
+                if retries < limits.max_retries and time.monotonic() < deadline:
+                    retries += 1  # a truncated answer may be whole the next time
+                    continue
+                return fail(last.status if last else 0, "unreadable_response",
+                            f"{type(exc).__name__}: {redact_text(str(exc))[:300]} "
+                            f"(after {tally.attempts} attempt(s))")  # fmt: skip
+            if (
+                last.status in RETRY_STATUSES
+                and retries < limits.max_retries
+                and (time.monotonic() < deadline)
+            ):
+                retries += 1  # the SDKs retry 429/503/504 themselves; these they do not
+                continue
+            if last.status == 401 and retries == 0 and hasattr(client, "renew_token"):
+                retries += 1  # a token that expired mid-run: renew it once
+                await client.renew_token()
+                continue
+            if not 200 <= last.status < 300:
+                break
+            problem = _shape_problem(res, last.body)
+            if problem and retries < limits.max_retries and time.monotonic() < deadline:
+                retries += 1
+                continue
+            if problem:
+                return fail(last.status, "malformed_response",
+                            f"{problem} (after {tally.attempts} attempt(s))")  # fmt: skip
+            pages.append(last.body)
+            url = last.next_url
         assert last is not None
         if not 200 <= last.status < 300:
             error = _error(res, last)
+            error["message"] += (
+                f" (after {tally.attempts} attempt(s))" if tally.attempts > 1 else ""
+            )
+            if pages:
+                error["message"] += f"; {len(pages)} page(s) had been read: the list is incomplete"
             if last.status == 401:
                 self._auth_failure.setdefault(res.api, error)
             return snap.make_read(
                 line,
                 last.status,
-                ok=last.status in res.answers,
+                ok=last.status in res.answers and not pages,
                 pages=len(pages),
                 requests=tally.attempts,
                 error=error,
@@ -167,6 +221,24 @@ class Collector:
             requests=tally.attempts,
             data=_join(res, pages),
         )
+
+
+#: statuses the collector retries itself (the SDKs retry 429, 503 and 504)
+RETRY_STATUSES = (500, 502)
+
+
+def _shape_problem(res: snap.Resource, body: Any) -> str | None:
+    """Why a 2xx body is not what the endpoint sends, or None."""
+    if res.api == "graph" and res.kind == "list":
+        ok = isinstance(body, dict) and isinstance(body.get("value"), list)
+    elif res.kind == "list":
+        ok = isinstance(body, list)
+    else:
+        ok = isinstance(body, dict)
+    if ok:
+        return None
+    shown = body if isinstance(body, str) else type(body).__name__
+    return f"the answer is not the JSON {res.kind} the API sends: {str(shown)[:120]!r}"
 
 
 def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[str]:
@@ -187,6 +259,17 @@ def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[s
         ]
         samples += on_domain[:1]
     return samples + sorted(excluded)
+
+
+_SECRETISH = re.compile(
+    r"(?i)(authorization:\s*\S+\s+)\S+|(eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+)|((?:client_secret|"
+    r"client_assertion|access_token)[=\"':\s]+)[^&\s\"']+"
+)
+
+
+def redact_text(text: str) -> str:
+    """Tokens and secrets out of a message before it is stored (a safety net)."""
+    return _SECRETISH.sub(lambda m: (m.group(1) or m.group(3) or "") + "[REDACTED]", text)
 
 
 def _join(res: snap.Resource, pages: list[Any]) -> Any:
@@ -248,11 +331,12 @@ async def collect(
 
     ``offline``: skip Microsoft's public home-realm discovery (FED-09 then skips).
     """
-    from .clients import GraphApi, OktaApi, RealmApi
+    from .clients import GraphApi, OktaApi, RealmApi, limits_for
 
     source = "emulator" if endpoints.emulated else "live"
-    async with OktaApi(cfg, endpoints) as okta, GraphApi(cfg, endpoints) as graph:
+    limits = limits_for(cfg)
+    async with OktaApi(cfg, endpoints, limits) as okta, GraphApi(cfg, endpoints, limits) as graph:
         if offline:
-            return await Collector(cfg, okta, graph, as_of, source).run()
+            return await Collector(cfg, okta, graph, as_of, source, None, limits).run()
         async with RealmApi(endpoints) as realm:
-            return await Collector(cfg, okta, graph, as_of, source, realm).run()
+            return await Collector(cfg, okta, graph, as_of, source, realm, limits).run()

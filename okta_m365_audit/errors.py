@@ -21,7 +21,12 @@ class ReadOnlyViolation(AuditError):
 
 
 class ConnectError(AuditError):
-    """A tenant endpoint could not be reached (DNS, TCP, TLS): the real cause is kept."""
+    """A tenant endpoint could not be reached (DNS, TCP, TLS, reset, timeout): the real cause
+    is kept. ``transient``: worth another try (a reset or a timeout; not a bad certificate)."""
+
+    def __init__(self, message: str, transient: bool = True):
+        super().__init__(message)
+        self.transient = transient
 
 
 class CollectionError(AuditError):

@@ -25,6 +25,7 @@ from aiohttp import web
 from .. import snapshot as snap
 from ..clients import CLOUDS, Endpoints
 from .appkeys import BASE_URL, TENANT_ID
+from .faults import Fault, FaultPlan
 from .graph import GraphRoutes
 from .okta import OktaRoutes
 from .state import Stored, TenantState
@@ -46,11 +47,17 @@ class LoggedRequest:
 class Emulator:
     """Serve one snapshot. Use as a context manager, or start()/stop()."""
 
-    def __init__(self, doc: dict[str, Any], registrations: Registrations):
+    def __init__(
+        self,
+        doc: dict[str, Any],
+        registrations: Registrations,
+        faults: list[Fault] | None = None,
+    ):
         self.doc = snap.validate(doc, "emulator snapshot")
         self.state = TenantState.from_snapshot(self.doc)
         self.authority = TokenAuthority(registrations)
         self.requests: list[LoggedRequest] = []
+        self.faults = FaultPlan(faults)
         self._lock = threading.Lock()
         self._dir = tempfile.TemporaryDirectory(prefix="okta-m365-emulator-")
         self._ca = trustme.CA()
@@ -130,15 +137,25 @@ class Emulator:
 
         apps: dict[str, web.Application] = {}
         apps["okta"] = web.Application(
-            middlewares=[self._log_mw("okta"), OktaRoutes.auth_middleware(self.authority)]
+            middlewares=[
+                self._log_mw("okta"),
+                self.faults.middleware("okta"),
+                OktaRoutes.auth_middleware(self.authority),
+            ]
         )
         OktaRoutes(self.state).add_to(apps["okta"])
         apps["okta"].router.add_post("/oauth2/v1/token", self.authority.okta_token)
         apps["graph"] = web.Application(
-            middlewares=[self._log_mw("graph"), GraphRoutes.auth_middleware(self.authority)]
+            middlewares=[
+                self._log_mw("graph"),
+                self.faults.middleware("graph"),
+                GraphRoutes.auth_middleware(self.authority),
+            ]
         )
         GraphRoutes(self.state).add_to(apps["graph"])
-        apps["login"] = web.Application(middlewares=[self._log_mw("login")])
+        apps["login"] = web.Application(
+            middlewares=[self._log_mw("login"), self.faults.middleware("login")]
+        )
         apps["login"].router.add_get(
             "/{tenant}/v2.0/.well-known/openid-configuration", self.authority.entra_openid
         )
@@ -147,6 +164,7 @@ class Emulator:
         for app in apps.values():
             app[TENANT_ID] = self.state.tenant_id
             app.router.add_get("/_emulator/requests", self._request_log)
+            app.router.add_route("*", "/_emulator/faults", self.faults.control)
 
         for name, app in apps.items():
             runner = web.AppRunner(app, handle_signals=False, access_log=None)

@@ -27,7 +27,7 @@ VERDICT_RANK = {v: i for i, v in enumerate(("error", "failed", "waived", "passed
 HTML_LIST_LIMIT = 25
 
 CSS = """
-.audit{font-family:system-ui,Arial,sans-serif;max-width:1200px}
+.audit{font-family:system-ui,Arial,sans-serif;max-width:1200px;color:#222}
 .audit h2{border-bottom:2px solid #333;padding-bottom:4px;margin-top:28px}
 .audit table{border-collapse:collapse;margin:8px 0}
 .audit th,.audit td{border:1px solid #bbb;padding:4px 8px;text-align:left;vertical-align:top}

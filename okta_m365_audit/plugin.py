@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from . import __version__, drift
+from . import __version__, drift, fleet
 from . import snapshot as snap
 from .catalog import BY_ID, Check
 from .config import TenantConfig, discover_tenants, load_tenant
@@ -596,8 +596,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
         if failed and not any(s is None or fails_run(s, state.fail_on) for s in failed):
             session.exitstatus = pytest.ExitCode.OK
     _write_bundles(session, state)
+    writer = session.config.get_terminal_writer()
     for bundle in state.bundles.values():
-        session.config.get_terminal_writer().line(f"okta-m365-audit: evidence bundle {bundle}")
+        writer.line(f"okta-m365-audit: evidence bundle {bundle}")
+    _write_fleet_page(state, writer)
 
 
 def _attach_html(report: pytest.TestReport, check: Check, ev: dict[str, Any]) -> None:
@@ -736,6 +738,17 @@ def _write_bundles(session: pytest.Session, state: AuditState) -> None:
             files["drift.json"] = json.dumps(state.drift[entry.name], indent=1, default=str) + "\n"
         folder = state.reports_dir / f"{entry.name}-{stamp}"
         state.bundles[entry.name] = write_bundle(folder, files)
+
+
+def _write_fleet_page(state: AuditState, writer: Any) -> None:
+    """reports/index.html: the latest run of every tenant whose results are in the folder."""
+    assert state.reports_dir is not None
+    notes: list[str] = []
+    docs = fleet.load_fleet(fleet.find_results(state.reports_dir, notes.append), notes.append)
+    if docs:
+        out = state.reports_dir / "index.html"
+        fleet.write_fleet(docs, out, notes=notes)
+        writer.line(f"okta-m365-audit: fleet page {out} ({len(docs)} tenant(s))")
 
 
 _SESSION_STATE: list[AuditState] = []

@@ -57,7 +57,6 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
-DEFAULT_TIMEOUT_S = DEFAULT_LIMITS.timeout_seconds
 
 
 @dataclass(frozen=True)
@@ -260,8 +259,8 @@ class OktaApi:
         auth = cfg.okta.auth
         conf: dict[str, Any] = {
             "orgUrl": self.base,
-            # the SDK's total time for one request and its 429/503/504 retries
-            "requestTimeout": int(limits.max_retry_seconds),
+            # per attempt (the collector bounds a read's retries in all: max_retry_seconds)
+            "requestTimeout": max(1, int(limits.timeout_seconds)),
             "rateLimit": {"maxRetries": limits.max_retries},
             "cache": {"enabled": False},
             # the SDK's debug log prints request headers (tokens): never on, whatever OKTA_* says
@@ -562,13 +561,13 @@ def _credential_message(exc: Exception) -> str:
 class RealmApi:
     """``getuserrealm.srf`` on the cloud's login host: public, unauthenticated, GET only."""
 
-    def __init__(self, endpoints: Endpoints):
+    def __init__(self, endpoints: Endpoints, limits: Limits = DEFAULT_LIMITS):
         self.base = f"https://{endpoints.login_authority}"
         inner = httpx.AsyncHTTPTransport(verify=endpoints.ssl_context(), retries=1)
         self._http = httpx.AsyncClient(
             transport=ReadOnlyTransport(inner),
             trust_env=False,
-            timeout=httpx.Timeout(DEFAULT_TIMEOUT_S),
+            timeout=httpx.Timeout(limits.timeout_seconds),
             headers={"Accept": "application/json"},
         )
 

@@ -338,5 +338,5 @@ async def collect(
     async with OktaApi(cfg, endpoints, limits) as okta, GraphApi(cfg, endpoints, limits) as graph:
         if offline:
             return await Collector(cfg, okta, graph, as_of, source, None, limits).run()
-        async with RealmApi(endpoints) as realm:
+        async with RealmApi(endpoints, limits) as realm:
             return await Collector(cfg, okta, graph, as_of, source, realm, limits).run()

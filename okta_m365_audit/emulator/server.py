@@ -34,7 +34,7 @@ from .tokens import Registrations, TokenAuthority
 HOST = "127.0.0.1"
 
 
-@dataclass(frozen=True)
+@dataclass
 class LoggedRequest:
     service: str  #: okta | graph | login
     method: str
@@ -181,21 +181,19 @@ class Emulator:
         async def mw(request: web.Request, handler: Any) -> web.StreamResponse:
             if request.path.startswith("/_emulator/"):
                 return await handler(request)
+            # logged on arrival (status 0 until answered): a request whose client gave up
+            # waiting is still in the log, in the order requests came
+            entry = LoggedRequest(
+                service, request.method, request.path, request.query_string, 0,
+                snap.iso_z(dt.datetime.now(dt.UTC)),
+            )  # fmt: skip
+            with self._lock:
+                self.requests.append(entry)
             try:
                 response = await handler(request)
             except web.HTTPException as exc:
                 response = exc
-            with self._lock:
-                self.requests.append(
-                    LoggedRequest(
-                        service,
-                        request.method,
-                        request.path,
-                        request.query_string,
-                        response.status,
-                        snap.iso_z(dt.datetime.now(dt.UTC)),
-                    )
-                )
+            entry.status = response.status
             if isinstance(response, web.HTTPException) and response.status >= 400:
                 raise response
             return response

@@ -25,6 +25,7 @@ import aiohttp
 import httpx
 from aiolimiter import AsyncLimiter
 
+from . import redact
 from .config import GraphCertificateAuth, GraphClientSecretAuth, OktaPrivateKeyAuth, TenantConfig
 from .errors import ConfigError, ConnectError, ReadOnlyViolation
 
@@ -120,13 +121,14 @@ def _secret_from_env(cfg: TenantConfig, fieldname: str, var: str) -> str:
             f"export {var}=<the secret> in the environment that runs the suite; "
             "never write the value into the YAML",
         )
+    redact.register(value)  # never shown in a log, message or report
     return value
 
 
 def _read_file(cfg: TenantConfig, fieldname: str, path: Path) -> bytes:
     full = cfg.resolve(path)
     try:
-        return full.read_bytes()
+        data = full.read_bytes()
     except OSError as exc:
         raise ConfigError(
             str(cfg.source_file),
@@ -134,6 +136,8 @@ def _read_file(cfg: TenantConfig, fieldname: str, path: Path) -> bytes:
             f"cannot read {full} ({exc.strerror})",
             "check the path (relative paths start at the tenant file's folder) and permissions",
         ) from None
+    redact.register(data)  # key material: its private blocks are never shown
+    return data
 
 
 def okta_private_key(cfg: TenantConfig, auth: OktaPrivateKeyAuth) -> str:
@@ -155,11 +159,13 @@ def okta_private_key(cfg: TenantConfig, auth: OktaPrivateKeyAuth) -> str:
             f"not an unencrypted RSA private key in PEM or JWK form ({type(exc).__name__})",
             "export the service app's private key as PEM (PKCS#8) or JWK JSON",
         ) from None
-    return key.private_bytes(
+    pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
+    redact.register(pem)
+    return pem
 
 
 # --- read-only transports ----------------------------------------------------------------

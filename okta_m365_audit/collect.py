@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
 import time
 import uuid
 from typing import Any, Protocol
@@ -20,6 +19,7 @@ from . import snapshot as snap
 from .clients import DEFAULT_LIMITS, ConnectError, Limits, RawResponse, TokenError, start_tally
 from .config import TenantConfig
 from .errors import ReadOnlyViolation
+from .redact import redact
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -171,7 +171,7 @@ class Collector:
                     retries += 1  # a truncated answer may be whole the next time
                     continue
                 return fail(last.status if last else 0, "unreadable_response",
-                            f"{type(exc).__name__}: {redact_text(str(exc))[:300]} "
+                            f"{type(exc).__name__}: {redact(str(exc))[:300]} "
                             f"(after {tally.attempts} attempt(s))")  # fmt: skip
             if (
                 last.status in RETRY_STATUSES
@@ -259,17 +259,6 @@ def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[s
         ]
         samples += on_domain[:1]
     return samples + sorted(excluded)
-
-
-_SECRETISH = re.compile(
-    r"(?i)(authorization:\s*\S+\s+)\S+|(eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+)|((?:client_secret|"
-    r"client_assertion|access_token)[=\"':\s]+)[^&\s\"']+"
-)
-
-
-def redact_text(text: str) -> str:
-    """Tokens and secrets out of a message before it is stored (a safety net)."""
-    return _SECRETISH.sub(lambda m: (m.group(1) or m.group(3) or "") + "[REDACTED]", text)
 
 
 def _join(res: snap.Resource, pages: list[Any]) -> Any:

@@ -239,6 +239,16 @@ class Windows(_Strict):
     system_log_days: int = Field(7, ge=1, le=90)
 
 
+class ApiLimits(_Strict):
+    """How patient and how polite the suite is with this tenant's APIs."""
+
+    timeout_seconds: float = Field(60.0, gt=0, le=600, description="Per request attempt.")
+    max_retries: int = Field(3, ge=0, le=10, description="Retries of one read.")
+    max_retry_seconds: float = Field(120.0, gt=0, le=3600, description="One read, in all.")
+    okta_requests_per_minute: int = Field(300, ge=1, le=100000)
+    graph_requests_per_minute: int = Field(1200, ge=1, le=100000)
+
+
 class Expectations(_Strict):
     phase: int = Field(5, ge=1, le=5, description="Last runbook phase the tenant completed.")
     domains_to_federate: tuple[str, ...] = Field(min_length=1)
@@ -311,6 +321,7 @@ class TenantConfig(_Strict):
     m365: M365Config
     expect: Expectations
     waivers: tuple[Waiver, ...] = ()
+    limits: ApiLimits = ApiLimits()
     emulator: EmulatedBackend | None = None
     _source_file: Path | None = PrivateAttr(None)
 
@@ -397,7 +408,7 @@ def _dotted(path: tuple) -> str:
 
 
 class _LimitExceeded(yaml.YAMLError):
-    """The document exceeds a bound (MAX_DEPTH) while it is being composed."""
+    """The document exceeds a bound (MAX_DEPTH, MAX_NODES) while it is being composed."""
 
     def __init__(self, problem: str, mark: yaml.Mark | None):
         super().__init__(problem)
@@ -549,11 +560,6 @@ def _scan_tree(file: str, node: yaml.Node) -> tuple[dict, list[ConfigError]]:
 
     walk(node, ())
     return lines, problems
-
-
-def _line_index(node: yaml.Node) -> dict:
-    """Map each key path of a YAML document to its 1-based line."""
-    return _scan_tree("", node)[0]
 
 
 def _allowed_keys(loc: tuple) -> str:

@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-from . import __version__, drift, fleet
+from . import __version__, drift, fleet, redact
 from . import snapshot as snap
 from .catalog import BY_ID, Check
-from .config import TenantConfig, discover_tenants, load_tenant
+from .config import TenantConfig, discover_tenants, load_tenants
 from .errors import AuditError
 from .policy import SEVERITY_CHOICES, fails_run, not_due_reason, waiver_for
 from .report import audit_html, evidence_table
@@ -143,6 +143,7 @@ def _audit_run(config: pytest.Config) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
+    redact.install()  # secrets never reach a log record, whoever logs them
     for check_marker in ("check(id)", "tenant_level"):
         config.addinivalue_line("markers", check_marker)
     for marker in {c.marker for c in BY_ID.values()}:
@@ -200,27 +201,36 @@ def _select_tenants(config: pytest.Config, state: AuditState) -> None:
         except snap.SnapshotError as exc:
             raise pytest.UsageError(f"--baseline: {exc}") from None
         state.baselines[base_meta["tenant"]] = Path(raw)
+    configs, errors = (
+        load_tenants(tenants_dir, known_checks=BY_ID) if tenants_dir.is_dir() else ({}, [])
+    )
+    broken: dict[str, list[Any]] = {}
+    for err in errors:
+        broken.setdefault(getattr(err, "tenant", None) or Path(err.file).stem, []).append(err)
+    by_stem = {c.source_file.stem: c for c in configs.values() if c.source_file}
     if not wanted:
-        wanted = sorted(files)
+        wanted = sorted(set(configs) | set(broken))
     if not wanted:
         raise pytest.UsageError(
             f"no tenant files in {tenants_dir}: add one (see tenants/example.yaml) "
             "or pass --tenants-dir"
         )
     for name in sorted(set(wanted)):
-        path = files.get(name)
-        entry = TenantEntry(name, path, from_snapshot=snapshots.get(name))
-        if path is None:
+        cfg = configs.get(name) or by_stem.get(name)
+        key = cfg.name if cfg else name
+        path = cfg.source_file if cfg else files.get(name)
+        entry = TenantEntry(key, path, from_snapshot=snapshots.get(name))
+        if name in broken:
+            entry.error = redact.redact("\n".join(str(e) for e in broken[name]))
+        elif cfg is None:
+            known = ", ".join(sorted(set(configs) | set(broken))) or "none"
             entry.error = (
-                f"no tenant file {name}.yaml in {tenants_dir} (known: "
-                f"{', '.join(sorted(files)) or 'none'}); create it from tenants/example.yaml"
+                f"no tenant named {name} in {tenants_dir} (known: {known}); "
+                "create it from tenants/example.yaml"
             )
         else:
-            try:
-                entry.cfg = load_tenant(path, known_checks=BY_ID)
-            except AuditError as exc:
-                entry.error = str(exc)
-        state.tenants[name] = entry
+            entry.cfg = cfg
+        state.tenants[key] = entry
 
 
 # --- parametrization -----------------------------------------------------------------------

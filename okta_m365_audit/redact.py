@@ -81,17 +81,17 @@ def _quoted(m: re.Match[str]) -> str:
     return f"{m.group('key')}{quote_char}{REDACTED}{quote_char}"
 
 
+#: A PEM private key block (PKCS#8, RSA, EC, ENCRYPTED); an RSA 4096 key is about 3.3 KB,
+#: and the bound keeps a text of many BEGIN lines from a quadratic scan.
+_PEM_KEY_BLOCK = re.compile(
+    r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----.{0,8000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----",
+    re.DOTALL,
+)
+
 #: (pattern, replacement) pairs, applied in order.
 PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
     # PEM private key blocks (any kind: PKCS#8, RSA, EC, ENCRYPTED), also inside a repr
-    (
-        re.compile(
-            r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----.*?"
-            r"-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----",
-            re.DOTALL,
-        ),
-        REDACTED,
-    ),
+    (_PEM_KEY_BLOCK, REDACTED),
     # ... and a block cut short (a truncated log line): the base64 after its header
     (re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[A-Za-z0-9+/=\s\\]*"), REDACTED),
     # Authorization / Proxy-Authorization header values, the scheme kept; as "Name: value",
@@ -119,7 +119,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
     (
         re.compile(
             rf"(?i)(?<![A-Za-z0-9_])(?P<key>[\"']?(?:{_KEY_NAMES})[\"']?\s*:\s*)"
-            r"(?P<q>[\"'])(?:(?!(?P=q))[^\\]|\\.)*(?P=q)"
+            r"(?P<q>[\"'])(?:(?!(?P=q))[^\\]|\\.){0,16384}(?P=q)"
         ),
         _quoted,
     ),
@@ -152,13 +152,17 @@ _JWK_PRIVATE = ("d", "p", "q", "dp", "dq", "qi", "k")
 
 def _forms(value: str) -> set[str]:
     """The value as it can appear in text: raw, URL-encoded (form bodies, queries), JSON-
-    and repr-escaped (bodies, reprs of dicts); for a PEM file its base64 lines too, and
-    for a JWK its private members (a log line may hold a piece rather than the file)."""
+    and repr-escaped (bodies, reprs of dicts); for a PEM file the base64 lines of its
+    private key blocks too (not of its certificate, which is public and may be evidence),
+    and for a JWK its private members (a log line may hold a piece rather than the file)."""
     forms = {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
     forms.add(repr(value)[1:-1])
-    lines = [line.strip() for line in value.splitlines()]
-    if len(lines) > 1:
-        body = [line for line in lines if _BASE64_LINE.fullmatch(line)]
+    if "-----BEGIN" in value:  # only the private key blocks: a certificate is public
+        chunks = [m.group(0) for m in _PEM_KEY_BLOCK.finditer(value)]
+    else:
+        chunks = [value] if "\n" in value else []
+    for chunk in chunks:
+        body = [ln.strip() for ln in chunk.splitlines() if _BASE64_LINE.fullmatch(ln.strip())]
         forms.update(body)
         if body:
             forms.add("".join(body))

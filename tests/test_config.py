@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from okta_m365_audit.clients import Endpoints, OktaApi, graph_credential, okta_private_key
-from okta_m365_audit.config import ConfigErrors, TenantConfig, load_tenant
+from okta_m365_audit.config import ConfigErrors, TenantConfig, load_tenant, load_tenants
 from okta_m365_audit.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -419,6 +419,380 @@ def test_several_errors_reported_together(tmp_path: Path) -> None:
         assert str(e) in str(err)  # every problem is in the one message
     assert len(str(err).splitlines()) == len(expected)
     assert (err.field, err.line) == (err.errors[0].field, err.errors[0].line)
+
+
+# --- hostile or damaged files: bounded, one clear message, never a traceback ---------------
+
+
+def test_yaml_syntax_error_gives_the_column(tmp_path: Path) -> None:
+    """When the YAML does not parse: the problem says the column as well as the line."""
+    path = tenant_file(tmp_path, text="okta:\n  org_url: https://acme.okta.com\n   auth: x\n")
+    err = only_error(path)
+    assert err.line == 3
+    assert "(column " in err.problem
+
+
+@pytest.mark.parametrize(
+    ("raw", "line", "problem"),
+    [
+        (b"okta:\n  org_url: caf\xe9\n", 2, "byte 0xe9"),  # Latin-1, as Windows editors save
+        ("okta: 1\n".encode("utf-16"), None, "UTF-16"),
+    ],
+    ids=["latin-1", "utf-16"],
+)
+def test_not_utf8(tmp_path: Path, raw: bytes, line: int | None, problem: str) -> None:
+    """When the file is not UTF-8 text: should say so (and where), not raise UnicodeDecodeError."""
+    path = tmp_path / "acme.yaml"
+    path.write_bytes(raw)
+    err = only_error(path)
+    assert_names(err, path, "(file)", line)
+    assert problem in err.problem
+    assert "UTF-8" in err.fix
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    """When the file starts with a UTF-8 byte order mark (Notepad): should load."""
+    path = tenant_file(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_tenant(path).name == "acme"
+
+
+def test_control_character(tmp_path: Path) -> None:
+    """When the file holds a NUL byte: should name its line and column."""
+    path = tenant_file(tmp_path, text="okta:\n  org_url: https://acme\x00.okta.com\n")
+    err = only_error(path)
+    assert_names(err, path, "(syntax)", 2)
+    assert "#x0000" in err.problem and "column 24" in err.problem
+
+
+def test_file_too_large(tmp_path: Path) -> None:
+    """When the file is far larger than a tenant file (a log, a dump): should refuse it
+    without reading it all."""
+    from okta_m365_audit.config import MAX_FILE_BYTES
+
+    path = tenant_file(tmp_path, text="# " + "x" * MAX_FILE_BYTES + "\n")
+    err = only_error(path)
+    assert_names(err, path, "(file)", None)
+    assert "KiB" in err.problem
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [("!!int abc", "int"), ("!!int", "int"), ("!!bool maybe", "bool"), ("!!float x", "float"),
+     ("9" * 5000, "int")],
+    ids=["int", "bare-int", "bool", "float", "5000-digits"],
+)  # fmt: skip
+def test_value_that_yaml_cannot_construct(tmp_path: Path, value: str, tag: str) -> None:
+    """When an explicit tag's value is malformed (PyYAML raised ValueError, KeyError or
+    IndexError, a traceback): should fail at its line."""
+    text = yaml.safe_dump(GOLDEN, sort_keys=False).replace("phase", "x") + f"extra: {value}\n"
+    path = tenant_file(tmp_path, text=text)
+    err = only_error(path)
+    assert_names(err, path, "(syntax)", line_of(path, "extra:"))
+    assert f"as {tag}" in err.problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "okta: " + "[" * 5000 + "]" * 5000,
+        "okta: " + "{a: " * 5000 + "}" * 5000,
+        "- " * 5000 + "x",
+        "".join(" " * i + "k:\n" for i in range(200)),
+        "[" * 100_000,
+    ],
+    ids=["flow-lists", "flow-mappings", "block-lists", "block-mappings", "unclosed"],
+)
+def test_deep_nesting_is_refused(tmp_path: Path, text: str) -> None:
+    """When the document nests thousands of levels deep: should refuse it at once (PyYAML's
+    composer recurses: it used to end in RecursionError)."""
+    path = tenant_file(tmp_path, text=text)
+    err = only_error(path)
+    assert err.field == "(document)" and "nested deeper than" in err.problem
+    assert err.line is not None
+
+
+def test_too_many_values_is_refused(tmp_path: Path) -> None:
+    """When the document holds tens of thousands of values: should refuse it while reading."""
+    text = "".join(f"k{i}: v\n" for i in range(20_000))
+    err = only_error(tenant_file(tmp_path, text=text))
+    assert err.field == "(document)" and "more than" in err.problem
+
+
+def test_alias_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    """When aliases expand to 10**9 values ("billion laughs"): SafeLoader accepts it (the
+    objects are shared) but walking them never ends; should refuse it in well under a
+    second, measured on the alias graph."""
+    import time
+
+    lines = ["a0: &a0 [" + ", ".join(["lol"] * 10) + "]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    path = tenant_file(tmp_path, text="\n".join([*lines, "okta: *a8", ""]))
+    start = time.perf_counter()
+    err = only_error(path)
+    assert time.perf_counter() - start < 1.0
+    assert_names(err, path, "(document)", None)
+    assert "aliases" in err.problem
+    assert int(err.problem.split()[2]) > 10**9  # "expands to N values"
+
+
+@pytest.mark.parametrize("text", ["a: &x [*x]\n", "a: &x {b: [1, *x]}\n"])
+def test_alias_cycle_is_refused(tmp_path: Path, text: str) -> None:
+    """When an alias refers to a value that contains it: should refuse it (it used to end in
+    RecursionError)."""
+    path = tenant_file(tmp_path, text=text)
+    err = only_error(path)
+    assert_names(err, path, "(document)", 1)
+    assert "cycle" in err.problem
+
+
+def test_anchors_and_merge_keys_still_load(tmp_path: Path) -> None:
+    """When a file uses anchors, aliases and a merge key whose value it overrides: should
+    load (an override after a merge is not a duplicate key)."""
+    text = """\
+okta:
+  org_url: https://acme.okta.com
+  auth: {method: api_token, token_env: ACME_OKTA_TOKEN}
+m365:
+  tenant_id: 00000000-0000-0000-0000-000000000000
+  auth:
+    method: client_secret
+    client_id: 11111111-1111-1111-1111-111111111111
+    client_secret_env: ACME_GRAPH_SECRET
+expect:
+  domains_to_federate: [acme.com]
+  service_account: &svc svc-okta@acme.onmicrosoft.com
+  excluded_accounts: [*svc, breakglass@acme.onmicrosoft.com]
+  windows:
+    <<: {certificate_expiry_days: 45, system_log_days: 7}
+    system_log_days: 14
+"""
+    cfg = load_tenant(tenant_file(tmp_path, text=text))
+    assert cfg.expect.excluded_accounts[0] == "svc-okta@acme.onmicrosoft.com"
+    assert (cfg.expect.windows.certificate_expiry_days, cfg.expect.windows.system_log_days) == (
+        45,
+        14,
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "first", "second"),  # first, second: text on their lines
+    [
+        ("okta:\n", "name: acme\nname: acme2\nokta:\n", "name", "name: acme", "acme2"),
+        ("expect:\n", "expect:\n  phase: 5\n  phase: 4\n", "expect.phase", "phase: 5", "phase: 4"),
+        (
+            "  auth:\n    method: api_token\n    token_env: ACME_OKTA_TOKEN\n",
+            "  auth: {method: api_token, token_env: A, token_env: B}\n",
+            "okta.auth.token_env", "token_env: A", "token_env: B",
+        ),
+    ],
+    ids=["top-level", "nested", "flow"],
+)  # fmt: skip
+def test_duplicate_key(
+    tmp_path: Path, old: str, new: str, field: str, first: str, second: str
+) -> None:
+    """When a key is given twice in one mapping: PyYAML keeps the last silently (a second
+    token_env would replace the first); should fail at the second, naming the first."""
+    text = yaml.safe_dump(GOLDEN, sort_keys=False)
+    assert old in text
+    path = tenant_file(tmp_path, text=text.replace(old, new, 1))
+    err = only_error(path)
+    assert_names(err, path, field, line_of(path, second))
+    assert f"first at line {line_of(path, first)})" in err.problem
+    assert "keep one" in err.fix
+
+
+def test_duplicate_section_is_not_silently_merged(tmp_path: Path) -> None:
+    """When a file has two expect: sections, both valid: should still fail (the first
+    one's settings would be lost)."""
+    golden = yaml.safe_dump(GOLDEN, sort_keys=False)
+    path = tenant_file(tmp_path, text=golden + "expect:\n  domains_to_federate: [x.com]\n"
+                       "  service_account: svc@acme.onmicrosoft.com\n")  # fmt: skip
+    err = only_error(path)
+    assert_names(err, path, "expect", line_of(path, "expect:", after="service_account"))
+
+
+@pytest.mark.parametrize(("key", "tag"), [("on", "bool"), ("1", "int"), ("null", "null")])
+def test_key_that_is_not_text(tmp_path: Path, key: str, tag: str) -> None:
+    """When a key is read by YAML as a boolean, number or null (on:, 1:): should fail
+    naming the mapping and the line, and say to quote it."""
+    text = yaml.safe_dump(GOLDEN, sort_keys=False).replace("expect:\n", f"expect:\n  {key}: x\n")
+    path = tenant_file(tmp_path, text=text)
+    err = only_error(path)
+    assert_names(err, path, "expect", line_of(path, f"{key}: x"))
+    assert f"reads it as {tag}" in err.problem and "quote" in err.fix
+
+
+def test_blank_key_is_quoted_in_the_field(tmp_path: Path) -> None:
+    """When an unknown key is blank or odd: the field shows it quoted, never empty."""
+    path = tenant_file(tmp_path, set_in("expect. ", 1))
+    err = only_error(path)
+    assert err.field == "expect.' '"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("expect.domains_to_federate", "acme.com", "must be a list, not text"),
+        ("okta.auth", "api_token", "must be a mapping of keys, not text"),
+        ("okta.org_url", ["https://acme.okta.com"], "must be text, not a list"),
+        ("expect.provisioning.create", "sometimes", "must be true or false"),
+        ("okta.auth.token_env", None, "must be text, not an empty value"),
+    ],
+)
+def test_wrong_type_says_what_was_found(tmp_path: Path, field: str, value: Any, problem: str):
+    """When a value has the wrong type: should say what is expected and what was found (not
+    pydantic's "valid dictionary or instance of OktaApiTokenAuth")."""
+    path = tenant_file(tmp_path, set_in(field, value))
+    err = only_error(path)
+    assert err.field == field
+    assert err.problem == problem or err.problem.startswith(problem)
+    assert "instance of" not in str(err)
+
+
+def test_secret_written_instead_of_a_variable_name(tmp_path: Path) -> None:
+    """When token_env holds the token itself: should say it takes a variable NAME, never
+    echoing the value."""
+    token = "00Ab3dEfGh1jKlMn0pQr-StUvWxYz0123456789Ab"
+    path = tenant_file(tmp_path, set_in("okta.auth.token_env", token))
+    err = only_error(path)
+    assert_names(err, path, "okta.auth.token_env", line_of(path, "token_env:"))
+    assert "NAME of an environment variable" in err.problem
+    assert "never write the secret" in err.fix
+    assert token not in str(err)
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("https://acme-admin.okta.com", "Admin Console"),
+        ("https://acme.okta.com:70000", "port 70000"),
+        ("https://user:pw@acme.okta.com", "no path, query or user"),
+        ("https://acme..okta.com", "no path, query or user"),
+    ],
+)
+def test_org_url_other_mistakes(tmp_path: Path, url: str, problem: str) -> None:
+    """When okta.org_url is the admin console, has a bad port, credentials or an empty
+    label: should fail saying which."""
+    path = tenant_file(tmp_path, set_in("okta.org_url", url))
+    err = only_error(path)
+    assert_names(err, path, "okta.org_url", line_of(path, "org_url:"))
+    assert problem in err.problem
+    assert "pw" not in err.problem
+
+
+def test_org_url_scheme_in_capitals_is_normalised(tmp_path: Path) -> None:
+    """When okta.org_url is written HTTPS://...: should load it as https://..."""
+    cfg = load_tenant(tenant_file(tmp_path, set_in("okta.org_url", "HTTPS://acme.okta.com")))
+    assert cfg.okta.org_url == "https://acme.okta.com"
+
+
+@pytest.mark.parametrize(("value", "problem"), [("keys/ok\x00ta.pem", "NUL"), ("  ", "empty")])
+def test_key_path_that_names_no_file(tmp_path: Path, value: str, problem: str) -> None:
+    """When private_key_file has a NUL byte or is blank: should fail when loading (a NUL
+    made the key read raise ValueError, a traceback, when the client was built)."""
+    path = tenant_file(
+        tmp_path, set_in("okta.auth", PRIVATE_KEY_AUTH | {"private_key_file": value})
+    )
+    err = only_error(path)
+    assert_names(err, path, "okta.auth.private_key_file", line_of(path, "private_key_file:"))
+    assert problem in err.problem
+
+
+def test_many_problems_are_capped(tmp_path: Path) -> None:
+    """When a file has hundreds of problems (not a tenant file at all): the message lists
+    the first ones and counts the rest, and every problem is still in .errors."""
+    from okta_m365_audit.config import MAX_ERRORS_SHOWN
+
+    path = tenant_file(tmp_path, lambda d: d.update({f"key{i}": i for i in range(100)}))
+    err = load_error(path)
+    assert isinstance(err, ConfigErrors) and len(err.errors) == 100
+    lines = str(err).splitlines()
+    assert len(lines) == MAX_ERRORS_SHOWN + 1
+    assert "and 80 more problems" in lines[-1]
+
+
+def test_waiver_date_with_a_time(tmp_path: Path) -> None:
+    """When a waiver's expires has a time of day: should ask for the date alone."""
+    text = yaml.safe_dump(GOLDEN | {"waivers": [waiver()]}, sort_keys=False)
+    path = tenant_file(tmp_path, text=text.replace("'2027-03-31'", "2027-03-31 12:30:00"))
+    err = only_error(path)
+    assert_names(err, path, "waivers.0.expires", line_of(path, "expires:"))
+    assert "YYYY-MM-DD" in err.fix
+
+
+# --- a folder of tenant files (load_tenants) ------------------------------------------------
+
+
+def test_load_tenants_loads_every_file_and_reports_the_broken_ones(tmp_path: Path) -> None:
+    """When a folder holds good files, a broken one and the example: should return the good
+    configs by name and the broken file's error, tagged with its tenant name."""
+    tenant_file(tmp_path, stem="acme")
+    tenant_file(tmp_path, set_in("name", "globex"), stem="globex-corp")
+    broken = tenant_file(tmp_path, set_in("okta.org_url", "http://x"), stem="initech")
+    tenant_file(tmp_path, text="not: [valid", stem="example")  # the template is skipped
+    configs, errors = load_tenants(tmp_path)
+    assert sorted(configs) == ["acme", "globex"]
+    [err] = errors
+    assert (err.file, err.field, err.tenant) == (str(broken), "okta.org_url", "initech")
+
+
+def test_load_tenants_same_name_in_two_files(tmp_path: Path) -> None:
+    """When two files declare the same name: should report one error naming both files, at
+    the name: line, and return no config for that name."""
+    first = tenant_file(tmp_path, set_in("name", "acme"), stem="acme-eu")
+    second = tenant_file(tmp_path, set_in("name", "acme"), stem="acme-us")
+    tenant_file(tmp_path, stem="globex")
+    configs, errors = load_tenants(tmp_path)
+    assert sorted(configs) == ["globex"]
+    [err] = errors
+    assert_names(err, second, "name", line_of(second, "name:"))
+    assert str(first) in err.problem and str(second) in err.problem
+    assert err.tenant == "acme"
+
+
+def test_load_tenants_name_equal_to_a_file_stem(tmp_path: Path) -> None:
+    """When a file's default name (its stem) equals another file's name:, or a name: equals
+    another file's stem: should report it naming both files."""
+    plain = tenant_file(tmp_path, stem="acme")  # name: acme by default
+    named = tenant_file(tmp_path, set_in("name", "acme"), stem="acme-new")
+    configs, errors = load_tenants(tmp_path)
+    assert configs == {}
+    [err] = errors
+    assert err.file == str(named) and str(plain) in err.problem
+
+    other = tmp_path / "other"
+    stem_of_other = tenant_file(other, set_in("name", "globex"), stem="initech")
+    claims_it = tenant_file(other, set_in("name", "initech"), stem="acme")
+    configs, errors = load_tenants(other)
+    assert sorted(configs) == ["globex"]  # initech.yaml is tenant globex
+    [err] = errors
+    assert_names(err, claims_it, "name", line_of(claims_it, "name:"))
+    assert str(stem_of_other) in err.problem and "ambiguous" in err.problem
+    assert err.tenant == "initech"
+
+
+def test_load_tenants_yaml_and_yml_with_one_stem(tmp_path: Path) -> None:
+    """When acme.yaml and acme.yml both exist (discover_tenants keeps one silently): should
+    report the clash naming both."""
+    a = tenant_file(tmp_path, stem="acme")
+    b = a.with_suffix(".yml")
+    b.write_text(a.read_text(), encoding="utf-8")
+    configs, errors = load_tenants(tmp_path)
+    assert configs == {}
+    [err] = errors
+    assert str(a) in err.problem and str(b) in err.problem
+
+
+def test_load_tenants_with_known_checks_and_a_missing_folder(tmp_path: Path) -> None:
+    """When a waiver names an unknown check, or the folder does not exist: errors, no raise."""
+    from okta_m365_audit.catalog import BY_ID
+
+    tenant_file(tmp_path, set_in("waivers", [waiver(check="FED-99")]))
+    configs, errors = load_tenants(tmp_path, known_checks=BY_ID)
+    assert configs == {} and errors[0].field == "waivers.0.check"
+    configs, errors = load_tenants(tmp_path / "nope")
+    assert configs == {} and errors[0].field == "(folder)"
 
 
 # --- secrets, resolved when a client is built ----------------------------------------------

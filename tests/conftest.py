@@ -115,6 +115,8 @@ def run_suite(
         str(SUITE),
         "--tenants-dir",
         str(tenants_dir),
+        "--reports-dir",  # JUnit XML, bundles and the fleet page stay out of the project
+        str(outdir),
         "--snapshot-out",
         str(outdir / "snapshots"),
         f"--html={outdir / 'report.html'}",

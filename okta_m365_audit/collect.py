@@ -63,7 +63,7 @@ class Collector:
                 },
             }
         )
-        self._auth_failure: dict[str, dict[str, Any]] = {}
+        self._stream_failure: dict[str, dict[str, Any]] = {}
 
     async def run(self) -> dict[str, Any]:
         await asyncio.gather(self._okta(), self._graph())
@@ -113,8 +113,8 @@ class Collector:
         res = snap.resource(api, name)
         params = snap.request_params(res, key, self.as_of, self.cfg.expect.windows.system_log_days)
         line = snap.request_line(res, key, params)
-        if api in self._auth_failure:
-            record = snap.make_read(line, 0, ok=False, pages=0, error=self._auth_failure[api])
+        if api in self._stream_failure:
+            record = snap.make_read(line, 0, ok=False, pages=0, error=self._stream_failure[api])
         else:
             record = await self._fetch(res, key, line)
         section = self.doc[api]
@@ -149,7 +149,7 @@ class Collector:
             except TokenError as exc:
                 read = fail(exc.status or 401, "token_request_failed",
                             f"the {exc.api} token request failed: {exc}")  # fmt: skip
-                self._auth_failure[res.api] = read["error"]
+                self._stream_failure[res.api] = read["error"]
                 return read
             except (ConnectError, TimeoutError) as exc:
                 transient = getattr(exc, "transient", True)
@@ -162,7 +162,7 @@ class Collector:
                     continue
                 read = fail(0, "connect_failed", f"{cause} (after {tally.attempts} attempt(s))")
                 if res.name in FIRST_READ.values():  # unreachable: stop the stream
-                    self._auth_failure[res.api] = read["error"]
+                    self._stream_failure[res.api] = read["error"]
                 return read
             except ReadOnlyViolation:
                 raise
@@ -204,7 +204,7 @@ class Collector:
             if pages:
                 error["message"] += f"; {len(pages)} page(s) had been read: the list is incomplete"
             if last.status == 401:
-                self._auth_failure.setdefault(res.api, error)
+                self._stream_failure.setdefault(res.api, error)
             return snap.make_read(
                 line,
                 last.status,

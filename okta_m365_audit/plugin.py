@@ -26,7 +26,7 @@ import pytest
 from . import __version__, drift, fleet, redact
 from . import snapshot as snap
 from .catalog import BY_ID, Check
-from .config import TenantConfig, discover_tenants, load_tenants
+from .config import TenantConfig, load_tenants
 from .errors import AuditError
 from .policy import SEVERITY_CHOICES, fails_run, not_due_reason, waiver_for
 from .report import audit_html, evidence_table
@@ -183,7 +183,6 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _select_tenants(config: pytest.Config, state: AuditState) -> None:
     tenants_dir = Path(config.getoption("--tenants-dir") or Path(config.rootpath, "tenants"))
-    files = discover_tenants(tenants_dir) if tenants_dir.is_dir() else {}
     wanted: list[str] = list(config.getoption("--tenant"))
     snapshots: dict[str, Path] = {}
     for raw in config.getoption("--from-snapshot"):
@@ -218,7 +217,7 @@ def _select_tenants(config: pytest.Config, state: AuditState) -> None:
     for name in sorted(set(wanted)):
         cfg = configs.get(name) or by_stem.get(name)
         key = cfg.name if cfg else name
-        path = cfg.source_file if cfg else files.get(name)
+        path = cfg.source_file if cfg else (Path(broken[name][0].file) if name in broken else None)
         entry = TenantEntry(key, path, from_snapshot=snapshots.get(name))
         if name in broken:
             entry.error = redact.redact("\n".join(str(e) for e in broken[name]))

@@ -23,6 +23,12 @@ def describe_read(read: dict[str, Any]) -> str:
     return f"{request} -> {status or 'no answer'}: {what}{needs}"
 
 
+def app_settings(app: dict[str, Any]) -> dict[str, Any]:
+    """An Okta app's ``settings.app`` ({} when absent or null)."""
+    settings = (app.get("settings") or {}).get("app")
+    return settings if isinstance(settings, dict) else {}
+
+
 class BaseView:
     """One tenant's snapshot, read through its expectations (see TenantView)."""
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 
-from .base import BaseView, DataUnavailable, describe_read
+from .base import BaseView, DataUnavailable, app_settings, describe_read
 
 
 @dataclass(frozen=True)
@@ -254,7 +254,7 @@ class FederationView(BaseView):
 
 
 def _app_setting(app: dict[str, Any], name: str) -> Any:
-    return ((app.get("settings") or {}).get("app") or {}).get(name)
+    return app_settings(app).get(name)
 
 
 def wsfed_key(uri: str | None) -> tuple[str | None, str | None]:

@@ -13,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from ..snapshot import parse_time
-from .base import BaseView, DataUnavailable
+from .base import BaseView, DataUnavailable, app_settings
 
 
 def _lower(value: Any) -> str:
@@ -58,7 +58,7 @@ class OrgView(BaseView):
             a
             for a in self.ad_apps
             if _lower(a.get("label")) == want
-            or _lower(((a.get("settings") or {}).get("app") or {}).get("namingContext")) == want
+            or _lower(app_settings(a).get("namingContext")) == want
         ]
         return sorted(found, key=lambda a: str(a.get("created") or ""))
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import cached_property
 from typing import Any
 
-from .base import BaseView, DataUnavailable, describe_read
+from .base import BaseView, DataUnavailable, app_settings, describe_read
 
 #: Okta's answer to GET /apps/{id}/features when the instance has no provisioning:
 #: 400 E0000001 "Api validation failed: feature", cause "Provisioning is not enabled for the
@@ -39,7 +39,7 @@ def listing(items: Iterable[Any], limit: int = 10) -> str:
 
 def app_summary(app: dict[str, Any]) -> dict[str, Any]:
     """What PREP-01 shows of an Office 365 app instance."""
-    settings = (app.get("settings") or {}).get("app") or {}
+    settings = app_settings(app)
     return {
         "id": app.get("id"),
         "label": app.get("label"),
@@ -70,7 +70,7 @@ class ProvisioningView(BaseView):
         unknown = [
             a.get("id")
             for a in self.office365_apps  # type: ignore[attr-defined]
-            if "msftTenant" not in _settings(a)
+            if "msftTenant" not in app_settings(a)
         ]
         if unknown:
             raise DataUnavailable(
@@ -81,7 +81,7 @@ class ProvisioningView(BaseView):
         return [
             a
             for a in self.office365_apps  # type: ignore[attr-defined]
-            if str(_settings(a).get("msftTenant") or "").lower() in names
+            if str(app_settings(a).get("msftTenant") or "").lower() in names
         ]
 
     # --- the app's settings (PREP-02, PREP-03, PROV-03) ---
@@ -124,7 +124,7 @@ class ProvisioningView(BaseView):
         ['contoso.com', 'fabrikam.com']
         """
         app = self.office365_app  # type: ignore[attr-defined]
-        settings = _settings(app)
+        settings = app_settings(app)
         if "domains" not in settings and "domain" not in settings:
             raise DataUnavailable(
                 f"the Office 365 app {app.get('id')} has neither settings.app.domains nor "
@@ -365,11 +365,6 @@ class ProvisioningView(BaseView):
             "orphaned assignments": orphaned,
             "sync errors": errors,
         }
-
-
-def _settings(app: dict[str, Any]) -> dict[str, Any]:
-    settings = (app.get("settings") or {}).get("app")
-    return settings if isinstance(settings, dict) else {}
 
 
 def _app_user_summary(a: dict[str, Any]) -> dict[str, Any]:

@@ -309,6 +309,17 @@ class EmulatedBackend(_Strict):
     granted_graph_permissions: tuple[str, ...] | None = Field(
         None, description="Application permissions consented in the emulated tenant (default: all)."
     )
+    latency_ms: float = Field(
+        0, ge=0, le=60000, description="Delay the emulator adds to every request, in ms."
+    )
+    latency_jitter_ms: float = Field(
+        0, ge=0, le=60000, description="Up to this much more delay per request (uniform, seeded)."
+    )
+    separate_process: bool = Field(
+        False,
+        description="Serve from a child process, so the audit's own CPU and memory are "
+        "measured alone (benchmarks, large tenants).",
+    )
 
     _path = field_validator("snapshot", mode="before")(_file_path)
 

@@ -277,10 +277,9 @@ def _collect(entry: TenantEntry, state: AuditState) -> TenantView:
         entry.snapshot_file = entry.from_snapshot
     elif cfg.emulator is not None:
         from .collect import collect
-        from .emulator import Emulator, registrations_for
+        from .emulator import emulator_for
 
-        served = snap.load(cfg.resolve(cfg.emulator.snapshot))
-        with Emulator(served, registrations_for(cfg)) as emu:
+        with emulator_for(cfg) as emu:
             doc = asyncio.run(
                 collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of, offline=state.offline)
             )

@@ -27,11 +27,25 @@ from ..clients import CLOUDS, Endpoints
 from .appkeys import BASE_URL, TENANT_ID
 from .faults import Fault, FaultPlan
 from .graph import GraphRoutes
+from .latency import Latency
 from .okta import OktaRoutes
 from .state import Stored, TenantState
 from .tokens import Registrations, TokenAuthority
 
 HOST = "127.0.0.1"
+
+
+def emulated_endpoints(urls: dict[str, str], ca_file: Path, cloud: str = "global") -> Endpoints:
+    """Where the SDKs find an emulator's three services (``urls``: okta, graph, login)."""
+    graph_root, _ = CLOUDS[cloud]
+    return Endpoints(
+        okta_base=urls["okta"],
+        graph_base=urls["graph"] + "/v1.0",
+        graph_scope=f"{graph_root}/.default",
+        login_authority=urls["login"].removeprefix("https://"),
+        ca_file=ca_file,
+        emulated=True,
+    )
 
 
 @dataclass
@@ -52,12 +66,17 @@ class Emulator:
         doc: dict[str, Any],
         registrations: Registrations,
         faults: list[Fault] | None = None,
+        latency: Latency | None = None,
+        copy: bool = True,
     ):
+        """``copy=False`` serves ``doc`` itself (no deep copy: large tenants); the caller
+        must not change it afterwards."""
         self.doc = snap.validate(doc, "emulator snapshot")
-        self.state = TenantState.from_snapshot(self.doc)
+        self.state = TenantState.from_snapshot(self.doc, copy=copy)
         self.authority = TokenAuthority(registrations)
         self.requests: list[LoggedRequest] = []
         self.faults = FaultPlan(faults)
+        self.latency = latency or Latency()
         self._lock = threading.Lock()
         self._dir = tempfile.TemporaryDirectory(prefix="okta-m365-emulator-")
         self._ca = trustme.CA()
@@ -78,15 +97,7 @@ class Emulator:
         return snap.parse_time(self.doc["meta"]["collectedAt"])
 
     def endpoints(self, cloud: str = "global") -> Endpoints:
-        graph_root, _ = CLOUDS[cloud]
-        return Endpoints(
-            okta_base=self.urls["okta"],
-            graph_base=self.urls["graph"] + "/v1.0",
-            graph_scope=f"{graph_root}/.default",
-            login_authority=self.urls["login"].removeprefix("https://"),
-            ca_file=self.ca_file,
-            emulated=True,
-        )
+        return emulated_endpoints(self.urls, self.ca_file, cloud)
 
     # --- lifecycle ---
 
@@ -139,6 +150,7 @@ class Emulator:
         apps["okta"] = web.Application(
             middlewares=[
                 self._log_mw("okta"),
+                self.latency.middleware(),
                 self.faults.middleware("okta"),
                 OktaRoutes.auth_middleware(self.authority),
             ]
@@ -148,13 +160,18 @@ class Emulator:
         apps["graph"] = web.Application(
             middlewares=[
                 self._log_mw("graph"),
+                self.latency.middleware(),
                 self.faults.middleware("graph"),
                 GraphRoutes.auth_middleware(self.authority),
             ]
         )
         GraphRoutes(self.state).add_to(apps["graph"])
         apps["login"] = web.Application(
-            middlewares=[self._log_mw("login"), self.faults.middleware("login")]
+            middlewares=[
+                self._log_mw("login"),
+                self.latency.middleware(),
+                self.faults.middleware("login"),
+            ]
         )
         apps["login"].router.add_get(
             "/{tenant}/v2.0/.well-known/openid-configuration", self.authority.entra_openid

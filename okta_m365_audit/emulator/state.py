@@ -7,7 +7,7 @@ filter, selection and paging are applied to the pool, as the real service would.
 
 from __future__ import annotations
 
-import copy
+import copy as _copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,8 +29,9 @@ class TenantState:
     realm: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_snapshot(cls, doc: dict[str, Any]) -> TenantState:
-        doc = copy.deepcopy(doc)
+    def from_snapshot(cls, doc: dict[str, Any], copy: bool = True) -> TenantState:
+        if copy:
+            doc = _copy.deepcopy(doc)
         st = cls(tenant_id=doc["meta"]["graph"]["tenantId"].lower())
         o, g = doc["okta"], doc["graph"]
         st.okta["org"] = _answer(o.get("org"))

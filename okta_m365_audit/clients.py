@@ -15,6 +15,7 @@ import contextvars
 import json
 import os
 import ssl
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -321,7 +322,10 @@ class OktaApi:
             )
         if error is not None:
             raise TokenError("okta", _okta_error_text(error), _okta_error_status(error))
-        response, text, error = await executor.execute(request)
+        # fire_request_helper is execute() minus its two extra json.loads of every body (a
+        # cache probe and an error check we do not use): the SDK's transport and its 429
+        # retries, with each page parsed once, here
+        _, response, text, error = await executor.fire_request_helper(request, 0, time.time())
         if response is None:
             raise ConnectError(f"Okta {self.base}: {_connect_cause(error)}", _transient(error))
         try:

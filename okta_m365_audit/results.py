@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -110,7 +111,7 @@ def write_bundle(folder: Path, files: dict[str, Path | str | bytes]) -> Path:
     for name, src in files.items():
         target = folder / name
         if isinstance(src, Path):
-            target.write_bytes(src.read_bytes())
+            shutil.copyfile(src, target)  # streamed: a large tenant's snapshot is 100s of MB
         elif isinstance(src, bytes):
             target.write_bytes(src)
         else:

@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -150,10 +151,12 @@ RESOURCES: tuple[Resource, ...] = (
               ("$select", "id,appId,displayName,appRoles")),
              needs="Application.Read.All", doc="Microsoft Graph's appRoles, to name permissions."),
     Resource(_G, "appRoleAssignments", "/servicePrincipals/{key}/appRoleAssignments",
+             page_size_param="$top", max_page_size=999,
              needs="Application.Read.All", per="service principal",
              doc="Application permissions granted to each Okta service principal."),
     Resource(_G, "oauth2PermissionGrants", "/oauth2PermissionGrants",
-             (("$filter", "clientId eq '{key}'"),), needs="Directory.Read.All",
+             (("$filter", "clientId eq '{key}'"),), page_size_param="$top",
+             max_page_size=999, needs="Directory.Read.All",
              per="service principal", doc="Delegated grants (consentType AllPrincipals)."),
     # --- Microsoft's public home-realm discovery (unauthenticated) ---
     Resource(_R, "userRealm", "/getuserrealm.srf", (("login", "{key}"), ("json", "1")),
@@ -264,16 +267,64 @@ def validate(doc: Any, origin: str = "snapshot") -> dict[str, Any]:
     return doc
 
 
+#: containers nested deeper than this are written on one line (an API object, an error body)
+_PRETTY_DEPTH = 5
+
+
+def _chunks(obj: Any, pretty: bool, depth: int = 0) -> Iterator[str]:
+    """JSON text in pieces, never the whole document in memory at once (a 100k-user snapshot
+    is hundreds of MB); each piece is made by the C encoder.
+
+    ``pretty``: the file layout: sections and Read records indented, every list item (an
+    API object) on a line of its own, so a reviewer can read and grep it. Otherwise the
+    canonical form: sorted keys, no spaces, ``json.dumps(sort_keys=True,
+    separators=(",", ":"))`` byte for byte.
+    """
+    if not pretty:
+        if isinstance(obj, dict) and obj:
+            yield "{"
+            for i, key in enumerate(sorted(obj)):
+                yield ("," if i else "") + json.dumps(key) + ":"
+                yield from _chunks(obj[key], pretty)
+            yield "}"
+        elif isinstance(obj, list) and obj:
+            yield "["
+            for i, item in enumerate(obj):
+                yield ("," if i else "") + json.dumps(item, sort_keys=True, separators=(",", ":"))
+            yield "]"
+        else:
+            yield json.dumps(obj, sort_keys=True, separators=(",", ":"))
+        return
+    pad, inner = " " * depth, " " * (depth + 1)
+    if isinstance(obj, dict) and obj and depth < _PRETTY_DEPTH:
+        yield "{"
+        for i, (key, value) in enumerate(obj.items()):
+            yield ("," if i else "") + "\n" + inner + json.dumps(key, ensure_ascii=False) + ": "
+            yield from _chunks(value, pretty, depth + 1)
+        yield "\n" + pad + "}"
+    elif isinstance(obj, list) and obj:
+        yield "["
+        for i, item in enumerate(obj):
+            yield ("," if i else "") + "\n" + inner + json.dumps(item, ensure_ascii=False)
+        yield "\n" + pad + "]"
+    else:
+        yield json.dumps(obj, ensure_ascii=False)
+
+
 def dumps(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+    return "".join(_chunks(doc, pretty=True)) + "\n"
 
 
 def save(doc: dict[str, Any], path: str | os.PathLike) -> Path:
-    """Write atomically, so an interrupted run never leaves a half snapshot as evidence."""
+    """Write atomically, so an interrupted run never leaves a half snapshot as evidence;
+    streamed, so a large tenant's snapshot is never held twice in memory."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(dumps(doc), encoding="utf-8")
+    with open(tmp, "w", encoding="utf-8", buffering=1 << 20) as out:
+        for piece in _chunks(doc, pretty=True):
+            out.write(piece)
+        out.write("\n")
     os.replace(tmp, path)
     return path
 
@@ -291,8 +342,10 @@ def load(path: str | os.PathLike) -> dict[str, Any]:
 
 def digest(doc: dict[str, Any]) -> str:
     """SHA-256 of the canonical JSON, to cite a snapshot in a report."""
-    canon = json.dumps(doc, sort_keys=True, separators=(",", ":")).encode()
-    return hashlib.sha256(canon).hexdigest()
+    sha = hashlib.sha256()
+    for piece in _chunks(doc, pretty=False):
+        sha.update(piece.encode())
+    return sha.hexdigest()
 
 
 def without_collection_meta(doc: dict[str, Any]) -> dict[str, Any]:

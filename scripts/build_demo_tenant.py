@@ -1509,13 +1509,20 @@ def permission_grants(sp: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def build_snapshot(signing_certs: list[x509.Certificate]) -> dict[str, Any]:
-    everyone = people()
+def build_snapshot(
+    signing_certs: list[x509.Certificate],
+    everyone: list[Person] | None = None,
+    extra_events: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    tenant: str = "demo",
+) -> dict[str, Any]:
+    """The golden snapshot; ``everyone`` and ``extra_events`` grow it into a synthetic
+    tenant (scripts/build_synthetic_tenant.py) that stays golden: every check passes."""
+    everyone = people() if everyone is None else everyone
     keys = app_keys(signing_certs)
     active = keys[0]  # newest first; the app signs with it
     doc = snap.new_snapshot(
         {
-            "tenant": "demo",
+            "tenant": tenant,
             "suiteVersion": okta_m365_audit.__version__,
             "runId": guid("golden snapshot run"),
             "collectedAt": okta_time(AS_OF),
@@ -1537,7 +1544,7 @@ def build_snapshot(signing_certs: list[x509.Certificate]) -> dict[str, Any]:
         "appConnection": app_connection(),
         "appUsers": [app_user(p) for p in everyone],
         "appGroups": app_groups(),
-        "logs": system_log(everyone),
+        "logs": sorted(system_log(everyone) + list(extra_events), key=lambda e: e["published"]),
     }
     doc["okta"] = {
         "org": read("okta", "org", okta_org()),

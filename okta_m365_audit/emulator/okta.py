@@ -75,6 +75,16 @@ def _paged(
 class OktaRoutes:
     def __init__(self, state: TenantState):
         self.st = state
+        self._listed_users: tuple[int, list[Any]] | None = None
+
+    def _listable_users(self) -> list[Any]:
+        """Users a plain list returns (DEPROVISIONED ones need a filter), computed once per
+        user list: a 100k-user tenant is paged 500 times."""
+        users = self.st.okta["users"]
+        if self._listed_users is None or self._listed_users[0] != id(users):
+            pool = [u for u in users if u.get("status") != "DEPROVISIONED"]
+            self._listed_users = (id(users), pool)
+        return self._listed_users[1]
 
     def add_to(self, app: web.Application) -> None:
         r = app.router
@@ -213,10 +223,9 @@ class OktaRoutes:
         return handler
 
     async def users(self, request: web.Request) -> web.Response:
-        pool = [u for u in self.st.okta["users"] if u.get("status") != "DEPROVISIONED"]
         items = self._filtered(
             request,
-            pool,
+            self._listable_users(),
             {
                 "status",
                 "id",

@@ -1,0 +1,88 @@
+"""What collecting a tenant must cost at the least: the floors a collection is measured against.
+
+- The **pagination floor**: the requests a reader that knows the object counts in advance
+  cannot do without: for every read of a snapshot, ``ceil(objects / largest page size)``
+  (at least one request: an empty list still has to be asked for), or one request for an
+  object and for a list the API does not page by request.
+- The **latency-bound chain**: the longest run of requests that must be sequential,
+  because each page's link arrives with the page before it, and a per-parent read needs
+  its parent's list (app users need the app list). With a latency of L per request, no
+  reader finishes in less than ``chain x L``.
+
+Both are computed from a snapshot (what the tenant holds), not from a run's request log, so
+a benchmark or a test can compare what a run did with what it had to do.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import snapshot as snap
+
+#: per-parent reads and the list their keys come from (the dependency of each chain)
+PARENT = {
+    ("okta", "office365 app"): ("okta", "office365Apps"),
+    ("graph", "domain"): ("graph", "domains"),
+    ("graph", "service principal"): ("graph", "oktaServicePrincipals"),
+    ("realm", "login"): ("graph", "users"),
+}
+
+
+@dataclass
+class Floor:
+    requests: int = 0  #: the pagination floor
+    objects: int = 0  #: objects in the snapshot's reads
+    chain: int = 0  #: requests in the longest sequential chain
+    chain_of: str = ""  #: which reads that chain is
+    per_read: dict[str, int] = field(default_factory=dict)  #: "api.name[key]" -> floor
+
+    def latency_floor(self, latency_s: float) -> float:
+        return self.chain * latency_s
+
+
+def objects_in(res: snap.Resource, read: dict[str, Any]) -> int:
+    data = read.get("data")
+    if res.kind == "wrapped" and isinstance(data, dict):
+        data = next((v for v in data.values() if isinstance(v, list)), [])
+    if isinstance(data, list):
+        return len(data)
+    return 1 if data is not None else 0
+
+
+def pages_needed(res: snap.Resource, read: dict[str, Any]) -> int:
+    """The fewest requests that read this resource whole."""
+    if res.kind == "list" and res.max_page_size:
+        return max(1, math.ceil(objects_in(res, read) / res.max_page_size))
+    return 1
+
+
+def floor_of(doc: dict[str, Any]) -> Floor:
+    """The pagination floor and the latency-bound chain of a snapshot's reads."""
+    out = Floor()
+    longest_child: dict[tuple[str, str], tuple[int, str]] = {}  # parent list -> (pages, what)
+    own: dict[tuple[str, str], int] = {}
+    for api in snap.APIS:
+        for name, entry in doc.get(api, {}).items():
+            res = snap.resource(api, name)
+            reads = entry.items() if res.per_parent else [(None, entry)]
+            for key, read in reads:
+                pages = pages_needed(res, read)
+                out.requests += pages
+                out.objects += objects_in(res, read)
+                out.per_read[f"{api}.{name}" + (f"[{key}]" if key else "")] = pages
+                if res.per_parent:
+                    parent = PARENT[(api, res.per or "")]
+                    best = longest_child.get(parent, (0, ""))
+                    if pages > best[0]:
+                        longest_child[parent] = (pages, f"{api}.{name}")
+                else:
+                    own[(api, name)] = pages
+    for (api, name), pages in own.items():
+        child_pages, child = longest_child.get((api, name), (0, ""))
+        chain = pages + child_pages
+        if chain > out.chain:
+            out.chain = chain
+            out.chain_of = f"{api}.{name}" + (f" then {child}" if child else "")
+    return out

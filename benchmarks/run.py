@@ -58,9 +58,19 @@ def parse_size(text: str) -> int:
 
 
 def _usage() -> tuple[float, float]:
-    """(CPU seconds, peak RSS MiB) of this process so far."""
+    """(CPU seconds, peak RSS MiB) of this process so far.
+
+    The peak is /proc's VmHWM: Linux carries ``ru_maxrss`` over fork and exec, so a worker
+    would report its parent's peak as its own."""
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
+    peak = ru.ru_maxrss / 1024
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return ru.ru_utime + ru.ru_stime, peak
 
 
 def _import_sdks() -> float:
@@ -69,6 +79,9 @@ def _import_sdks() -> float:
     import msgraph  # noqa: F401
     import okta.client  # noqa: F401
     from msgraph import GraphServiceClient  # noqa: F401
+    from msgraph.generated.models.user_collection_response import (  # noqa: F401
+        UserCollectionResponse,  # the naive reader's models: imported, not timed
+    )
 
     import okta_m365_audit.collect  # noqa: F401
 

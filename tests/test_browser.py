@@ -495,3 +495,42 @@ def test_without_chromium_skip_or_fail_under_ci(monkeypatch: pytest.MonkeyPatch,
     expected = pytest.fail.Exception if ci else pytest.skip.Exception
     with pytest.raises(expected, match="no Chromium found"):
         require_chromium()
+
+
+def test_large_tenant_report_in_a_browser(pytester: pytest.Pytester, chromium: str) -> None:
+    """A grown tenant where most users never reached Okta: the report stays small and opens,
+    each long list shows its first items and how many more; the results file has them all."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import build_synthetic_tenant as synthetic
+
+    from okta_m365_audit import snapshot as snap
+    from okta_m365_audit.report import HTML_LIST_LIMIT
+
+    tenant_file = synthetic.build(3000, pytester.path / "big")
+    doc = snap.load(tenant_file.parent / "synthetic-3k" / "snapshot.json")
+    users = doc["okta"]["users"]["data"]
+    doc["okta"]["users"]["data"] = users[::5]  # 4 users in 5 missing from Okta
+    missing = len(users) - len(users[::5])
+    report = build_report(pytester, doc, exit_code=1)
+    assert report.stat().st_size < 2_000_000
+
+    async def scenario() -> str:
+        async with Chromium(chromium, pytester.path / "profile") as page:
+            await page.open(report)
+            row = f"{TENANT} tr[data-check='IMP-01'][data-verdict='failed']"
+            text = assert_visible(await page.look(f"{row} table.evidence"))  # failures: open
+            errors = page.exceptions + page.console_errors
+            assert not errors, f"script errors in the report: {errors}"
+            return text
+
+    text = asyncio.run(scenario())
+    assert f"and {missing - HTML_LIST_LIMIT} more ({missing} in all)" in text
+    [results] = (pytester.path / "out").rglob("results.json")
+    table = next(
+        r["evidence"]["reconciliation"]
+        for r in json.loads(results.read_text())["results"]
+        if r["check"] == "IMP-01"
+    )
+    assert len(table["missing in Okta"]) == missing

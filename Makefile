@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint schemas clean
+.PHONY: install demo test lint schemas bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,9 +28,17 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
+## Benchmark collection and whole runs at 10k and 100k users against their floors (minutes)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --sizes 10k,100k --fleet 20
+
+## The benchmark at 1k users, as CI runs it (figures only; nothing is asserted about time)
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run.py --sizes 1k --quick
+
 ## Regenerate the shipped JSON Schemas and the README's check table
 schemas: $(STAMP)
 	$(BIN)/python scripts/write_schemas.py
 
 clean:
-	rm -rf $(VENV) reports/*.html reports/snapshots
+	rm -rf $(VENV) reports/*.html reports/snapshots benchmarks/.work

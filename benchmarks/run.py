@@ -21,7 +21,9 @@ not leak between measurements:
 - **fleet** (``--fleet N``): N tenants, serial and with ``pytest -n``.
 
 It prints figures and ratios; it asserts nothing about time (machines are shared and
-noisy: report ratios from one run). ``--json FILE`` also writes them as JSON.
+noisy: report ratios from one run). It exits 1 only on deterministic facts: requests made
+other than the pagination floor, a partial collection, a failed run. ``--json FILE`` also
+writes the figures as JSON.
 """
 
 from __future__ import annotations
@@ -462,6 +464,28 @@ def main(argv: list[str] | None = None) -> int:
     fleet = bench_fleet(args) if args.fleet else None
     text = report(sizes, fleet, args, host)
     print("\n" + text)
+    problems = [
+        f"{s['users']:,} users: {why}"
+        for s in sizes
+        for why in (
+            f"{s['ours']['requests']} requests, not the floor {s['facts']['floor_requests']}"
+            if s["ours"]["requests"] != s["facts"]["floor_requests"]
+            else None,
+            "the collection was partial" if s["ours"]["partial"] else None,
+            f"the whole run exited {s['run']['exit_code']}"
+            if "run" in s and s["run"]["exit_code"] != 0
+            else None,
+        )
+        if why
+    ]
+    if fleet:
+        problems += [
+            f"fleet {label} run exited {fleet[label]['exit_code']}"
+            for label in ("serial", "parallel")
+            if fleet[label]["exit_code"] != 0
+        ]
+    for problem in problems:  # deterministic facts only; time is never judged here
+        print(f"error: {problem}", file=sys.stderr)
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -475,7 +499,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             + "\n"
         )
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
+import orjson
 from aiolimiter import AsyncLimiter
 
 from . import redact
@@ -241,6 +242,25 @@ class ReadOnlyTransport(httpx.AsyncBaseTransport):
 # --- Okta ----------------------------------------------------------------------------------
 
 
+def parse_json(raw: str | bytes, response: httpx.Response | None = None) -> Any:
+    """A body as JSON (orjson: a large tenant is hundreds of MB of it), else as text.
+
+    json.loads has the last word: what orjson refuses (NaN, integers beyond 64 bits) the
+    standard library may still read, so a body is judged the same either way."""
+    if not raw:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        if isinstance(raw, str):
+            return raw
+        return response.text if response is not None else raw.decode("utf-8", "replace")
+
+
 @dataclass
 class RawResponse:
     """One HTTP answer, as the collector needs it: status, headers, parsed body, next link."""
@@ -328,10 +348,7 @@ class OktaApi:
         _, response, text, error = await executor.fire_request_helper(request, 0, time.time())
         if response is None:
             raise ConnectError(f"Okta {self.base}: {_connect_cause(error)}", _transient(error))
-        try:
-            body = json.loads(text) if text else None
-        except json.JSONDecodeError:
-            body = text
+        body = parse_json(text)
         links = response.links
         nxt = links.get("next")
         return RawResponse(
@@ -543,10 +560,7 @@ class GraphApi:
                     f"Entra token service: {message}", "CERTIFICATE" not in message
                 ) from None
             raise
-        try:
-            body = response.json() if response.content else None
-        except json.JSONDecodeError:
-            body = response.text
+        body = parse_json(response.content, response)
         nxt = body.get("@odata.nextLink") if isinstance(body, dict) else None
         return RawResponse(response.status_code, dict(response.headers), body, nxt)
 
@@ -597,8 +611,5 @@ class RealmApi:
             raise ConnectError(
                 f"home-realm discovery {self.base}: {cause}", "CERTIFICATE" not in cause
             ) from None
-        try:
-            body = response.json() if response.content else None
-        except json.JSONDecodeError:
-            body = response.text
+        body = parse_json(response.content, response)
         return RawResponse(response.status_code, dict(response.headers), body)

@@ -1,8 +1,8 @@
 """``python -m okta_m365_audit.emulator --snapshot FILE [--tenant YAML]``: serve a snapshot.
 
 Prints the base URLs of the three emulated services and the CA file to trust, then serves
-until interrupted (or, with ``--json``, until its standard input closes: the parent that
-started it is gone). The tenant file's credentials are registered with the emulator (by
+until interrupted (or, with ``--until-stdin-closes``, until its standard input closes: the
+parent that started it is gone). The tenant file's credentials are registered with the emulator (by
 default tenants/demo.yaml, whose keys are demo-only); ``--latency-ms`` delays every answer.
 """
 
@@ -32,10 +32,11 @@ def main(argv: list[str] | None = None) -> int:
         default=Path("tenants/demo.yaml"),
         help="tenant YAML whose credentials to register (default: tenants/demo.yaml)",
     )
+    parser.add_argument("--json", action="store_true", help="print the endpoints as JSON")
     parser.add_argument(
-        "--json",
+        "--until-stdin-closes",
         action="store_true",
-        help="print the endpoints as one JSON line; serve until standard input closes",
+        help="serve until standard input closes (a parent process that started it is gone)",
     )
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay of every answer")
     parser.add_argument("--jitter-ms", type=float, default=0.0, help="plus up to this much more")
@@ -61,20 +62,21 @@ def main(argv: list[str] | None = None) -> int:
     }
     if args.json:
         print(json.dumps(info), flush=True)
+    else:
+        print(f"Okta API     {info['okta']}/api/v1", flush=True)
+        print(f"Okta token   {info['okta']}/oauth2/v1/token")
+        print(f"Graph        {info['graph']}")
+        print(f"Entra token  {info['login']}/{emulator.tenant_id}/oauth2/v2.0/token")
+        print(f"CA file      {info['caFile']}")
+        print(f"Requests     {info['okta']}/_emulator/requests (likewise on each service)")
+        print("Serving; press Ctrl-C to stop.", flush=True)
+    if args.until_stdin_closes:
         try:
             sys.stdin.read()  # until the parent closes the pipe (or dies)
         finally:
             emulator.stop()
         sys.stdout.flush()
         os._exit(0)  # skip freeing a large tenant's objects one by one: the parent waits
-
-    print(f"Okta API     {info['okta']}/api/v1", flush=True)
-    print(f"Okta token   {info['okta']}/oauth2/v1/token")
-    print(f"Graph        {info['graph']}")
-    print(f"Entra token  {info['login']}/{emulator.tenant_id}/oauth2/v2.0/token")
-    print(f"CA file      {info['caFile']}")
-    print(f"Requests     {info['okta']}/_emulator/requests (likewise on each service)")
-    print("Serving; press Ctrl-C to stop.", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -67,7 +67,7 @@ class EmulatorProcess:
 
     def start(self) -> EmulatorProcess:
         cmd = [
-            sys.executable, "-m", "okta_m365_audit.emulator", "--json",
+            sys.executable, "-m", "okta_m365_audit.emulator", "--json", "--until-stdin-closes",
             "--snapshot", str(self.snapshot), "--tenant", str(self.tenant_file),
             "--latency-ms", str(self.latency.ms), "--jitter-ms", str(self.latency.jitter_ms),
             "--seed", str(self.latency.seed),

@@ -1,6 +1,7 @@
 """Fault injection: the ways real tenants throttle, fail and time out, on chosen requests.
 
-A fault names the service and a path pattern, lets the first ``after`` matching requests
+A fault names the service and a path pattern (and optionally a query pattern: two resources
+may share a path), lets the first ``after`` matching requests
 through, then affects the next ``count`` (None: all). The control plane accepts the same
 as JSON (``POST /_emulator/faults``), so a standalone emulator can be made to misbehave.
 """
@@ -42,6 +43,7 @@ class Fault:
     kind: str
     service: str = "*"  #: okta | graph | login | *
     path: str = ""  #: regular expression searched in the request path
+    query: str = ""  #: and in its (decoded) query string: apps of one name, say
     after: int = 0
     count: int | None = 1
     seconds: float = 1.0  #: Retry-After / X-Rate-Limit-Reset distance / delay
@@ -54,6 +56,8 @@ class Fault:
 
     def applies(self, service: str, request: web.Request) -> bool:
         if self.service not in ("*", service) or not re.search(self.path, request.path):
+            return False
+        if self.query and not re.search(self.query, request.query_string):
             return False
         if self.kind == "next_404" and not ({"after", "$skiptoken"} & set(request.query)):
             return False

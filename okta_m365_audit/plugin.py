@@ -4,6 +4,15 @@ once per tenant, check metadata and the report columns.
 Tests in ``tests_integration/`` ask for fixtures (``tenant``, ``office365_app``,
 ``federation``...) and never call an API: the fixtures read the tenant's snapshot, and a
 fixture whose data could not be read raises during setup, so the check ERRORs.
+
+With pytest-xdist (``-n N``) the tenants run on worker processes, each tenant on one worker
+(parallel.py), and every output is written by the controller alone. What a worker learns
+travels to the controller inside the test reports, which xdist forwards as they are made:
+the reports of a check carry its ID, tenant and results line (``audit_result``), and the
+first report after a tenant's collection carries the tenant's facts (``audit_tenant``:
+snapshot file and hash, request log, collection error, drift). The same hooks read them in
+a run without xdist, so both runs build their results, report, bundles and exit status
+from the same data, and a worker that crashes loses nothing it already reported.
 """
 
 from __future__ import annotations
@@ -30,7 +39,7 @@ from .config import TenantConfig, load_tenants
 from .errors import AuditError
 from .policy import SEVERITY_CHOICES, fails_run, not_due_reason, waiver_for
 from .report import audit_html, evidence_table
-from .results import results_document, write_bundle
+from .results import PHASE_ORDER, results_document, write_bundle
 from .views import DataUnavailable, TenantView
 
 GROUP = "okta-m365-audit"
@@ -50,6 +59,7 @@ class TenantEntry:
     snapshot_file: Path | None = None
     snapshot_sha256: str | None = None
     request_log: Path | None = None
+    announced: bool = False  #: its facts were put on a report (see _tenant_facts)
 
 
 @dataclass
@@ -65,13 +75,24 @@ class AuditState:
     fail_on: str = "low"
     run_id: str = ""
     operator: str = ""
-    results: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    drift_html: dict[str, str] = field(default_factory=dict)
+    #: tenant -> node id -> results line, as the reports brought them (worker or not)
+    results: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    #: tenant -> what its collection left (_tenant_facts), as the reports brought it
+    collected: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: node id -> (tenant, check ID) of every check reported so far (to place a crash)
+    reported: dict[str, tuple[str, str]] = field(default_factory=dict)
     drift: dict[str, Any] = field(default_factory=dict)
     bundles: dict[str, Path] = field(default_factory=dict)
 
 
 STATE_KEY = pytest.StashKey[AuditState]()
+#: what an xdist controller hands its workers: the run's id and start (file names, results)
+WORKER_INPUT_KEY = "okta_m365_audit"
+
+
+def _is_worker(config: pytest.Config) -> bool:
+    """True in an xdist worker process (which writes no report, results or bundle)."""
+    return hasattr(config, "workerinput")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -156,6 +177,10 @@ def pytest_configure(config: pytest.Config) -> None:
     reports = Path(config.getoption("--reports-dir") or Path(config.rootpath, "reports"))
     state.reports_dir = reports
     state.run_id = str(uuid.uuid4())
+    shared = getattr(config, "workerinput", {}).get(WORKER_INPUT_KEY)
+    if shared:  # an xdist worker: the controller's run, so the same snapshot file names
+        state.run_id = shared["runId"]
+        state.started = dt.datetime.fromisoformat(shared["startedAt"])
     state.operator = (
         os.environ.get("AUDIT_OPERATOR") or f"{getpass.getuser()}@{socket.gethostname()}"
     )
@@ -232,7 +257,86 @@ def _select_tenants(config: pytest.Config, state: AuditState) -> None:
         state.tenants[key] = entry
 
 
+# --- pytest-xdist: tenants on workers ------------------------------------------------------
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Controller: each worker audits under this run's id and start time."""
+    state = node.config.stash.get(STATE_KEY, None)
+    if state is not None and state.reports_dir is not None:
+        node.workerinput[WORKER_INPUT_KEY] = {
+            "runId": state.run_id,
+            "startedAt": state.started.isoformat(),
+        }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Controller: one tenant, one worker (parallel.TenantScheduling), whichever load mode
+    -n chose; ``--dist each`` (every test on every worker) is left to xdist."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.reports_dir is None or config.getvalue("dist") == "each":
+        return None
+    from .parallel import TenantScheduling
+
+    return TenantScheduling(config, log, tenants=_param_ids(state))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_handlecrashitem(crashitem: str, report: pytest.TestReport, sched: Any) -> None:
+    """Controller: a worker died while running a check. The check is an ERROR of its tenant
+    in the results (when its tenant and check can be told), and the run fails whatever
+    --fail-on says. The rest of the tenant's checks go to the worker that replaces it."""
+    config = getattr(sched, "config", None)
+    state = config.stash.get(STATE_KEY, None) if config is not None else None
+    if state is None or state.reports_dir is None:
+        return
+    from .parallel import tenant_of
+
+    tenant, check_id = state.reported.get(crashitem, (None, None))
+    tenant = tenant or tenant_of(crashitem, _param_ids(state))
+    if check_id is None:
+        found = re.match(r"test_([a-z]+)_(\d{2})_", crashitem.rsplit("::", 1)[-1])
+        check_id = f"{found[1].upper()}-{found[2]}" if found else None
+    report.audit_crash = True  # type: ignore[attr-defined]
+    if tenant is None or check_id not in BY_ID:
+        return
+    check = BY_ID[check_id]
+    report.check_id = check.id  # type: ignore[attr-defined]
+    report.tenant = tenant  # type: ignore[attr-defined]
+    report.audit_result = _result_line(  # type: ignore[attr-defined]
+        crashitem.rsplit("::", 1)[-1], check, "error", f"could not evaluate: {report.longrepr}", {}
+    )
+
+
 # --- parametrization -----------------------------------------------------------------------
+
+
+#: fixture name -> the items of a tenant it is parametrized over
+PER_ITEM: dict[str, Any] = {
+    "domain": lambda cfg: cfg.expect.domains_to_federate,
+    "excluded_account": lambda cfg: sorted(
+        set(cfg.expect.excluded_accounts) | {cfg.expect.service_account}
+    ),
+    "okta_resource": lambda cfg: [r.name for r in snap.RESOURCES if r.api == "okta"],
+    "graph_resource": lambda cfg: [r.name for r in snap.RESOURCES if r.api == "graph"],
+}
+NOT_LOADED = "(tenant not loaded)"
+
+
+def _items_of(entry: TenantEntry, argname: str) -> list[Any]:
+    return PER_ITEM[argname](entry.cfg) if entry.cfg else [NOT_LOADED]
+
+
+def _param_ids(state: AuditState) -> dict[str, set[str]]:
+    """Tenant -> the parameter ids pytest_generate_tests gives its tests (xdist's controller,
+    which collects nothing, tells the tenants of node ids by them)."""
+    return {
+        entry.name: {entry.name}
+        | {f"{entry.name}-{item}" for argname in PER_ITEM for item in _items_of(entry, argname)}
+        for entry in state.tenants.values()
+    }
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -240,15 +344,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     state = metafunc.config.stash[STATE_KEY]
     names, values, ids = [], [], []
-    per_item = {  # fixture name -> the items of a tenant it is parametrized over
-        "domain": lambda cfg: cfg.expect.domains_to_federate,
-        "excluded_account": lambda cfg: sorted(
-            set(cfg.expect.excluded_accounts) | {cfg.expect.service_account}
-        ),
-        "okta_resource": lambda cfg: [r.name for r in snap.RESOURCES if r.api == "okta"],
-        "graph_resource": lambda cfg: [r.name for r in snap.RESOURCES if r.api == "graph"],
-    }
-    argname = next((n for n in per_item if n in metafunc.fixturenames), None)
+    argname = next((n for n in PER_ITEM if n in metafunc.fixturenames), None)
     for entry in state.tenants.values():
         if argname is None:
             names = ["_tenant"]
@@ -256,8 +352,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             ids.append(entry.name)
             continue
         names = ["_tenant", argname]
-        items = per_item[argname](entry.cfg) if entry.cfg else ["(tenant not loaded)"]
-        for item in items:
+        for item in _items_of(entry, argname):
             values.append((entry.name, item))
             ids.append(f"{entry.name}-{item}")
     if not values:
@@ -321,14 +416,18 @@ def _compare_with_baseline(state: AuditState, name: str, doc: dict[str, Any]) ->
         report = drift.compare(snap.load(path), doc)
     except drift.DriftError as exc:
         state.drift[name] = {"error": str(exc), "baseline": {"file": str(path)}}
-        state.drift_html[name] = (
-            f"<section class='drift'><h3>Drift</h3><p>Not compared: {html.escape(str(exc))}</p>"
-            "</section>"
-        )
         return
     report["baseline"]["file"] = str(path)
     state.drift[name] = report
-    state.drift_html[name] = drift.render_html(report)
+
+
+def _drift_html(report: dict[str, Any]) -> str:
+    if "error" in report:
+        return (
+            "<section class='drift'><h3>Drift</h3><p>Not compared: "
+            f"{html.escape(str(report['error']))}</p></section>"
+        )
+    return drift.render_html(report)
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
@@ -469,11 +568,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     outcome = yield
     report = outcome.get_result()
     check = _check_of(item)
-    _record_failure(item, report, check)
     if check is None:
         return
-    report.check = check  # type: ignore[attr-defined]
+    # plain values only: an xdist worker sends the report to the controller as data
+    report.check_id = check.id  # type: ignore[attr-defined]
     report.tenant = dict(item.user_properties).get("tenant", "")  # type: ignore[attr-defined]
+    _announce_tenant(item, report)
     if report.when == "call" or (report.when == "setup" and not report.passed):
         ev = item.stash.get(EVIDENCE_KEY, {})
         if call.excinfo is not None and call.excinfo.errisinstance(
@@ -500,11 +600,46 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
                     f"waived until {state.waiver.expires} by {state.waiver.approver} "
                     f"({state.waiver.ticket}): {state.waiver.reason}"
                 )
-                report.waiver = state  # type: ignore[attr-defined]
+                report.waiver = state.describe()  # type: ignore[attr-defined]
+        ev = _plain(ev)
         if ev:
             report.user_properties.append(("evidence", ev))
         _attach_html(report, check, ev)
         _record_result(item, report, check, call, ev)
+
+
+def _announce_tenant(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Put the tenant's facts on the first report made after its collection (success or
+    not) in this process, so that they reach the process that writes the outputs."""
+    state = item.config.stash.get(STATE_KEY, None)
+    entry = state.tenants.get(report.tenant) if state else None  # type: ignore[attr-defined]
+    if entry is None or entry.announced or (entry.view is None and entry.collect_error is None):
+        return
+    entry.announced = True
+    report.audit_tenant = _tenant_facts(state, entry)  # type: ignore[attr-defined]
+
+
+def _tenant_facts(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
+    """What a tenant's collection left that its results, report and bundle need."""
+    snapshot = None
+    if entry.view is not None:
+        meta = entry.view.doc["meta"]
+        snapshot = {
+            "file": str(entry.snapshot_file) if entry.snapshot_file else None,
+            "sha256": entry.snapshot_sha256,
+            "collectedAt": meta.get("collectedAt"),
+            "source": meta.get("source"),
+        }
+    return _plain(
+        {
+            "name": entry.name,
+            "snapshot": snapshot,
+            "snapshotFile": str(entry.snapshot_file) if entry.snapshot_file else None,
+            "requestLog": str(entry.request_log) if entry.request_log else None,
+            "collectError": entry.collect_error,
+            "drift": state.drift.get(entry.name),
+        }
+    )
 
 
 def _verdict_of(report: pytest.TestReport) -> str:
@@ -548,28 +683,47 @@ def _record_result(
     call: pytest.CallInfo,
     ev: dict[str, Any],
 ) -> None:
-    """One line of the tenant's results file, from the report that decides the verdict."""
+    """One line of the tenant's results file, from the report that decides the verdict. It
+    rides on the report (``audit_result``); pytest_runtest_logreport files it."""
     if report.when == "setup" and report.passed:
         return
-    tenant = dict(item.user_properties).get("tenant")
-    if tenant is None or STATE_KEY not in item.config.stash:
+    if "tenant" not in dict(item.user_properties):
         return
     verdict = _verdict_of(report)
-    item.config.stash[STATE_KEY].results.setdefault(tenant, []).append(
-        {
-            "testId": item.name,
-            "check": check.id,
-            "phase": check.phase,
-            "phaseLabel": check.phase_label,
-            "severity": check.severity.name,
-            "title": check.title,
-            "verdict": verdict,
-            "message": _message(report, call, verdict),
-            "remediation": check.remediation,
-            "evidence": {k: v for k, v in ev.items() if k != "waiver"},
-            "waiver": ev.get("waiver"),
-        }
+    report.audit_result = _result_line(  # type: ignore[attr-defined]
+        item.name, check, verdict, _message(report, call, verdict), ev
     )
+
+
+def _result_line(
+    test_id: str, check: Check, verdict: str, message: str | None, ev: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "testId": test_id,
+        "check": check.id,
+        "phase": check.phase,
+        "phaseLabel": check.phase_label,
+        "severity": check.severity.name,
+        "title": check.title,
+        "verdict": verdict,
+        "message": message,
+        "remediation": check.remediation,
+        "evidence": {k: v for k, v in ev.items() if k != "waiver"},
+        "waiver": ev.get("waiver"),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Evidence as JSON data: what the results file holds, what the report shows, and what
+    a test report can carry from an xdist worker (sets become sorted lists, other objects
+    their text)."""
+
+    def default(obj: Any) -> Any:
+        if isinstance(obj, set | frozenset):
+            return sorted(obj, key=str)
+        return str(obj)
+
+    return json.loads(json.dumps(value, default=default))
 
 
 def _crashed(call: pytest.CallInfo) -> bool:
@@ -580,10 +734,36 @@ def _crashed(call: pytest.CallInfo) -> bool:
     return not excinfo.errisinstance((AssertionError, pytest.fail.Exception))
 
 
-def _record_failure(item: pytest.Item, report: pytest.TestReport, check: Check | None) -> None:
-    """Remember each failed or errored test's severity (None: not a check), for --fail-on."""
-    if report.failed and STATE_KEY in item.config.stash:
-        item.config.stash[STATE_KEY].failed_severities.append(check.severity if check else None)
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """File what a report carries, in the process that writes the outputs: the xdist
+    controller, or the only process of a run without xdist."""
+    state = _SESSION_STATE[-1] if _SESSION_STATE else None
+    if state is None or state.reports_dir is None:
+        return
+    check = BY_ID.get(getattr(report, "check_id", ""))
+    tenant = getattr(report, "tenant", None)
+    if report.failed:
+        # for --fail-on: the check's severity; None (not a check, a crashed worker) always
+        # fails the run
+        crashed = getattr(report, "audit_crash", False)
+        state.failed_severities.append(check.severity if check and not crashed else None)
+    if check is not None and tenant:
+        state.reported[report.nodeid] = (tenant, check.id)
+    facts = getattr(report, "audit_tenant", None)
+    if facts is not None:
+        state.collected[facts["name"]] = facts
+        if facts.get("drift") is not None:
+            state.drift[facts["name"]] = facts["drift"]
+    line = getattr(report, "audit_result", None)
+    if line is not None and tenant:
+        lines = state.results.setdefault(tenant, {})
+        earlier = lines.get(report.nodeid)
+        # one line per test; should it come twice (a crashed worker's check run again by
+        # its replacement), the worse verdict stays
+        if earlier is None or PHASE_ORDER.index(line["verdict"]) <= PHASE_ORDER.index(
+            earlier["verdict"]
+        ):
+            lines[report.nodeid] = line
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
@@ -597,7 +777,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
     """After pytest-html and JUnit wrote their files: --fail-on, then the evidence bundles."""
     yield
     state = session.config.stash.get(STATE_KEY, None)
-    if state is None or not state.tenants:
+    if state is None or not state.tenants or _is_worker(session.config):
         return
     if exitstatus == pytest.ExitCode.TESTS_FAILED:
         failed = state.failed_severities
@@ -636,7 +816,7 @@ def pytest_html_results_table_header(cells: list[str]) -> None:
 
 
 def pytest_html_results_table_row(report: Any, cells: list[str]) -> None:
-    check: Check | None = getattr(report, "check", None)
+    check: Check | None = BY_ID.get(getattr(report, "check_id", ""))
     if check is not None and cells and report.when in ("setup", "call"):
         # pytest-html knows xfail and skip; the audit calls them waived and not yet due
         verdict = _verdict_of(report)
@@ -683,20 +863,12 @@ def pytest_html_results_summary(prefix: list[str], summary: list[str], postfix: 
     if state is None or not state.tenants:
         return
     docs = [_results_doc(state, entry) for entry in state.tenants.values()]
-    prefix.append(audit_html(docs, {n: h for n, h in state.drift_html.items()}))
+    prefix.append(audit_html(docs, {n: _drift_html(r) for n, r in state.drift.items()}))
 
 
 def _results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
-    cfg, view = entry.cfg, entry.view
-    meta = view.doc["meta"] if view is not None else {}
-    snapshot = None
-    if view is not None:
-        snapshot = {
-            "file": str(entry.snapshot_file) if entry.snapshot_file else None,
-            "sha256": entry.snapshot_sha256,
-            "collectedAt": meta.get("collectedAt"),
-            "source": meta.get("source"),
-        }
+    cfg = entry.cfg
+    facts = state.collected.get(entry.name, {})
     return results_document(
         tenant=entry.name,
         run={
@@ -716,9 +888,9 @@ def _results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
             "cloud": cfg.m365.cloud if cfg else None,
         },
         expected_phase=cfg.expect.phase if cfg else None,
-        snapshot=snapshot,
-        results=state.results.get(entry.name, []),
-        config_error=entry.error or entry.collect_error,
+        snapshot=facts.get("snapshot"),
+        results=list(state.results.get(entry.name, {}).values()),
+        config_error=entry.error or facts.get("collectError"),
         drift=state.drift.get(entry.name),
     )
 
@@ -738,10 +910,11 @@ def _write_bundles(session: pytest.Session, state: AuditState) -> None:
             files["report.html"] = Path(html_path)
         if xml_path and Path(xml_path).is_file():
             files["junit.xml"] = Path(xml_path)
-        if entry.snapshot_file and Path(entry.snapshot_file).is_file():
-            files["snapshot.json"] = Path(entry.snapshot_file)
-        if entry.request_log and entry.request_log.is_file():
-            files["emulator-requests.json"] = entry.request_log
+        facts = state.collected.get(entry.name, {})
+        if facts.get("snapshotFile") and Path(facts["snapshotFile"]).is_file():
+            files["snapshot.json"] = Path(facts["snapshotFile"])
+        if facts.get("requestLog") and Path(facts["requestLog"]).is_file():
+            files["emulator-requests.json"] = Path(facts["requestLog"])
         if entry.name in state.drift:
             files["drift.json"] = json.dumps(state.drift[entry.name], indent=1, default=str) + "\n"
         folder = state.reports_dir / f"{entry.name}-{stamp}"

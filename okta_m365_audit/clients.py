@@ -153,7 +153,10 @@ def okta_private_key(cfg: TenantConfig, auth: OktaPrivateKeyAuth) -> str:
 
             key = jwt.algorithms.RSAAlgorithm.from_jwk(raw.decode())
         else:
-            key = serialization.load_pem_private_key(raw, password=None)
+            # the SDK checks the key's consistency when it signs with it (30 ms a check)
+            key = serialization.load_pem_private_key(
+                raw, password=None, unsafe_skip_rsa_key_validation=True
+            )
     except Exception as exc:
         raise ConfigError(
             str(cfg.source_file),
@@ -476,7 +479,8 @@ def _check_certificate(cfg: TenantConfig, data: bytes, password: str | None) -> 
     try:
         if b"-----BEGIN" in data:
             x509.load_pem_x509_certificate(data)
-            load_pem_private_key(data, password=pw)
+            # azure-identity checks the key's consistency when it loads it
+            load_pem_private_key(data, password=pw, unsafe_skip_rsa_key_validation=True)
         else:
             pkcs12.load_key_and_certificates(data, pw)
     except Exception as exc:

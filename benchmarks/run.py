@@ -151,6 +151,7 @@ async def _naive_reads(cfg: Any, endpoints: Any, app_id: str, cap: int) -> dict[
     from okta_m365_audit.clients import GraphApi, OktaApi, limits_for
 
     out: dict[str, Any] = {}
+    kept: list[Any] = []  # a naive collector holds its models, as ours holds its JSON
     limits = limits_for(cfg)
     async with OktaApi(cfg, endpoints, limits) as okta_api, GraphApi(cfg, endpoints, limits) as g:
         client = okta_api._client
@@ -165,6 +166,7 @@ async def _naive_reads(cfg: Any, endpoints: Any, app_id: str, cap: int) -> dict[
                 items, resp, err = await method(*args, **kwargs)
                 if err:
                     raise RuntimeError(f"naive Okta read failed: {err}")
+                kept.extend(items or [])
                 objects, pages = objects + len(items or []), pages + 1
                 cursor = PaginationHelper.extract_next_cursor(resp.headers)
                 if not cursor or objects >= cap:
@@ -181,9 +183,11 @@ async def _naive_reads(cfg: Any, endpoints: Any, app_id: str, cap: int) -> dict[
                 query_parameters=query
             )
             page = await g.client.users.get(request_configuration=config)
+            kept.extend(page.value or [])
             objects, pages = len(page.value or []), 1
             while page.odata_next_link and objects < cap:
                 page = await g.client.users.with_url(page.odata_next_link).get()
+                kept.extend(page.value or [])
                 objects, pages = objects + len(page.value or []), pages + 1
             return objects, pages
 

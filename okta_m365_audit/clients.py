@@ -248,8 +248,10 @@ class ReadOnlyTransport(httpx.AsyncBaseTransport):
 def parse_json(raw: str | bytes, response: httpx.Response | None = None) -> Any:
     """A body as JSON (orjson: a large tenant is hundreds of MB of it), else as text.
 
-    json.loads has the last word: what orjson refuses (NaN, integers beyond 64 bits) the
-    standard library may still read, so a body is judged the same either way."""
+    json.loads has the last word: what orjson refuses (NaN, say) the standard library may
+    still read, so a body is judged the same either way. One difference is accepted: an
+    integer beyond 64 bits becomes a float (RFC 8259 calls such numbers non-interoperable;
+    no Okta or Graph field carries one)."""
     if not raw:
         return None
     try:

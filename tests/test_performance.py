@@ -228,3 +228,28 @@ def test_snapshot_is_streamed_in_a_readable_layout_and_digested_canonically(
     assert json.loads(line.strip().rstrip(",")) == golden["graph"]["users"]["data"][0]
     canonical = json.dumps(golden, sort_keys=True, separators=(",", ":")).encode()
     assert snap.digest(golden) == hashlib.sha256(canonical).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b'{"a": [1, "\\u00e9"]}', {"a": [1, "é"]}),
+        ('{"a": 1}', {"a": 1}),
+        (b'{"n": NaN}', "nan"),  # orjson refuses NaN; the standard library reads it
+        (
+            b'{"i64": -9223372036854775808, "u64": 18446744073709551615}',
+            {"i64": -(2**63), "u64": 2**64 - 1},
+        ),  # 64-bit integers stay exact
+        (b'{"cut": [1, 2', '{"cut": [1, 2'),  # not JSON: kept as text, judged malformed later
+        ("<html>upstream error</html>", "<html>upstream error</html>"),
+        (b"", None),
+    ],
+)
+def test_bodies_parse_as_the_standard_library_would(raw, expected) -> None:
+    from okta_m365_audit.clients import parse_json
+
+    got = parse_json(raw)
+    if expected == "nan":
+        assert got["n"] != got["n"]
+    else:
+        assert got == expected

@@ -313,10 +313,6 @@ def _chunks(obj: Any, pretty: bool, depth: int = 0) -> Iterator[str]:
         yield json.dumps(obj, ensure_ascii=False)
 
 
-def dumps(doc: dict[str, Any]) -> str:
-    return "".join(_chunks(doc, pretty=True)) + "\n"
-
-
 def save(doc: dict[str, Any], path: str | os.PathLike) -> Path:
     """Write atomically, so an interrupted run never leaves a half snapshot as evidence;
     streamed, so a large tenant's snapshot is never held twice in memory."""

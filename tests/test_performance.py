@@ -167,22 +167,16 @@ def test_latency_is_felt_by_the_sdks(golden: dict) -> None:
     assert elapsed >= 0.15 * chain
 
 
-def test_emulator_in_a_child_process_serves_the_run(tmp_path: Path) -> None:
+def test_emulator_in_a_child_process_serves_the_run(golden: dict) -> None:
     cfg = load_tenant(DEMO_YAML)
     with EmulatorProcess(cfg.resolve(cfg.emulator.snapshot), DEMO_YAML) as emu:
         doc = asyncio.run(collect(cfg, emu.endpoints(), emu.as_of, offline=True))
         log = emu.requests
         proc = emu._proc
     assert not doc["meta"]["partial"]
-    assert emu.as_of == snap.parse_time(golden_meta_collected_at())
+    assert emu.as_of == snap.parse_time(golden["meta"]["collectedAt"])
     assert {r.method for r in log} == {"GET", "POST"} and len(log) > 20
     assert proc is not None and proc.poll() is not None  # gone once the run is over
-
-
-def golden_meta_collected_at() -> str:
-    return json.loads((ROOT / "tenants/demo/golden.snapshot.json").read_text())["meta"][
-        "collectedAt"
-    ]
 
 
 def test_emulator_process_that_cannot_start_says_why(tmp_path: Path) -> None:

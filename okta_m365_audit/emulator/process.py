@@ -59,9 +59,9 @@ class EmulatorProcess:
 
     @property
     def requests(self) -> list[LoggedRequest]:
-        """Every request the three services answered, in arrival order per service."""
+        """Every request the three services received, in arrival order (one log)."""
         ctx = ssl.create_default_context(cafile=str(self.ca_file))
-        url = f"{self.urls['okta']}/_emulator/requests"  # any service: one log for all three
+        url = f"{self.urls['okta']}/_emulator/requests"  # any service serves the whole log
         with urllib.request.urlopen(url, context=ctx, timeout=60) as answer:
             return [LoggedRequest(**row) for row in json.load(answer)]
 

@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError
+from .names import TENANT_NAME_PATTERN, is_tenant_name
 
 GUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -327,7 +328,7 @@ class EmulatedBackend(_Strict):
 class TenantConfig(_Strict):
     """One customer: an Okta org, an M365 tenant, and what the runbook promises about them."""
 
-    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Short id used in test ids.")
+    name: str = Field(pattern=TENANT_NAME_PATTERN, description="Short id used in test ids.")
     okta: OktaConfig
     m365: M365Config
     expect: Expectations
@@ -807,7 +808,7 @@ def _validate(
     if problems and any(not isinstance(k, str) for k in _all_keys(data)):
         raise _one(problems)  # non-text keys: the rest would only be noise
     if "name" not in data:
-        if not re.match(r"^[a-z0-9][a-z0-9_-]*$", path.stem):
+        if not is_tenant_name(path.stem):
             raise ConfigError(
                 file, "name", f"the file name {path.stem!r} is not a valid tenant name",
                 "rename the file to lowercase letters, digits, '-' and '_' (like acme-corp.yaml), "
@@ -897,8 +898,10 @@ def load_tenants(
         try:
             data, lines, problems = _read_document(path)
             declared = data.get("name")
-            if isinstance(declared, str) and declared.strip():
-                entry.name, entry.declared = declared.strip(), True
+            # a rejected file's name still labels its errors (test IDs, bundle folders):
+            # only a name that follows the rule may (names.py), else the file stem does
+            if is_tenant_name(declared):
+                entry.name, entry.declared = declared, True
                 entry.line = lines.get(("name",))
             entry.cfg = _validate(path, data, lines, problems, known)
             entry.name = entry.cfg.name

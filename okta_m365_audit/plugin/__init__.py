@@ -1,0 +1,86 @@
+"""The pytest plugin: hooks and fixtures only, each a few lines calling into the stages.
+
+Loaded by the checkout's ``conftest.py`` (``pytest_plugins = ["okta_m365_audit.plugin"]``).
+pytest registers every ``pytest_*`` hook and every fixture this module holds, so each
+submodule's are imported here by name:
+
+- state: where the run's state (session.AuditState) is kept and how hooks find it;
+- options: command-line options, and the run's set-up (tenants, output names);
+- fixtures: tenant parametrization and the fixtures checks ask for (``tenant``, ``domain``...);
+- checks: check metadata, phase gating, each check's verdict and results line;
+- verdicts: pytest's outcomes mapped to the audit's verdicts;
+- html_hooks: pytest-html's columns, Environment table and the handover view, escaped;
+- xdist_hooks: tenants on workers, crashed workers;
+- finish: exit status, evidence bundles, fleet page, terminal summary.
+
+It may import every stage (session, views, report, tenant_outputs...); no stage imports it.
+"""
+
+from __future__ import annotations
+
+from .checks import (
+    pytest_collection_finish,
+    pytest_collection_modifyitems,
+    pytest_report_teststatus,
+    pytest_runtest_logreport,
+    pytest_runtest_makereport,
+    pytest_runtest_setup,
+)
+from .finish import pytest_sessionfinish, pytest_terminal_summary
+from .fixtures import (
+    _tenant,
+    active_certificate,
+    connection,
+    entra_domain,
+    evidence,
+    federation,
+    office365_app,
+    pytest_generate_tests,
+    tenant,
+)
+from .html_hooks import (
+    pytest_html_report_title,
+    pytest_html_results_summary,
+    pytest_html_results_table_header,
+    pytest_html_results_table_row,
+    pytest_sessionstart,
+)
+from .options import pytest_addoption, pytest_configure, pytest_unconfigure
+from .xdist_hooks import (
+    pytest_configure_node,
+    pytest_handlecrashitem,
+    pytest_xdist_make_scheduler,
+    pytest_xdist_node_collection_finished,
+)
+
+__all__ = [
+    "_tenant",
+    "active_certificate",
+    "connection",
+    "entra_domain",
+    "evidence",
+    "federation",
+    "office365_app",
+    "pytest_addoption",
+    "pytest_collection_finish",
+    "pytest_collection_modifyitems",
+    "pytest_configure",
+    "pytest_configure_node",
+    "pytest_generate_tests",
+    "pytest_handlecrashitem",
+    "pytest_html_report_title",
+    "pytest_html_results_summary",
+    "pytest_html_results_table_header",
+    "pytest_html_results_table_row",
+    "pytest_report_teststatus",
+    "pytest_runtest_logreport",
+    "pytest_runtest_makereport",
+    "pytest_runtest_setup",
+    "pytest_sessionfinish",
+    "pytest_sessionstart",
+    "pytest_terminal_summary",
+    "pytest_unconfigure",
+    "pytest_xdist_make_scheduler",
+    "pytest_xdist_node_collection_finished",
+    "tenant",
+]

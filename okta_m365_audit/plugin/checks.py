@@ -1,0 +1,198 @@
+"""Check metadata on the items, phase gating, and each check's verdict on its report.
+
+What a worker learns travels to the controller inside the test reports, which xdist forwards
+as they are made: the reports of a check carry its ID, tenant and results line
+(``audit_result``), and the first report after a tenant's collection carries the tenant's
+facts (``audit_tenant``). The same hooks read them in a run without xdist, so both runs
+build their results, report, bundles and exit status from the same data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from ..catalog import BY_ID, Check
+from ..config import TenantConfig
+from ..policy import not_due_reason, waiver_for
+from ..results import PHASE_ORDER
+from ..session import tenant_facts
+from ..views import DataUnavailable
+from .fixtures import EVIDENCE_KEY, AuditConfigError
+from .html_hooks import attach_html
+from .state import STATE_KEY, current_state
+from .verdicts import crashed, message, plain, result_line, verdict_of
+
+
+def check_of(item: pytest.Item) -> Check | None:
+    marker = item.get_closest_marker("check")
+    if marker is None:
+        return None
+    return BY_ID[marker.args[0]]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    problems = []
+    for item in items:
+        marker = item.get_closest_marker("check")
+        if marker is None:
+            continue
+        check_id = marker.args[0] if marker.args else None
+        if check_id not in BY_ID:
+            problems.append(
+                f"{item.nodeid}: @pytest.mark.check({check_id!r}) is not in the catalog"
+            )
+            continue
+        check = BY_ID[check_id]
+        item.add_marker(getattr(pytest.mark, check.marker))
+        item.extra_keyword_matches.add(check.id)
+        item.user_properties.append(("check", check.id))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "_tenant" in callspec.params:
+            item.user_properties.append(("tenant", callspec.params["_tenant"]))
+    if problems:
+        raise pytest.UsageError("\n".join(problems))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Which checks this run selected for each tenant (after -k, -m and file arguments): a
+    run that leaves any out is partial (session.AuditState.run_facts)."""
+    state = session.config.stash.get(STATE_KEY, None)
+    if state is None or state.reports_dir is None:
+        return
+    for item in session.items:
+        props = dict(item.user_properties)
+        if "tenant" in props and "check" in props:
+            state.selected_checks.setdefault(props["tenant"], set()).add(props["check"])
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Phase gating: checks of later phases than the tenant's are skipped as not yet due."""
+    check = check_of(item)
+    cfg = _cfg_of(item)
+    if check is not None and cfg is not None:
+        reason = not_due_reason(check, cfg)
+        if reason:
+            pytest.skip(reason)
+
+
+def _cfg_of(item: pytest.Item) -> TenantConfig | None:
+    name = dict(item.user_properties).get("tenant")
+    entry = item.config.stash[STATE_KEY].tenants.get(name) if name else None
+    return entry.cfg if entry else None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
+    outcome = yield
+    report = outcome.get_result()
+    check = check_of(item)
+    if check is None:
+        return
+    # plain values only: an xdist worker sends the report to the controller as data
+    report.check_id = check.id  # type: ignore[attr-defined]
+    report.tenant = dict(item.user_properties).get("tenant", "")  # type: ignore[attr-defined]
+    _announce_tenant(item, report)
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        ev = item.stash.get(EVIDENCE_KEY, {})
+        if call.excinfo is not None and call.excinfo.errisinstance(
+            (DataUnavailable, AuditConfigError)
+        ):
+            # Could not read its data: an ERROR, never a FAIL (or a pass). pytest and
+            # pytest-html call a failed report an error by its phase, so report it as setup.
+            ev = ev | {"could not read": str(call.excinfo.value)}
+            report.longrepr = f"ERROR {check.id}: {call.excinfo.value}"
+            report.when = "setup"
+        elif report.when == "call" and report.failed and crashed(call):
+            # The check itself broke on data it did not expect: it could not evaluate, so
+            # it is an ERROR (with the traceback kept), not a verdict about the tenant.
+            ev = ev | {"could not evaluate": f"{call.excinfo.typename}: {call.excinfo.value}"}
+            report.when = "setup"
+        cfg = _cfg_of(item)
+        state = waiver_for(check, cfg, dt.date.today()) if cfg else None
+        if state is not None and not report.skipped:
+            ev = ev | {"waiver": state.describe()}
+            if report.failed and report.when == "call" and not state.expired:
+                # a waived failure: reported, never hidden, but it does not fail the run
+                report.outcome = "skipped"
+                report.wasxfail = (  # type: ignore[attr-defined]
+                    f"waived until {state.waiver.expires} by {state.waiver.approver} "
+                    f"({state.waiver.ticket}): {state.waiver.reason}"
+                )
+                report.waiver = state.describe()  # type: ignore[attr-defined]
+        ev = plain(ev)
+        if ev:
+            report.user_properties.append(("evidence", ev))
+        attach_html(report, check, ev)
+        _record_result(item, report, check, call, ev)
+
+
+def _announce_tenant(item: pytest.Item, report: pytest.TestReport) -> None:
+    """Put the tenant's facts on the first report made after its collection (success or
+    not) in this process, so that they reach the process that writes the outputs."""
+    state = item.config.stash.get(STATE_KEY, None)
+    entry = state.tenants.get(report.tenant) if state else None  # type: ignore[attr-defined]
+    if entry is None or entry.announced or (entry.view is None and entry.collect_error is None):
+        return
+    entry.announced = True
+    report.audit_tenant = plain(tenant_facts(state, entry))  # type: ignore[attr-defined]
+
+
+def _record_result(
+    item: pytest.Item,
+    report: pytest.TestReport,
+    check: Check,
+    call: pytest.CallInfo,
+    ev: dict[str, Any],
+) -> None:
+    """One line of the tenant's results file, from the report that decides the verdict. It
+    rides on the report (``audit_result``); pytest_runtest_logreport files it."""
+    if report.when == "setup" and report.passed:
+        return
+    if "tenant" not in dict(item.user_properties):
+        return
+    verdict = verdict_of(report)
+    report.audit_result = result_line(  # type: ignore[attr-defined]
+        item.name, check, verdict, message(report, call, verdict), ev
+    )
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """File what a report carries, in the process that writes the outputs: the xdist
+    controller, or the only process of a run without xdist."""
+    state = current_state()
+    if state is None or state.reports_dir is None:
+        return
+    check = BY_ID.get(getattr(report, "check_id", ""))
+    tenant = getattr(report, "tenant", None)
+    if report.failed:
+        # for --fail-on: the check's severity; None (not a check, a crashed worker) always
+        # fails the run
+        crashed_worker = getattr(report, "audit_crash", False)
+        state.failed_severities.append(check.severity if check and not crashed_worker else None)
+    if check is not None and tenant:
+        state.reported[report.nodeid] = (tenant, check.id)
+    facts = getattr(report, "audit_tenant", None)
+    if facts is not None:
+        state.collected[facts["name"]] = facts
+        if facts.get("drift") is not None:
+            state.drift[facts["name"]] = facts["drift"]
+    line = getattr(report, "audit_result", None)
+    if line is not None and tenant:
+        lines = state.results.setdefault(tenant, {})
+        earlier = lines.get(report.nodeid)
+        # one line per test; should it come twice (a crashed worker's check run again by
+        # its replacement), the worse verdict stays
+        if earlier is None or PHASE_ORDER.index(line["verdict"]) <= PHASE_ORDER.index(
+            earlier["verdict"]
+        ):
+            lines[report.nodeid] = line
+
+
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:
+    if getattr(report, "waiver", None) is not None and report.when == "call":
+        return "waived", "w", "WAIVED"
+    return None

@@ -1,0 +1,73 @@
+"""The end of a run: exit status from --fail-on, bundles, fleet page, terminal summary.
+
+Outputs are written by the process that has every tenant's results (the xdist controller,
+or the only process). A run that ended early (Ctrl-C, -x, --maxfail) still writes them, and
+says so in each results file (``run.interrupted``). An output that cannot be written (disk
+full, read-only folder, a symlink planted on its way) is one line naming the path and the OS
+error, and the run's exit status is not 0; nothing half-written stays behind.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .. import drift, safe_files
+from ..policy import fails_run
+from ..tenant_outputs import write_fleet_page, write_tenant_bundles
+from ..terminal import printable
+from .state import STATE_KEY, is_worker, state_of
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
+    """After pytest-html and JUnit wrote their files: --fail-on, then the evidence bundles."""
+    state = state_of(session.config)
+    if state is not None:
+        state.interrupted = bool(
+            exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail
+        )
+    problems = []
+    try:
+        result = yield
+    except safe_files.OutputError as exc:  # ours, under pytest-html's summary
+        problems.append(str(exc))
+        result = None
+    except OSError as exc:  # pytest-html's report or pytest's JUnit XML
+        problems.append(f"{getattr(exc, 'filename', '') or 'a report'}: {exc.strerror or exc}")
+        result = None
+    if state is None or not state.tenants or is_worker(session.config):
+        _fail_on_problems(session, problems)
+        return result
+    if exitstatus == pytest.ExitCode.TESTS_FAILED:
+        failed = state.failed_severities
+        if failed and not any(s is None or fails_run(s, state.fail_on) for s in failed):
+            session.exitstatus = pytest.ExitCode.OK
+    writer = session.config.get_terminal_writer()
+    problems += write_tenant_bundles(state)
+    for bundle in state.bundles.values():
+        writer.line(f"okta-m365-audit: evidence bundle {bundle}")
+    problems += write_fleet_page(state, writer.line)
+    _fail_on_problems(session, problems)
+    return result
+
+
+def _fail_on_problems(session: pytest.Session, problems: list[str]) -> None:
+    if not problems:
+        return
+    writer = session.config.get_terminal_writer()
+    for problem in problems:
+        writer.line(f"okta-m365-audit: error: {problem}", red=True)
+    if session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    state = config.stash.get(STATE_KEY, None)
+    for name, report in (state.drift if state else {}).items():
+        terminalreporter.write_sep("-", f"okta-m365-audit: drift of {name} since its baseline")
+        if "error" in report:
+            terminalreporter.write_line(f"not compared: {printable(report['error'])}")
+        else:
+            terminalreporter.write_line(drift.render_text(report))

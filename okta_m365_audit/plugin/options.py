@@ -1,0 +1,145 @@
+"""Options, and the run's set-up from them: reports folder, output names, tenants."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import socket
+import uuid
+from pathlib import Path
+
+import pytest
+
+from .. import names, redact
+from ..catalog import BY_ID
+from ..policy import SEVERITY_CHOICES
+from ..session import AuditState, UsageProblem, select_tenants
+from .state import SESSION_STATE, STATE_KEY, WORKER_INPUT_KEY
+
+GROUP = "okta-m365-audit"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup(GROUP, "okta-m365-audit: Okta / Microsoft 365 integration audit")
+    group.addoption(
+        "--tenant",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="audit this tenant (repeatable); default: every tenant file in the tenants folder",
+    )
+    group.addoption(
+        "--tenants-dir",
+        default=None,
+        metavar="DIR",
+        help="folder of tenant YAML files (default: tenants/ beside the rootdir)",
+    )
+    group.addoption(
+        "--from-snapshot",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="evaluate a saved snapshot instead of collecting (no network at all); repeatable",
+    )
+    group.addoption(
+        "--fail-on",
+        default="low",
+        choices=SEVERITY_CHOICES,
+        help="fail the run when a check of this severity or above fails or errors "
+        "(default: low; info checks never fail a run)",
+    )
+    group.addoption(
+        "--offline",
+        action="store_true",
+        help="make no call to public endpoints (Microsoft's home-realm discovery, FED-09)",
+    )
+    group.addoption(
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="SNAPSHOT",
+        help="an earlier snapshot of a tenant (e.g. at handover): report what changed since, "
+        "and who changed it per the System Log; repeatable, matched by tenant",
+    )
+    group.addoption(
+        "--reports-dir",
+        default=None,
+        metavar="DIR",
+        help="where reports, results and evidence bundles go (default: reports/)",
+    )
+    group.addoption(
+        "--snapshot-out",
+        default=None,
+        metavar="DIR",
+        help="where to save each tenant's snapshot (default: reports/snapshots)",
+    )
+
+
+def _audit_run(config: pytest.Config) -> bool:
+    """True when this session runs the compliance suite (not the project's own tests)."""
+    suite = Path(config.rootpath, "tests_integration").resolve()
+    args = [a.split("::")[0] for a in config.args] or [str(suite)]
+    for arg in args:
+        p = Path(config.invocation_params.dir, arg).resolve()
+        if p == suite or suite in p.parents:
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config: pytest.Config) -> None:
+    redact.install()  # secrets never reach a log record, whoever logs them
+    for check_marker in ("check(id)", "tenant_level"):
+        config.addinivalue_line("markers", check_marker)
+    for marker in {c.marker for c in BY_ID.values()}:
+        config.addinivalue_line("markers", f"{marker}: checks of that runbook phase")
+    state = AuditState()
+    config.stash[STATE_KEY] = state
+    SESSION_STATE.append(state)
+    if not _audit_run(config):
+        return
+    reports = Path(config.getoption("--reports-dir") or Path(config.rootpath, "reports"))
+    state.reports_dir = reports
+    state.run_id = str(uuid.uuid4())
+    shared = getattr(config, "workerinput", {}).get(WORKER_INPUT_KEY)
+    if shared:  # an xdist worker: the controller's run, so the same snapshot file names
+        state.run_id = shared["runId"]
+        state.started = dt.datetime.fromisoformat(shared["startedAt"])
+    state.operator = (
+        os.environ.get("AUDIT_OPERATOR") or f"{getpass.getuser()}@{socket.gethostname()}"
+    )
+    state.offline = bool(config.getoption("--offline"))
+    state.fail_on = config.getoption("--fail-on")
+    state.selection = {
+        k: v
+        for k, v in {
+            "keyword": config.option.keyword,
+            "markers": config.option.markexpr,
+            "offline": state.offline,
+        }.items()
+        if v
+    }
+    out = config.getoption("--snapshot-out")
+    state.snapshot_out = Path(out) if out else reports / "snapshots"
+    if getattr(config.option, "htmlpath", None) is None and hasattr(config.option, "htmlpath"):
+        config.option.htmlpath = str(reports / f"audit-{state.stamp}.html")
+        config.option.self_contained_html = True
+    if getattr(config.option, "xmlpath", None) is None:
+        config.option.xmlpath = str(reports / f"audit-{state.stamp}.junit.xml")
+    try:
+        select_tenants(
+            state,
+            tenants_dir=Path(config.getoption("--tenants-dir") or Path(config.rootpath, "tenants")),
+            wanted=list(config.getoption("--tenant")),
+            from_snapshots=list(config.getoption("--from-snapshot")),
+            baselines=list(config.getoption("--baseline")),
+        )
+    except (UsageProblem, names.InvalidName) as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE_KEY, None)
+    if state in SESSION_STATE:
+        SESSION_STATE.remove(state)

@@ -1,0 +1,91 @@
+"""pytest-xdist: tenants on workers (parallel.py), outputs by the controller alone.
+
+The controller collects no tests, so what it must know of them (which checks each tenant's
+run selected, which check a crashed node was) it reads from node ids.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from ..catalog import BY_ID
+from .fixtures import param_ids
+from .state import STATE_KEY, WORKER_INPUT_KEY, state_of
+from .verdicts import result_line
+
+#: the check a test function implements, by the checks' naming rule (test_fed_04_...)
+_CHECK_OF_NAME = re.compile(r"test_([a-z]+)_(\d{2})_")
+
+
+def check_id_of(nodeid: str) -> str | None:
+    """The catalog check of a node id, from its test function's name (None: no check)."""
+    found = _CHECK_OF_NAME.match(nodeid.rsplit("::", 1)[-1])
+    check_id = f"{found[1].upper()}-{found[2]}" if found else None
+    return check_id if check_id in BY_ID else None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Controller: each worker audits under this run's id and start time."""
+    state = state_of(node.config)
+    if state is not None:
+        node.workerinput[WORKER_INPUT_KEY] = {
+            "runId": state.run_id,
+            "startedAt": state.started.isoformat(),
+        }
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Controller: one tenant, one worker (parallel.TenantScheduling), whichever load mode
+    -n chose; ``--dist each`` (every test on every worker) is left to xdist."""
+    state = state_of(config)
+    if state is None or config.getvalue("dist") == "each":
+        return None
+    from ..parallel import TenantScheduling
+
+    return TenantScheduling(config, log, tenants=param_ids(state))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """Controller: which checks the run selected for each tenant (as a worker collected
+    them after -k and -m), so that a partial run says so in its results."""
+    state = state_of(node.config)
+    if state is None:
+        return
+    from ..parallel import tenant_of
+
+    owners = param_ids(state)
+    for nodeid in ids:
+        tenant, check_id = tenant_of(nodeid, owners), check_id_of(nodeid)
+        if tenant is not None and check_id is not None:
+            state.selected_checks.setdefault(tenant, set()).add(check_id)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_handlecrashitem(crashitem: str, report: pytest.TestReport, sched: Any) -> None:
+    """Controller: a worker died while running a check. The check is an ERROR of its tenant
+    in the results (when its tenant and check can be told), and the run fails whatever
+    --fail-on says. The rest of the tenant's checks go to the worker that replaces it."""
+    config = getattr(sched, "config", None)
+    state = config.stash.get(STATE_KEY, None) if config is not None else None
+    if state is None or state.reports_dir is None:
+        return
+    from ..parallel import tenant_of
+
+    tenant, check_id = state.reported.get(crashitem, (None, None))
+    tenant = tenant or tenant_of(crashitem, param_ids(state))
+    check_id = check_id or check_id_of(crashitem)
+    report.audit_crash = True  # type: ignore[attr-defined]
+    if tenant is None or check_id is None:
+        return
+    check = BY_ID[check_id]
+    report.check_id = check.id  # type: ignore[attr-defined]
+    report.tenant = tenant  # type: ignore[attr-defined]
+    report.audit_result = result_line(  # type: ignore[attr-defined]
+        crashitem.rsplit("::", 1)[-1], check, "error", f"could not evaluate: {report.longrepr}", {}
+    )

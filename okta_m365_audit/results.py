@@ -9,7 +9,7 @@ Results file, schema version 1::
     {"format": "okta-m365-audit/results", "schemaVersion": 1,
      "tenant": "demo",
      "run": {"id", "startedAt", "finishedAt", "suiteVersion", "operator", "failOn",
-             "selection", "partial"},
+             "selection", "partial", "interrupted"},
      "okta": {"orgUrl"}, "m365": {"tenantId", "cloud"}, "expectedPhase": 5,
      "snapshot": {"file", "sha256", "collectedAt", "source"} | null,
      "configError": null | "why the tenant could not be loaded or collected",
@@ -18,6 +18,11 @@ Results file, schema version 1::
      "results": [{"testId", "check", "phase", "phaseLabel", "severity", "title",
                   "verdict", "message", "remediation", "evidence", "waiver"}],
      "drift": null | {...}}
+
+``run.partial`` says the run was a subset (``-k``, ``-m``) or an offline replay, and
+``run.selection`` what limited it; ``run.interrupted`` says the session stopped early. Only
+a run that is neither may stand for the tenant's state (the fleet page shows the latest such
+run and lists later ones beside it).
 
 ``verdict`` is one of passed, failed, error, waived, not_due, skipped. A phase's state is
 the worst verdict among its checks: error, failed, waived, passed, not_due, skipped (or
@@ -28,14 +33,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, safe_files
 from .catalog import PHASES, Severity
+from .names import TENANT_NAME_PATTERN
 
 FORMAT = "okta-m365-audit/results"
 SCHEMA_VERSION = 1
@@ -104,34 +109,60 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_bundle(folder: Path, files: dict[str, Path | str | bytes]) -> Path:
-    """Write a bundle folder (name -> source file, or text/bytes content), its manifest,
-    and a zip of it beside the folder; return the zip's path."""
-    folder.mkdir(parents=True, exist_ok=True)
+def _manifest_entry(path: Path) -> dict[str, Any]:
+    try:
+        return {"sha256": sha256_file(path), "bytes": path.stat().st_size}
+    except OSError as exc:
+        raise safe_files.OutputError(f"{path}: cannot be read back ({exc.strerror})") from None
+
+
+#: a bundle folder's name: ``<tenant>-<stamp>``; no dot, so ``<name>.zip`` names its zip alone
+BUNDLE_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,127}$"
+MANIFEST = "manifest.json"
+
+
+def write_bundle(reports_dir: Path, bundle_name: str, files: dict[str, Path | str | bytes]) -> Path:
+    """Write the bundle folder ``reports_dir/bundle_name/`` (file name -> source file, or
+    text/bytes content), its manifest and ``reports_dir/bundle_name.zip``; return the zip.
+
+    Every path is built from the validated bundle name and file names and checked to stay
+    inside reports_dir (safe_files.inside), so a name cannot climb out and a bundle folder
+    planted as a symlink to elsewhere is refused, not written through. Each file is written
+    atomically (an exclusive temporary file, renamed), so the manifest, written after them,
+    hashes only complete files, and only the files of this bundle (not a leftover of an
+    earlier run in the same folder). The zip is built the same way. A write that fails
+    raises safe_files.OutputError, one line naming the path; nothing half-written remains.
+    """
+    if not isinstance(bundle_name, str) or not re.fullmatch(BUNDLE_NAME_PATTERN, bundle_name):
+        raise safe_files.OutputError(
+            f"{reports_dir}: {bundle_name!r} is not a bundle name ({BUNDLE_NAME_PATTERN}); "
+            "nothing written"
+        )
+    if MANIFEST in files:
+        raise safe_files.OutputError(f"{reports_dir}/{bundle_name}: {MANIFEST} is the bundle's own")
+    safe_files.make_dir(safe_files.inside(reports_dir, bundle_name))
+    written: list[Path] = []
     for name, src in files.items():
-        target = folder / name
+        target = safe_files.inside(reports_dir, bundle_name, name)
         if isinstance(src, Path):
-            shutil.copyfile(src, target)  # streamed: a large tenant's snapshot is 100s of MB
+            safe_files.copy_file(src, target)  # streamed: a snapshot can be 100s of MB
         elif isinstance(src, bytes):
-            target.write_bytes(src)
+            safe_files.write_bytes(target, src)
         else:
-            target.write_text(src, encoding="utf-8")
+            safe_files.write_text(target, src)
+        written.append(target)
     manifest = {
         "format": "okta-m365-audit/manifest",
         "suiteVersion": __version__,
-        "files": {
-            p.name: {"sha256": sha256_file(p), "bytes": p.stat().st_size}
-            for p in sorted(folder.iterdir())
-            if p.is_file() and p.name != "manifest.json"
-        },
+        "files": {p.name: _manifest_entry(p) for p in sorted(written)},
     }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", "utf-8")
-    zip_path = folder.with_suffix(".zip")
-    tmp = zip_path.with_suffix(".zip.tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        for p in sorted(folder.iterdir()):
-            zf.write(p, f"{folder.name}/{p.name}")
-    os.replace(tmp, zip_path)
+    manifest_path = safe_files.inside(reports_dir, bundle_name, MANIFEST)
+    safe_files.write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
+    zip_path = safe_files.inside(reports_dir, f"{bundle_name}.zip")
+    with safe_files.atomic_open(zip_path, "wb") as out:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            for p in sorted([*written, manifest_path]):
+                zf.write(p, f"{bundle_name}/{p.name}")
     return zip_path
 
 
@@ -173,8 +204,10 @@ def results_json_schema() -> dict[str, Any]:
         "properties": {
             "format": {"const": FORMAT},
             "schemaVersion": {"const": SCHEMA_VERSION},
-            "tenant": {"type": "string"},
+            "tenant": {"type": "string", "pattern": TENANT_NAME_PATTERN},
             "run": {
+                "description": "A run is complete, and may stand for its tenant's state, "
+                "when it is neither partial nor interrupted.",
                 "type": "object",
                 "required": ["id", "startedAt", "suiteVersion"],
                 "properties": {
@@ -184,8 +217,30 @@ def results_json_schema() -> dict[str, Any]:
                     "suiteVersion": {"type": "string"},
                     "operator": {"type": "string"},
                     "failOn": {"enum": ["low", "medium", "high", "critical"]},
-                    "selection": {"type": "object", "description": "-k, -m, --offline"},
-                    "partial": {"type": "boolean", "description": "a subset of the checks"},
+                    "selection": {
+                        "type": "object",
+                        "description": "What limited the run, when anything did: keyword "
+                        "(-k), markers (-m), offline (--offline), fromSnapshot (a replay of a "
+                        "snapshot file), checks (how many of the catalog's checks were "
+                        "selected), tenants (--tenant). Other keys may be added; readers "
+                        "show them as opaque text. Absent or empty: every check of the tenant.",
+                        "properties": {
+                            "keyword": {"type": "string"},
+                            "markers": {"type": "string"},
+                            "offline": {"type": "boolean"},
+                        },
+                    },
+                    "partial": {
+                        "type": "boolean",
+                        "description": "true when the run was not the tenant's full audit: a "
+                        "subset of the checks (-k, -m) or an offline replay (--offline, "
+                        "--from-snapshot). Absent: false.",
+                    },
+                    "interrupted": {
+                        "type": "boolean",
+                        "description": "true when the session stopped before every selected "
+                        "check ran (Ctrl-C, -x). Absent (files of earlier versions): false.",
+                    },
                 },
             },
             "okta": {"type": "object"},

@@ -4,8 +4,10 @@ README's check table, from the code that defines them.
 - ``tenant.schema.json``: tenant YAML files (``okta_m365_audit.config.tenant_json_schema``),
   referenced by the ``# yaml-language-server: $schema=`` line of each tenant file;
 - ``snapshot.schema.json``: snapshot files (``okta_m365_audit.snapshot.snapshot_json_schema``).
+- ``results.schema.json``: results files (``okta_m365_audit.results.results_json_schema``),
+  the ``results.json`` of each evidence bundle, which the fleet page reads back.
 
-Run it from the repository root after changing either model::
+Run it from the repository root after changing any of these models::
 
     .venv/bin/python scripts/write_schemas.py
 

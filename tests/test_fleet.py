@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import time
 import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
@@ -291,22 +292,32 @@ def test_functions_find_load_and_note_what_they_skip(artifacts: Path) -> None:
 
 
 def test_page_is_self_contained_escaped_and_printable(tmp_path: Path) -> None:
-    """When a tenant's fields carry markup: it is shown as text; the page needs nothing else."""
-    evil = make_doc(EVIL, "2025-03-03T10:00:00.000Z", verdicts={"PREP-05": "failed"})
+    """When a tenant's fields carry markup: it is shown as text; the page needs nothing else.
+    A tenant name that breaks the name rule is not shown: its file is skipped with a note."""
+    evil = make_doc("evil", "2025-03-03T10:00:00.000Z", verdicts={"PREP-05": "failed"})
     evil["okta"]["orgUrl"] = 'https://x.example/"><img src=x onerror=alert(1)>'
+    evil["m365"]["tenantId"] = EVIL
     evil["configError"] = "<b>bold</b> & broken"
     path = write(tmp_path / "evil/results.json", evil, report=True)
-    docs = load_fleet([path], lambda line: None)
+    named = write(tmp_path / "named/results.json", make_doc("named", "2025-03-03T10:00:00Z"))
+    named_doc = json.loads(named.read_text())
+    named_doc["tenant"] = EVIL
+    write(named, named_doc)
+    notes: list[str] = []
+    docs = load_fleet([path, named], notes.append)
     generated = dt.datetime(2025, 3, 5, 12, 0, tzinfo=dt.UTC)
-    page = render_fleet(docs, tmp_path / "index.html", generated_at=generated)
+    page = render_fleet(docs, tmp_path / "index.html", notes=notes, generated_at=generated)
 
     assert "<script" not in page.lower() and "<img" not in page and "<b>bold" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;&amp;co" in page
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; broken" in page
     (row,) = FleetTable(page).rows
-    assert row["tenant"] == EVIL  # the attribute, unescaped by the parser, is the name
+    assert row["tenant"] == "evil"
+    assert EVIL in row["text"]  # the parser unescapes the text: it is the value, as text
     assert row["phases"]["2"] == ("failed", "FAILED")
     assert row["links"] == ["evil/report.html"]
+    (note,) = notes
+    assert str(named) in note and "is not a valid tenant name" in note
 
     assert "2025-03-05 12:00 UTC" in page  # generation time
     assert __version__ in page  # suite version
@@ -318,3 +329,141 @@ def test_page_is_self_contained_escaped_and_printable(tmp_path: Path) -> None:
     assert all(not urllib.parse.urlsplit(h).scheme for h in tags.hrefs)
     assert "url(" not in page.split("</style>")[0]
     assert "<title>okta-m365-audit fleet: 1 tenant</title>" in page
+
+
+# --- complete runs stand for a tenant; partial and interrupted ones are listed beside ------
+
+
+def later_rows(page: str) -> list[str]:
+    """The text of each "later run" sub-row, in page order."""
+
+    class Later(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.rows: list[str] = []
+            self._in = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "tr":
+                self._in = ("class", "later") in attrs
+                if self._in:
+                    self.rows.append("")
+
+        def handle_data(self, data: str) -> None:
+            if self._in:
+                self.rows[-1] += data
+
+    parser = Later()
+    parser.feed(page)
+    return parser.rows
+
+
+def with_run(doc: dict[str, Any], **run: Any) -> dict[str, Any]:
+    doc["run"].update(run)
+    VALIDATOR.validate(doc)
+    return doc
+
+
+def test_partial_and_interrupted_runs_never_replace_the_complete_one(tmp_path: Path) -> None:
+    """When a full run (FED-04 failed), then a -k run of other checks (all passed), then an
+    interrupted run (nothing failed yet) were written: the tenant's state is the full run's;
+    the two later runs are listed beneath it, newest first, with what limited them."""
+    root = tmp_path / "reports"
+    full = make_doc("acme", "2025-03-02T07:00:00Z", verdicts={"FED-04": "failed"})
+    write(root / "acme-20250302-070000/results.json", full, report=True)
+    subset = make_doc("acme", "2025-03-02T08:00:00Z", verdicts={"FED-04": "failed"})
+    subset["summary"]["verdicts"] = {"passed": 3, "failed": 0}
+    subset["summary"]["worstFailing"] = None
+    subset["summary"]["phases"] = {k: "passed" if k == "ORG" else "none" for k in PHASES}
+    with_run(subset, partial=True, selection={"keyword": "ORG"})
+    write(root / "acme-20250302-080000/results.json", subset, report=True)
+    stopped = make_doc("acme", "2025-03-02T09:00:00Z")
+    with_run(stopped, interrupted=True, partial=False)
+    write(root / "acme-20250302-090000/results.json", stopped)
+
+    proc = run_cli(root, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "2 later partial or interrupted run(s) listed" in proc.stdout
+    page = (root / "index.html").read_text("utf-8")
+    (row,) = FleetTable(page).rows
+    assert row["worst"] == "critical" and row["phases"]["5"] == ("failed", "FAILED")
+    assert row["counts"]["failed"] == 1
+    assert row["links"] == ["acme-20250302-070000/report.html"]
+    assert "No complete run" not in page
+    first, second = later_rows(page)
+    assert first.startswith("later: interrupted run at 2025-03-02 09:00 UTC: ")
+    assert second.startswith("later: partial run (-k ORG) at 2025-03-02 08:00 UTC: 3 passed")
+    assert "not the tenant's state" in second
+
+
+def test_a_tenant_with_only_partial_runs_is_labelled_not_clean(tmp_path: Path) -> None:
+    """When a tenant was only ever run with -k (nothing failed): its row says it has no
+    complete run, its unrun phases say NOT RUN, its worst severity is unknown (not "none"),
+    and it sorts before the tenants that are known to be clean."""
+    clean = write(tmp_path / "a/results.json", make_doc("aaa-clean", "2025-03-02T07:00:00Z"))
+    subset = make_doc("zzz-subset", "2025-03-02T08:00:00Z")
+    subset["summary"]["phases"] = {k: "passed" if k == "5" else "none" for k in PHASES}
+    with_run(subset, partial=True, selection={"markers": "critical", "offline": True, "x": [1]})
+    partial = write(tmp_path / "b/results.json", subset)
+    docs = load_fleet([clean, partial], lambda line: None)
+    assert [d["tenant"] for d in docs] == ["zzz-subset", "aaa-clean"]
+    page = render_fleet(docs, tmp_path / "index.html")
+    shown, known = FleetTable(page).rows
+    assert shown["tenant"] == "zzz-subset" and known["tenant"] == "aaa-clean"
+    assert shown["worst"] == "unknown (no complete run)" and known["worst"] == "none"
+    assert shown["phases"]["ORG"] == ("none", "NOT RUN")
+    assert shown["phases"]["5"] == ("passed", "PASSED")
+    assert (
+        "No complete run: shown is its latest partial run (-m critical, offline, x=(a list))"
+        in (shown["text"])
+    )
+    assert "1 with no complete run" in page
+
+
+def test_results_without_interrupted_are_complete(tmp_path: Path) -> None:
+    """When results files of an earlier version lack run.interrupted (and run.partial):
+    they count as complete runs; the newest of them is shown."""
+    old = make_doc("acme", "2025-03-01T07:00:00Z", verdicts={"ORG-03": "failed"})
+    new = make_doc("acme", "2025-03-02T07:00:00Z")
+    for doc in (old, new):
+        assert "interrupted" not in doc["run"] and "partial" not in doc["run"]
+    paths = [write(tmp_path / f"{i}/results.json", d) for i, d in enumerate((old, new))]
+    (doc,) = load_fleet(paths, lambda line: None)
+    assert doc["run"]["startedAt"] == "2025-03-02T07:00:00Z"
+    assert doc["_fleet"]["complete"] is True and doc["_fleet"]["laterRuns"] == []
+    assert [o["startedAt"] for o in doc["_fleet"]["olderRuns"]] == ["2025-03-01T07:00:00Z"]
+
+
+def test_audit_runs_full_then_subset_then_interrupted_keep_the_full_state(pytester, golden):
+    """When the suite audits a tenant with a foreign certificate (FED-04 fails), then runs
+    only -k org (all pass), then runs with -x (stops at FED-04): reports/index.html still
+    shows the full run's state, and lists the two later runs beneath it, each for what it is."""
+    from .conftest import run_suite, write_tenant
+    from .scenarios.fed import foreign_certificate
+
+    foreign_certificate(golden)
+    files = write_tenant(pytester.path / "tenants", golden)
+    runs = []
+    for args in ([], ["-k", "org"], ["-x"]):
+        runs.append(run_suite(pytester, files.dir, *args, out="reports"))
+        time.sleep(1.1)  # bundles are named by the second a run started
+    assert [r.ret for r in runs] == [1, 0, 1]
+    reports = runs[0].outdir
+    docs = {
+        d["run"]["id"]: d
+        for d in (json.loads(p.read_text()) for p in sorted(reports.glob("demo-*/results.json")))
+    }
+    assert len(docs) == 3
+    full, subset, stopped = sorted(docs.values(), key=lambda d: d["run"]["startedAt"])
+    assert (full["run"]["partial"], full["run"]["interrupted"]) == (False, False)
+    assert subset["run"]["partial"] and subset["run"]["selection"]["keyword"] == "org"
+    assert stopped["run"]["interrupted"] and not stopped["run"]["partial"]
+
+    page = (reports / "index.html").read_text("utf-8")
+    (row,) = FleetTable(page).rows
+    assert row["tenant"] == "demo" and row["worst"] == "critical"
+    assert row["phases"]["5"] == ("failed", "FAILED")
+    assert row["counts"] == {c: full["summary"]["verdicts"][c] for c in row["counts"]}
+    newest, older = later_rows(page)
+    assert newest.startswith("later: interrupted run at ")
+    assert older.startswith("later: partial run (-k org")

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 from pathlib import Path
 
+import pytest
 from jsonschema import Draft202012Validator
 
-from okta_m365_audit.results import results_json_schema, verify_manifest
+from okta_m365_audit.results import results_json_schema, verify_manifest, write_bundle
+from okta_m365_audit.safe_files import OutputError
 
 from .conftest import run_suite, write_tenant
 from .scenarios.fed import foreign_certificate
@@ -145,3 +148,95 @@ def test_baseline_reports_what_changed_and_who(pytester, golden):
     assert json.loads((bundle / "drift.json").read_text())["summary"]["changed"] >= 1
     assert "DISABLED" in (bundle / "report.html").read_text()
     assert snap.load(GOLDEN)  # the baseline file itself is untouched and still valid
+
+
+# --- write_bundle: contained, atomic, never through a planted symlink ----------------------
+
+
+def _listing(folder: Path) -> list[str]:
+    """Every entry under folder, not following symlinks."""
+    return sorted(
+        str(Path(d, n).relative_to(folder)) for d, ds, fs in os.walk(folder) for n in ds + fs
+    )
+
+
+def test_write_bundle_writes_folder_manifest_and_zip(tmp_path):
+    """A bundle: its files, a manifest of exactly those files (not a leftover of an earlier
+    run in the same folder, not a temporary file), and the zip named after the folder."""
+    reports = tmp_path / "reports"
+    source = tmp_path / "snap.json"
+    source.write_text('{"meta": {}}')
+    (reports / "acme-20270101-023000").mkdir(parents=True)
+    (reports / "acme-20270101-023000" / "stale.txt").write_text("from an earlier run")
+    files = {"results.json": "{}\n", "junit.xml": b"<testsuite/>", "snapshot.json": source}
+    zip_path = write_bundle(reports, "acme-20270101-023000", files)
+    assert zip_path == (reports / "acme-20270101-023000.zip").resolve()
+    folder = reports / "acme-20270101-023000"
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert set(manifest["files"]) == set(files)
+    assert manifest["files"]["junit.xml"]["bytes"] == len(b"<testsuite/>")
+    assert verify_manifest(folder) == []
+    with zipfile.ZipFile(zip_path) as zf:
+        assert sorted(zf.namelist()) == sorted(
+            f"acme-20270101-023000/{n}" for n in [*files, "manifest.json"]
+        )
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../acme-1", "/tmp/acme-1", "acme/../../x", "acme-1.zip", "a\x00b", "a" * 300, "", "Acme", 7],
+)
+def test_write_bundle_refuses_names_that_are_not_bundle_names(tmp_path, name):
+    """When the bundle name climbs out, is absolute, has a dot, NUL, 300 characters or is
+    not a string: OutputError, and nothing is written anywhere (the parent folder listed
+    before and after)."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    before = _listing(tmp_path)
+    with pytest.raises(OutputError) as caught:
+        write_bundle(reports, name, {"results.json": "{}"})
+    assert "\n" not in str(caught.value)
+    assert _listing(tmp_path) == before
+    with pytest.raises(OutputError):  # and a file name that is a path
+        write_bundle(reports, "acme-1", {"../results.json": "{}"})
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_write_bundle_never_writes_through_a_planted_symlink(tmp_path):
+    """When reports/<bundle> is a symlink to a folder outside, or reports/<bundle>.zip a
+    symlink to a file outside: the folder is refused with OutputError (nothing written
+    outside), and the zip link is replaced, its target untouched."""
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("precious")
+    (reports / "acme-1").symlink_to(outside, target_is_directory=True)
+    before = _listing(outside)
+    with pytest.raises(OutputError) as caught:
+        write_bundle(reports, "acme-1", {"results.json": "{}"})
+    assert "acme-1" in str(caught.value) and "\n" not in str(caught.value)
+    assert _listing(outside) == before and (outside / "keep.txt").read_text() == "precious"
+    assert not (reports / "acme-1.zip").exists()
+
+    victim = outside / "customer.zip"
+    victim.write_bytes(b"not ours")
+    (reports / "globex-1.zip").symlink_to(victim)
+    write_bundle(reports, "globex-1", {"results.json": "{}"})
+    assert victim.read_bytes() == b"not ours"
+    assert not (reports / "globex-1.zip").is_symlink()
+    assert zipfile.is_zipfile(reports / "globex-1.zip")
+    assert _listing(outside) == sorted([*before, "customer.zip"])
+
+
+def test_write_bundle_that_fails_raises_one_line_and_leaves_no_partial_file(tmp_path):
+    """When a source file cannot be read: OutputError naming it; no manifest or zip is
+    written, so nothing hashes a half-written file."""
+    reports = tmp_path / "reports"
+    with pytest.raises(OutputError) as caught:
+        write_bundle(reports, "acme-1", {"snapshot.json": tmp_path / "missing.json"})
+    assert "missing.json" in str(caught.value) and "\n" not in str(caught.value)
+    assert not (reports / "acme-1" / "manifest.json").exists()
+    assert not (reports / "acme-1.zip").exists()
+    assert not [p for p in (reports / "acme-1").iterdir()]

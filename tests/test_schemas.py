@@ -84,7 +84,9 @@ def test_script_builds_from_the_code() -> None:
     assert text == '{\n  "a": 1\n}\n'  # pretty-printed, with a trailing newline
 
 
-@pytest.mark.parametrize("name", ["tenant.schema.json", "snapshot.schema.json"])
+@pytest.mark.parametrize(
+    "name", ["tenant.schema.json", "snapshot.schema.json", "results.schema.json"]
+)
 def test_schema_is_valid_draft_2020_12(name: str) -> None:
     """When a schema is not valid 2020-12 JSON Schema: should fail (validators would reject it)."""
     schema = json.loads((SCHEMAS / name).read_text())
@@ -215,3 +217,47 @@ def test_broken_snapshot_does_not_validate(patch: Callable[[dict], Any], where: 
     patch(doc)
     errors = errors_of(validator, doc)
     assert any(e.startswith(f"{where}:") for e in errors), errors
+
+
+# --- (d) results files say what kind of run they are ---------------------------------------
+
+
+def test_results_schema_documents_partial_interrupted_and_selection() -> None:
+    """When the run object lacks the fields that tell a complete run from a partial or
+    interrupted one, or their description: should fail (the fleet page depends on them)."""
+    run = results_json_schema()["properties"]["run"]
+    for key in ("partial", "interrupted"):
+        assert run["properties"][key]["type"] == "boolean"
+        assert "Absent" in run["properties"][key]["description"]
+    selection = run["properties"]["selection"]
+    assert selection["type"] == "object"
+    for key in ("keyword", "markers", "offline", "fromSnapshot", "tenants"):
+        assert key in selection["description"]
+    assert "complete" in run["description"]
+
+
+@pytest.mark.parametrize(
+    ("patch", "where"),
+    [
+        (lambda d: d.update(tenant="../acme"), "tenant"),
+        (lambda d: d.update(tenant="Acme Corp"), "tenant"),
+        (lambda d: d["run"].update(interrupted="yes"), "run.interrupted"),
+        (lambda d: d["run"].update(partial=1), "run.partial"),
+        (lambda d: d["run"].update(selection=["-k", "FED"]), "run.selection"),
+    ],
+)
+def test_broken_results_do_not_validate(patch: Callable[[dict], Any], where: str) -> None:
+    """When a results file breaks the name rule or types a run flag wrongly: should fail."""
+    validator = Draft202012Validator(json.loads((SCHEMAS / "results.schema.json").read_text()))
+    doc = {
+        "format": "okta-m365-audit/results",
+        "schemaVersion": 1,
+        "tenant": "acme",
+        "run": {"id": "r1", "startedAt": "2027-01-01T02:30:00Z", "suiteVersion": "0.1.0",
+                "partial": True, "interrupted": False, "selection": {"keyword": "FED"}},
+        "summary": {"verdicts": {}, "bySeverity": {}, "worstFailing": None, "phases": {}},
+        "results": [],
+    }  # fmt: skip
+    assert errors_of(validator, doc) == []
+    patch(doc)
+    assert any(e.startswith(where) for e in errors_of(validator, doc)), where

@@ -52,6 +52,9 @@ class TenantEntry:
 @dataclass
 class AuditState:
     tenants: dict[str, TenantEntry] = field(default_factory=dict)
+    #: where snapshots and request logs go: --snapshot-out as given (the operator's own
+    #: choice), else None for the reports folder's snapshots/ (held inside it, see
+    #: evidence_path)
     snapshot_out: Path | None = None
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     failed_severities: list[Any] = field(default_factory=list)
@@ -174,19 +177,18 @@ def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
                 collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of, offline=state.offline)
             )
             log = [r.__dict__ for r in emu.requests]
-        if state.snapshot_out is not None:
-            # what the emulator served: proof that the run only read
-            entry.request_log = safe_files.write_text(
-                _evidence_path(state, cfg.name, "emulator-requests.json"),
-                json.dumps(log, indent=1) + "\n",
-            )
+        # what the emulator served: proof that the run only read
+        entry.request_log = safe_files.write_text(
+            evidence_path(state, cfg.name, "emulator-requests.json"),
+            json.dumps(log, indent=1) + "\n",
+        )
     else:
         from .clients import Endpoints
         from .collect import collect
 
         doc = asyncio.run(collect(cfg, Endpoints.real(cfg), offline=state.offline))
-    if entry.snapshot_file is None and state.snapshot_out is not None:
-        entry.snapshot_file = snap.save(doc, _evidence_path(state, cfg.name, "snapshot.json"))
+    if entry.snapshot_file is None:
+        entry.snapshot_file = snap.save(doc, evidence_path(state, cfg.name, "snapshot.json"))
     entry.snapshot_sha256 = snap.digest(doc)
     if cfg.name in state.baselines:
         compare_with_baseline(state, cfg.name, doc)
@@ -201,12 +203,14 @@ def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
     return view
 
 
-def _evidence_path(state: AuditState, tenant: str, suffix: str) -> Path:
-    """``<snapshot-out>/<tenant>-<stamp>.<suffix>``, inside the snapshot folder."""
-    assert state.snapshot_out is not None
-    return safe_files.inside(
-        state.snapshot_out, f"{names.tenant_name(tenant, 'tenant')}-{state.stamp}.{suffix}"
-    )
+def evidence_path(state: AuditState, tenant: str, suffix: str) -> Path:
+    """``<tenant>-<stamp>.<suffix>`` in the snapshot folder, checked to stay inside it: in
+    ``reports/snapshots/`` a ``snapshots`` planted as a link to elsewhere is refused."""
+    name = f"{names.tenant_name(tenant, 'tenant')}-{state.stamp}.{suffix}"
+    if state.snapshot_out is not None:
+        return safe_files.inside(state.snapshot_out, name)
+    assert state.reports_dir is not None
+    return safe_files.inside(state.reports_dir, "snapshots", name)
 
 
 def compare_with_baseline(state: AuditState, name: str, doc: dict[str, Any]) -> None:

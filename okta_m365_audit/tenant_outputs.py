@@ -25,6 +25,7 @@ from . import snapshot as snap
 from .report import audit_html
 from .results import results_document, write_bundle
 from .session import AuditState, TenantEntry
+from .terminal import printable
 
 #: pages the suite writes run no script at all, whatever a value in them holds
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -151,11 +152,23 @@ def write_tenant_bundles(state: AuditState) -> list[str]:
         if drift_report is not None:
             files["drift.json"] = json.dumps(drift_report, indent=1, default=str) + "\n"
         try:
-            bundle_name = f"{names.tenant_name(entry.name, 'tenant')}-{state.stamp}"
+            bundle_name = _free_bundle_name(state, names.tenant_name(entry.name, "tenant"))
             state.bundles[entry.name] = write_bundle(state.reports_dir, bundle_name, files)
         except (safe_files.OutputError, names.InvalidName) as exc:
             problems.append(f"evidence bundle of {entry.name} not written: {exc}")
     return problems
+
+
+def _free_bundle_name(state: AuditState, tenant: str) -> str:
+    """``<tenant>-<time>``, or ``<tenant>-<time>-<n>`` when a run of the same tenant started
+    in the same second already has that bundle: one run's evidence never mixes with
+    another's."""
+    assert state.reports_dir is not None
+    name, n = f"{tenant}-{state.stamp}", 1
+    while (state.reports_dir / name).exists() or (state.reports_dir / f"{name}.zip").exists():
+        n += 1
+        name = f"{tenant}-{state.stamp}-{n}"
+    return name
 
 
 def write_fleet_page(state: AuditState, say: Callable[[str], None]) -> list[str]:
@@ -163,7 +176,12 @@ def write_fleet_page(state: AuditState, say: Callable[[str], None]) -> list[str]
     folder. Returns the problems that kept it from being written (one line each)."""
     assert state.reports_dir is not None
     notes: list[str] = []
-    docs = fleet.load_fleet(fleet.find_results(state.reports_dir, notes.append), notes.append)
+
+    def note(line: str) -> None:  # a results file skipped: on the page and in the log
+        notes.append(line)
+        say(f"okta-m365-audit: fleet page: {printable(line)}")
+
+    docs = fleet.load_fleet(fleet.find_results(state.reports_dir, note), note)
     if not docs:
         return []
     try:

@@ -121,12 +121,14 @@ def pytest_configure(config: pytest.Config) -> None:
         if v
     }
     out = config.getoption("--snapshot-out")
-    state.snapshot_out = Path(out) if out else reports / "snapshots"
+    state.snapshot_out = Path(out) if out else None
+    # the run-wide report and JUnit XML are written by pytest-html and pytest, which follow
+    # a symlink planted at their (predictable) names: such a link is removed first
     if getattr(config.option, "htmlpath", None) is None and hasattr(config.option, "htmlpath"):
-        config.option.htmlpath = str(reports / f"audit-{state.stamp}.html")
+        config.option.htmlpath = str(_unlinked(reports / f"audit-{state.stamp}.html"))
         config.option.self_contained_html = True
     if getattr(config.option, "xmlpath", None) is None:
-        config.option.xmlpath = str(reports / f"audit-{state.stamp}.junit.xml")
+        config.option.xmlpath = str(_unlinked(reports / f"audit-{state.stamp}.junit.xml"))
     try:
         select_tenants(
             state,
@@ -137,6 +139,12 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     except (UsageProblem, names.InvalidName) as exc:
         raise pytest.UsageError(str(exc)) from None
+
+
+def _unlinked(path: Path) -> Path:
+    if path.is_symlink():
+        path.unlink()
+    return path
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

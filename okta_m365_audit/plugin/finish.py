@@ -9,6 +9,9 @@ error, and the run's exit status is not 0; nothing half-written stays behind.
 
 from __future__ import annotations
 
+import contextlib
+import traceback
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,7 +38,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
         problems.append(str(exc))
         result = None
     except OSError as exc:  # pytest-html's report or pytest's JUnit XML
-        problems.append(f"{getattr(exc, 'filename', '') or 'a report'}: {exc.strerror or exc}")
+        problems.append(_unwritten_report(session.config, exc))
         result = None
     if state is None or not state.tenants or is_worker(session.config):
         _fail_on_problems(session, problems)
@@ -51,6 +54,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
     problems += write_fleet_page(state, writer.line)
     _fail_on_problems(session, problems)
     return result
+
+
+def _unwritten_report(config: pytest.Config, exc: OSError) -> str:
+    """pytest-html and pytest's JUnit writer write in place: the part they wrote is removed
+    (no half-written report stays), and the line names the file (their errors often do not)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    writer = "junitxml" if any("junitxml" in f.filename for f in frames) else "pytest_html"
+    option = "xmlpath" if writer == "junitxml" else "htmlpath"
+    path = getattr(exc, "filename", None) or getattr(config.option, option, None) or "a report"
+    with contextlib.suppress(OSError):
+        Path(path).unlink(missing_ok=True)
+    return f"{path}: cannot be written ({exc.strerror or exc})"
 
 
 def _fail_on_problems(session: pytest.Session, problems: list[str]) -> None:

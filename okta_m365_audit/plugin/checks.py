@@ -19,6 +19,7 @@ from ..config import TenantConfig
 from ..policy import not_due_reason, waiver_for
 from ..results import PHASE_ORDER
 from ..session import tenant_facts
+from ..terminal import printable
 from ..views import DataUnavailable
 from .fixtures import EVIDENCE_KEY, AuditConfigError
 from .html_hooks import attach_html
@@ -85,6 +86,21 @@ def _cfg_of(item: pytest.Item) -> TenantConfig | None:
     return entry.cfg if entry else None
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """A check's failure message quotes tenant data (names, UPNs, API answers): shown on a
+    terminal or in a CI log, a newline or escape sequence in it would forge lines or
+    recolour the screen, so its message is made printable before pytest formats it. The
+    explanation pytest's assertion rewriting appends is made of reprs, already printable."""
+    try:
+        return (yield)
+    except AssertionError as exc:
+        if check_of(item) is not None and exc.args and isinstance(exc.args[0], str):
+            text, sep, explanation = exc.args[0].partition("\nassert ")
+            exc.args = (printable(text) + sep + explanation, *exc.args[1:])
+        raise
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     outcome = yield
@@ -104,7 +120,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
             # Could not read its data: an ERROR, never a FAIL (or a pass). pytest and
             # pytest-html call a failed report an error by its phase, so report it as setup.
             ev = ev | {"could not read": str(call.excinfo.value)}
-            report.longrepr = f"ERROR {check.id}: {call.excinfo.value}"
+            report.longrepr = f"ERROR {check.id}: {printable(call.excinfo.value)}"
             report.when = "setup"
         elif report.when == "call" and report.failed and crashed(call):
             # The check itself broke on data it did not expect: it could not evaluate, so

@@ -4,6 +4,12 @@ Okta and Graph are read concurrently; each resource follows its pagination to th
 with the largest page size the endpoint allows (``snapshot.request_params``). Every read
 is recorded, failed ones included, with the status, the error body and the scope or
 permission the endpoint needs, so a check can ERROR with the cause instead of passing.
+
+What the network returns is untrusted (DESIGN.md, "Trust boundaries"): a next link or a
+redirect to another origin than the API's own fails the read, naming that origin, before
+anything is sent there (the transports refuse it too); every read records the origins its
+answers came from; error bodies, messages and exception texts are redacted before they are
+stored (``redact.redact_tree``), so an echoed token never reaches an output.
 """
 
 from __future__ import annotations
@@ -19,10 +25,21 @@ from typing import Any, Protocol
 
 from . import __version__
 from . import snapshot as snap
-from .clients import DEFAULT_LIMITS, ConnectError, Limits, RawResponse, TokenError, start_tally
+from .clients import (
+    DEFAULT_LIMITS,
+    ConnectError,
+    Limits,
+    OriginRefused,
+    RawResponse,
+    TokenError,
+    origin_of,
+    origin_text,
+    start_tally,
+)
 from .config import TenantConfig
 from .errors import ReadOnlyViolation
-from .redact import redact
+from .failures import error_of, next_link, redirect_problem, shape_problem
+from .redact import redact_untrusted
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -132,7 +149,8 @@ class Collector:
         params = snap.request_params(res, key, self.as_of, self.cfg.expect.windows.system_log_days)
         line = snap.request_line(res, key, params)
         if api in self._stream_failure:
-            record = snap.make_read(line, 0, ok=False, pages=0, error=self._stream_failure[api])
+            error = self._stream_failure[api]
+            record = snap.make_read(line, 0, ok=False, pages=0, error=error, origins=[])
         else:
             record = await self._fetch(res, key, line)
         section = self.doc[api]
@@ -148,22 +166,28 @@ class Collector:
         limits = self.limits
         tally = start_tally()
         url: str | None = line.split(" ", 1)[1]
+        own = origin_of(client.base)
         pages: list[Any] = []
+        origins: list[str] = []  #: where the answers came from, in order
         last: RawResponse | None = None
         deadline = time.monotonic() + limits.max_retry_seconds
         retries = 0
 
         def fail(status: int, code: str, message: str) -> dict[str, Any]:
+            message = redact_untrusted(message)
             error = {"status": status, "code": code, "message": message, "needs": res.needs}
             return snap.make_read(
-                line, status, ok=False, pages=len(pages), requests=tally.attempts, error=error
-            )
+                line, status, ok=False, pages=len(pages), requests=tally.attempts, error=error,
+                origins=origins,
+            )  # fmt: skip
 
         while url is not None and len(pages) < MAX_PAGES:
             try:
                 last = await asyncio.wait_for(
                     client.get(url), timeout=max(0.1, deadline - time.monotonic())
                 )
+            except OriginRefused as exc:  # a URL the transport refused: nothing was sent
+                return fail(0, "origin_refused", str(exc))
             except TokenError as exc:
                 read = fail(exc.status or 401, "token_request_failed",
                             f"the {exc.api} token request failed: {exc}")  # fmt: skip
@@ -189,8 +213,13 @@ class Collector:
                     retries += 1  # a truncated answer may be whole the next time
                     continue
                 return fail(last.status if last else 0, "unreadable_response",
-                            f"{type(exc).__name__}: {redact(str(exc))[:300]} "
+                            f"{type(exc).__name__}: {redact_untrusted(str(exc))[:300]} "
                             f"(after {tally.attempts} attempt(s))")  # fmt: skip
+            if last.url and origin_text(last.url) not in origins:
+                origins.append(origin_text(last.url))
+            if 300 <= last.status < 400:  # never followed (clients.transport)
+                problem = redirect_problem(last, own, client.base)
+                return fail(last.status, "redirect_refused", problem)
             if (
                 last.status in RETRY_STATUSES
                 and retries < limits.max_retries
@@ -204,7 +233,7 @@ class Collector:
                 continue
             if not 200 <= last.status < 300:
                 break
-            problem = _shape_problem(res, last.body)
+            problem = shape_problem(res, last.body)
             if problem and retries < limits.max_retries and time.monotonic() < deadline:
                 retries += 1
                 continue
@@ -212,10 +241,13 @@ class Collector:
                 return fail(last.status, "malformed_response",
                             f"{problem} (after {tally.attempts} attempt(s))")  # fmt: skip
             pages.append(last.body)
-            url = last.next_url
+            url, refused = next_link(last, own, client.base)
+            if refused:
+                return fail(last.status, "next_link_refused", f"{refused}; {len(pages)} page(s) "
+                            "had been read: the list is incomplete")  # fmt: skip
         assert last is not None
         if not 200 <= last.status < 300:
-            error = _error(res, last)
+            error = error_of(res, last)
             error["message"] += (
                 f" (after {tally.attempts} attempt(s))" if tally.attempts > 1 else ""
             )
@@ -230,6 +262,7 @@ class Collector:
                 pages=len(pages),
                 requests=tally.attempts,
                 error=error,
+                origins=origins,
             )
         return snap.make_read(
             line,
@@ -238,6 +271,7 @@ class Collector:
             pages=len(pages),
             requests=tally.attempts,
             data=_join(res, pages),
+            origins=origins,
         )
 
 
@@ -272,20 +306,6 @@ FULL_PASS_AFTER = 200_000  #: new container objects (about 25k API objects)
 RETRY_STATUSES = (500, 502)
 
 
-def _shape_problem(res: snap.Resource, body: Any) -> str | None:
-    """Why a 2xx body is not what the endpoint sends, or None."""
-    if res.api == "graph" and res.kind == "list":
-        ok = isinstance(body, dict) and isinstance(body.get("value"), list)
-    elif res.kind == "list":
-        ok = isinstance(body, list)
-    else:
-        ok = isinstance(body, dict)
-    if ok:
-        return None
-    shown = body if isinstance(body, str) else type(body).__name__
-    return f"the answer is not the JSON {res.kind} the API sends: {str(shown)[:120]!r}"
-
-
 def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[str]:
     """Whom to ask home-realm discovery about: one sample user per domain to federate (the
     first enabled, licensed member by UPN, not excluded) and every excluded account."""
@@ -314,32 +334,6 @@ def _join(res: snap.Resource, pages: list[Any]) -> Any:
     for body in pages:
         items.extend(body["value"] if res.api == "graph" and isinstance(body, dict) else body)
     return items
-
-
-def _error(res: snap.Resource, resp: RawResponse) -> dict[str, Any]:
-    """Status, code and message of a failed read, in both APIs' shapes, plus what it needs."""
-    body = resp.body
-    code, message = None, f"HTTP {resp.status}"
-    if isinstance(body, dict) and "errorCode" in body:  # Okta
-        code = body.get("errorCode")
-        causes = "; ".join(c.get("errorSummary", "") for c in body.get("errorCauses") or [])
-        message = body.get("errorSummary", message) + (f" ({causes})" if causes else "")
-    elif isinstance(body, dict) and isinstance(body.get("error"), dict):  # Graph
-        code = body["error"].get("code")
-        message = body["error"].get("message", message)
-    elif isinstance(body, str) and body:
-        message = f"HTTP {resp.status}: {body[:200]}"
-    if resp.status == 403:
-        www = next((v for k, v in resp.headers.items() if k.lower() == "www-authenticate"), "")
-        kind = "scope" if res.api == "okta" else "application permission"
-        message += f" (needs {kind} {res.needs})" + (f" [{www}]" if www else "")
-    return {
-        "status": resp.status,
-        "code": code,
-        "message": message,
-        "needs": res.needs,
-        "body": body,
-    }
 
 
 def _items(read: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -12,8 +12,11 @@ Two nets, both replacing with ``[REDACTED]``:
   (one an SDK obtained) is caught too.
 
 ``redact(text)`` is for exception messages and any text about to be written;
-``SecretRedactor`` is the logging.Filter; ``install()`` puts it where every log record
-passes (see its docstring for why a filter on the named loggers alone is not enough).
+``redact_untrusted(text)`` and ``redact_tree(value)`` are for what the network sent back
+(error bodies and headers, exception texts): a third net, shapes too loose for logs in
+general, catches an echoed credential the suite never registered; ``SecretRedactor`` is the
+logging.Filter; ``install()`` puts it where every log record passes (see its docstring for
+why a filter on the named loggers alone is not enough).
 """
 
 from __future__ import annotations
@@ -221,6 +224,70 @@ def redact(text: Any) -> str:
     for pattern, replacement in PATTERNS:
         text = pattern.sub(replacement, text)
     return text
+
+
+# --- what the network sends back -----------------------------------------------------------
+
+#: Caught in untrusted text only (error bodies and headers, exception texts), where a false
+#: positive costs a word of an error message; never in successful reads (an Okta key's x5c
+#: certificates are long base64 and are evidence).
+UNTRUSTED_PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
+    # an Authorization scheme and whatever credential follows, digits or not (an echoed
+    # header); a parameter name (Bearer authorization_uri="...", RFC 6750 §3) is not one
+    (
+        re.compile(rf"(?<![A-Za-z])(Bearer|SSWS|DPoP|Basic)\s+(?>{_TOKEN}{{16,}})(?!=)"),
+        lambda m: f"{m.group(1)} {REDACTED}",
+    ),
+    # a JWT cut short (a message truncated mid-token): its header alone gives it away
+    (re.compile(r"eyJ[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]*)*"), REDACTED),
+    # any long random-looking token (an SSWS token in another format, a session id): 32 or
+    # more base64url characters with upper and lower case letters and digits; GUIDs and
+    # Okta error ids are shorter or lower case
+    (
+        re.compile(
+            r"(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[A-Z])(?=[A-Za-z0-9_-]*[a-z])"
+            r"(?=[A-Za-z0-9_-]*[0-9])[A-Za-z0-9_-]{32,}"
+        ),
+        REDACTED,
+    ),
+)
+
+#: Names whose values are credentials wherever they appear in a body or a header set.
+_CREDENTIAL_NAME = re.compile(
+    rf"(?i)(?:{_KEY_NAMES}|(?:proxy-)?authorization|(?:set-)?cookie|dpop|x-api-key)"
+)
+
+
+def redact_untrusted(text: Any) -> str:
+    """``redact`` plus the shapes of ``UNTRUSTED_PATTERNS``: for text the network sent."""
+    text = redact(text)
+    for pattern, replacement in UNTRUSTED_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+#: Error bodies nested deeper than this are replaced whole (no API nests so deep; a hostile
+#: body that does must not exhaust the interpreter's recursion limit).
+MAX_TREE_DEPTH = 64
+
+
+def redact_tree(value: Any, depth: int = 0) -> Any:
+    """A parsed body or a header mapping with every string passed through
+    ``redact_untrusted`` and the value of every credential-named member replaced."""
+    if isinstance(value, str):
+        return redact_untrusted(value)
+    if isinstance(value, list | dict) and depth >= MAX_TREE_DEPTH:
+        return REDACTED
+    if isinstance(value, list):
+        return [redact_tree(v, depth + 1) for v in value]
+    if isinstance(value, dict):
+        return {
+            redact_untrusted(k): REDACTED
+            if isinstance(v, str) and _CREDENTIAL_NAME.fullmatch(str(k))
+            else redact_tree(v, depth + 1)
+            for k, v in value.items()
+        }
+    return value
 
 
 def redact_exception(exc: BaseException) -> str:

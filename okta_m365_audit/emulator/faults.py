@@ -4,6 +4,10 @@ A fault names the service and a path pattern (and optionally a query pattern: tw
 may share a path), lets the first ``after`` matching requests
 through, then affects the next ``count`` (None: all). The control plane accepts the same
 as JSON (``POST /_emulator/faults``), so a standalone emulator can be made to misbehave.
+
+``KINDS`` are the ways real services fail; ``HOSTILE_KINDS`` are what a hostile or
+compromised answer does to a client (next links and redirects to another origin, an error
+that echoes the request's credentials), for the trust-boundary tests.
 """
 
 from __future__ import annotations
@@ -37,6 +41,13 @@ KINDS = (
     "token_expired",  # a token that expires mid-run: 401 on a read
 )
 
+HOSTILE_KINDS = (
+    "next_link_to",  # the answer's next link (Okta Link header, Graph nextLink) is `target`
+    "redirect_302",  # 302 Found, Location: `target`
+    "redirect_307",  # 307 Temporary Redirect (a POST is re-sent as is), Location: `target`
+    "echo_auth_403",  # 403 whose body and WWW-Authenticate echo the Authorization header
+)
+
 
 @dataclass
 class Fault:
@@ -47,12 +58,14 @@ class Fault:
     after: int = 0
     count: int | None = 1
     seconds: float = 1.0  #: Retry-After / X-Rate-Limit-Reset distance / delay
+    target: str = ""  #: where next_link_to and redirect_* point
     seen: int = field(default=0, compare=False)
     fired: int = field(default=0, compare=False)
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"unknown fault kind {self.kind!r}; one of {', '.join(KINDS)}")
+        if self.kind not in KINDS + HOSTILE_KINDS:
+            known = ", ".join(KINDS + HOSTILE_KINDS)
+            raise ValueError(f"unknown fault kind {self.kind!r}; one of {known}")
 
     def applies(self, service: str, request: web.Request) -> bool:
         if self.service not in ("*", service) or not re.search(self.path, request.path):
@@ -150,6 +163,8 @@ async def _apply(fault: Fault, service: str, request: web.Request, handler: Any)
         return web.Response(status=500)
     if kind == "next_404":
         return _service_error(service, 404, rid)
+    if kind in HOSTILE_KINDS:
+        return await _hostile(fault, service, request, handler, rid)
     if kind == "token_expired":
         if service == "okta":
             return errors.okta_invalid_token()
@@ -161,6 +176,45 @@ async def _apply(fault: Fault, service: str, request: web.Request, handler: Any)
     body = response.text or ""
     broken = body[: len(body) // 2] if kind == "truncated" else "<html>upstream error</html>"
     return web.Response(status=response.status, text=broken, content_type="application/json")
+
+
+async def _hostile(
+    fault: Fault, service: str, request: web.Request, handler: Any, rid: str
+) -> web.StreamResponse:
+    if fault.kind.startswith("redirect_"):
+        return web.Response(status=int(fault.kind[-3:]), headers={"Location": fault.target})
+    if fault.kind == "echo_auth_403":
+        return await _echo(service, request, rid)
+    response = await handler(request)  # next_link_to: the real page, with a crafted next link
+    if response.status != 200 or not isinstance(response, web.Response):
+        return response
+    if service == "graph":
+        body = json.loads(response.text or "{}")
+        body["@odata.nextLink"] = fault.target
+        response.text = json.dumps(body)
+        return response
+    links = [v for v in response.headers.getall("Link", []) if 'rel="next"' not in v]
+    response.headers.popall("Link", None)
+    for link in [*links, f'<{fault.target}>; rel="next"']:
+        response.headers.add("Link", link)
+    return response
+
+
+async def _echo(service: str, request: web.Request, rid: str) -> web.Response:
+    """A 403 that echoes what the client sent: its Authorization header and, on a token
+    request, its form (client_assertion, client_secret), in the body and WWW-Authenticate."""
+    sent = request.headers.get("Authorization", "")
+    form = await request.text() if request.method == "POST" else ""
+    echo = f"received {sent}" + (f" with {form}" if form else "")
+    www = f'Bearer realm="emulator", error="insufficient_scope", error_description="{echo}"'
+    if service == "graph":
+        response = errors.graph_error(403, "Authorization_RequestDenied", echo, rid)
+    elif service == "login":
+        response = errors.entra_error(403, "invalid_client", 7000215, echo)
+    else:
+        response = errors.okta_error(403, "E0000006", echo, tuple(c for c in (sent, form) if c))
+    response.headers["WWW-Authenticate"] = www
+    return response
 
 
 def _service_error(service: str, status: int, rid: str) -> web.Response:

@@ -142,9 +142,16 @@ class Emulator:
 
     # --- the three services ---
 
-    async def _serve(self) -> None:
+    def server_ssl_context(self, *hosts: str) -> ssl.SSLContext:
+        """A server TLS context with a certificate from this emulator's CA, for ``hosts``
+        (default: 127.0.0.1 and localhost): what the emulator serves with, and what another
+        local server needs to be trusted by the same clients (the hostile-origin tests)."""
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        self._ca.issue_cert(HOST, "localhost").configure_cert(ctx)
+        self._ca.issue_cert(*(hosts or (HOST, "localhost"))).configure_cert(ctx)
+        return ctx
+
+    async def _serve(self) -> None:
+        ctx = self.server_ssl_context()
 
         apps: dict[str, web.Application] = {}
         apps["okta"] = web.Application(

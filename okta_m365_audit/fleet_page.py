@@ -21,7 +21,7 @@ from . import __version__, safe_files
 from .catalog import PHASES, Severity
 from .fleet_check import parse_time, run_kind, selection_text
 from .fleet_load import FLEET_KEY, fleet_order, is_shown_complete
-from .report import VERDICT_LABELS
+from .report import CSP_META, VERDICT_LABELS
 
 #: state -> (label shown, css class); the label is always printed, never colour alone
 STATE_LABELS: dict[str, tuple[str, str]] = VERDICT_LABELS | {"none": ("NO CHECKS", "v-none")}
@@ -300,7 +300,7 @@ def render_fleet(
         f"<tr><th>Suite version(s) of the runs</th><td>{_e(', '.join(versions))}</td></tr>"
     )
     return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>{CSP_META}"
         "<meta name='viewport' content='width=device-width,initial-scale=1'>"
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{_e(title)}</h1><table class='meta'>{meta}</table>{_legend()}"

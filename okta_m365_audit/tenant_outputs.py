@@ -22,13 +22,10 @@ from typing import Any
 
 from . import __version__, drift, fleet, names, safe_files
 from . import snapshot as snap
-from .report import audit_html
+from .report import CSP_META, audit_html
 from .results import results_document, write_bundle
 from .session import AuditState, TenantEntry
 from .terminal import printable
-
-#: pages the suite writes run no script at all, whatever a value in them holds
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
@@ -76,7 +73,7 @@ def tenant_report(doc: dict[str, Any], drift_report: dict[str, Any] | None) -> s
     title = html.escape(f"okta-m365-audit {__version__}: {doc['tenant']}")
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">"
+        f"{CSP_META}"
         f"<title>{title}</title></head><body><h1>{title}</h1>"
         f"{audit_html([doc], {doc['tenant']: fragment})}</body></html>\n"
     )

@@ -10,7 +10,6 @@ such wherever it appears. The page needs no JavaScript and loads nothing from el
 from __future__ import annotations
 
 import datetime as dt
-import html
 import os
 import urllib.parse
 from collections.abc import Iterable
@@ -21,7 +20,7 @@ from . import __version__, safe_files
 from .catalog import PHASES, Severity
 from .fleet_check import parse_time, run_kind, selection_text
 from .fleet_load import FLEET_KEY, fleet_order, is_shown_complete
-from .report import CSP_META, VERDICT_LABELS
+from .report import CSP_META, VERDICT_LABELS, escape_html
 
 #: state -> (label shown, css class); the label is always printed, never colour alone
 STATE_LABELS: dict[str, tuple[str, str]] = VERDICT_LABELS | {"none": ("NO CHECKS", "v-none")}
@@ -77,11 +76,7 @@ footer{margin-top:16px;color:#444;font-size:0.85em}
 """
 
 
-def _e(value: Any) -> str:
-    """value as HTML text or attribute value (quotes escaped); a lone surrogate (from a
-    file name) is shown as its escape instead of making the page unwritable."""
-    text = str(value).encode("utf-8", "backslashreplace").decode("utf-8")
-    return html.escape(text, quote=True)
+_e = escape_html
 
 
 def _when(value: Any) -> str:

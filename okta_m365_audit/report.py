@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from .catalog import PHASES, Severity
+from .terminal import escape_surrogates
 
 #: verdict -> (label shown, css class); shown as text too, never by colour alone
 VERDICT_LABELS: dict[str, tuple[str, str]] = {
@@ -56,8 +57,14 @@ CSS = """
 """
 
 
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+def escape_html(value: Any) -> str:
+    """``value`` as HTML text or attribute value: markup and quotes escaped, and a lone
+    surrogate (which JSON and the APIs allow, UTF-8 does not) shown as its escape instead of
+    making the page unwritable. Every page the suite writes escapes through this."""
+    return html.escape(escape_surrogates(str(value)), quote=True)
+
+
+_e = escape_html
 
 
 def _truncated(value: Any) -> Any:

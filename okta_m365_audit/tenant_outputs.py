@@ -12,7 +12,6 @@ folder through safe_files.py.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -22,7 +21,7 @@ from typing import Any
 
 from . import __version__, drift, fleet, names, safe_files
 from . import snapshot as snap
-from .report import CSP_META, audit_html
+from .report import CSP_META, audit_html, escape_html
 from .results import results_document, write_bundle
 from .session import AuditState, TenantEntry
 from .terminal import printable
@@ -62,7 +61,7 @@ def drift_html(report: dict[str, Any]) -> str:
     if "error" in report:
         return (
             "<section class='drift'><h3>Drift</h3><p>Not compared: "
-            f"{html.escape(str(report['error']))}</p></section>"
+            f"{escape_html(report['error'])}</p></section>"
         )
     return drift.render_html(report)
 
@@ -70,7 +69,7 @@ def drift_html(report: dict[str, Any]) -> str:
 def tenant_report(doc: dict[str, Any], drift_report: dict[str, Any] | None) -> str:
     """A self-contained HTML page of one tenant's handover view (no script; see CSP)."""
     fragment = drift_html(drift_report) if drift_report else ""
-    title = html.escape(f"okta-m365-audit {__version__}: {doc['tenant']}")
+    title = escape_html(f"okta-m365-audit {__version__}: {doc['tenant']}")
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"{CSP_META}"

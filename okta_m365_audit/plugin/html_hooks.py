@@ -9,7 +9,6 @@ that pytest-html itself sets as text (the Environment's top-level keys) are left
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -17,14 +16,12 @@ import pytest
 
 from .. import __version__
 from ..catalog import BY_ID, Check
-from ..report import audit_html, evidence_table
+from ..report import audit_html, escape_html, evidence_table
 from ..tenant_outputs import drift_html, results_doc
 from .state import current_state
 from .verdicts import verdict_of
 
-
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+_e = escape_html
 
 
 def attach_html(report: pytest.TestReport, check: Check, ev: dict[str, Any]) -> None:

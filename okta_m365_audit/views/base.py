@@ -1,4 +1,11 @@
-"""The base of every view: the snapshot's reads, and what happens when one failed."""
+"""The base of every view: the snapshot's reads, and what happens when one failed.
+
+A read counts as failed when it was refused or broke off, and also when it is recorded
+``ok`` but its ``data`` cannot be what its resource returns (``{}`` or ``"x"`` where a list
+of objects is expected, snapshot.data_problem): a snapshot is untrusted, and such a read
+taken as "no objects" would make its checks pass. Every view reads through :meth:`read`
+and :meth:`reads`, which hand out such a read as failed, so the checks that need it ERROR
+(and ACCESS-02/04, which judge the reads themselves, fail with the cause)."""
 
 from __future__ import annotations
 
@@ -17,8 +24,8 @@ class DataUnavailable(Exception):
 def describe_read(read: dict[str, Any]) -> str:
     err = read.get("error") or {}
     status = read.get("status")
-    what = err.get("message") or f"HTTP {status}"
-    needs = f"; needs {err['needs']}" if err.get("needs") and err["needs"] not in what else ""
+    what = str(err.get("message") or f"HTTP {status}")  # verbatim from the API: any type
+    needs = f"; needs {err['needs']}" if err.get("needs") and str(err["needs"]) not in what else ""
     request = urllib.parse.unquote(str(read.get("request")))  # readable: filter="..."
     return f"{request} -> {status or 'no answer'}: {what}{needs}"
 
@@ -35,6 +42,8 @@ class BaseView:
     def __init__(self, cfg: TenantConfig, doc: dict[str, Any]):
         self.cfg = cfg
         self.doc = doc
+        #: (api, name, key) -> (the read, as judged): judging a 100k-item list is not free
+        self._judged: dict[tuple[str, str, str | None], tuple[dict, dict]] = {}
 
     def __repr__(self) -> str:
         return f"<tenant {self.cfg.name}>"
@@ -42,21 +51,40 @@ class BaseView:
     # --- raw reads ---
 
     def read(self, api: str, name: str, key: str | None = None) -> dict[str, Any]:
-        """The Read record of a resource (per-parent resources need the parent id)."""
+        """The Read record of a resource (per-parent resources need the parent id), as
+        judged: one whose data has the wrong type comes back failed (``ok`` False)."""
+        res = snap.resource(api, name)
         entry = self.doc[api].get(name)
-        if snap.resource(api, name).per_parent and entry is not None:
+        if res.per_parent and entry is not None:
             entry = entry.get(key)
         if entry is None:
             where = f"{api}.{name}" + (f"[{key}]" if key else "")
             raise DataUnavailable(f"{where} was not collected")
-        return entry
+        return self._judge(res, key, entry)
 
     def reads(self, api: str, name: str) -> list[dict[str, Any]]:
-        """Every Read of a resource: one, or one per parent for per-parent resources."""
+        """Every Read of a resource, as judged: one, or one per parent for per-parent
+        resources."""
+        res = snap.resource(api, name)
         entry = self.doc[api].get(name)
         if entry is None:
             return []
-        return list(entry.values()) if snap.resource(api, name).per_parent else [entry]
+        if res.per_parent:
+            return [self._judge(res, key, read) for key, read in entry.items()]
+        return [self._judge(res, None, entry)]
+
+    def _judge(self, res: snap.Resource, key: str | None, read: dict[str, Any]) -> dict[str, Any]:
+        """``read``, or a failed copy of it when its data cannot be what ``res`` returns."""
+        cached = self._judged.get((res.api, res.name, key))
+        if cached is not None and cached[0] is read:
+            return cached[1]
+        judged = read
+        problem = snap.data_problem(res, read)
+        if problem is not None:
+            error = {"status": read.get("status"), "code": None, "message": problem}
+            judged = {**read, "ok": False, "error": error}
+        self._judged[(res.api, res.name, key)] = (read, judged)
+        return judged
 
     def data(self, api: str, name: str, key: str | None = None) -> Any:
         """The payload of a successful read; DataUnavailable with the cause otherwise."""

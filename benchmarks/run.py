@@ -24,21 +24,18 @@ It prints figures and ratios; it asserts nothing about time (machines are shared
 noisy: report ratios from one run). It exits 1 only on deterministic facts: requests made
 other than the pagination floor, a partial collection, a failed run. ``--json FILE`` also
 writes the figures as JSON.
+
+This file is the command line and the orchestration; the workers live in measure.py (ours:
+collection and the whole run) and naive.py (the naive SDK reader), the printout in report.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import math
-import os
-import platform
-import resource
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -47,215 +44,14 @@ WORK = ROOT / "benchmarks" / ".work"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-#: the lists that grow with the tenant: (snapshot api, resource) -> SDK default page size
-LARGE_LISTS = {("okta", "users"): 200, ("okta", "appUsers"): 50, ("graph", "users"): 100}
+from measure import worker_collect, worker_run  # noqa: E402
+from naive import LARGE_LISTS, naive_full, worker_naive  # noqa: E402
+from report import machine, report  # noqa: E402
 
 
 def parse_size(text: str) -> int:
     text = text.strip().lower()
     return int(float(text[:-1]) * 1000) if text.endswith("k") else int(text)
-
-
-# --- workers: one measurement each, in a fresh process ---------------------------------------
-
-
-def _usage() -> tuple[float, float]:
-    """(CPU seconds, peak RSS MiB) of this process so far.
-
-    The peak is /proc's VmHWM: Linux carries ``ru_maxrss`` over fork and exec, so a worker
-    would report its parent's peak as its own."""
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    peak = ru.ru_maxrss / 1024
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peak = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return ru.ru_utime + ru.ru_stime, peak
-
-
-def _import_sdks() -> float:
-    """Import the SDKs before the clock starts: a one-off cost of any run, not of a tenant."""
-    started = time.perf_counter()
-    import msgraph  # noqa: F401
-    import okta.client  # noqa: F401
-    from msgraph import GraphServiceClient  # noqa: F401
-    from msgraph.generated.models.user_collection_response import (  # noqa: F401
-        UserCollectionResponse,  # the naive reader's models: imported, not timed
-    )
-
-    import okta_m365_audit.collect  # noqa: F401
-
-    return time.perf_counter() - started
-
-
-DEMO = ROOT / "tenants" / "demo.yaml"
-
-
-def _fixed_cost(measure: Any) -> tuple[float, int]:
-    """(CPU seconds, objects) of reading the demo tenant (155 objects) in this warm process:
-    what any tenant costs before its size counts (the SDKs load keys and sign tokens, the
-    clients are built, one GC pass). Read twice; the first pays one-off lazy imports."""
-    from okta_m365_audit.config import load_tenant
-    from okta_m365_audit.emulator.process import EmulatorProcess
-
-    cfg = load_tenant(DEMO)
-    with EmulatorProcess(cfg.resolve(cfg.emulator.snapshot), DEMO) as emu:
-        measure(cfg, emu)
-        cpu0, _ = _usage()
-        objects = measure(cfg, emu)
-        cpu1, _ = _usage()
-    return cpu1 - cpu0, objects
-
-
-def worker_collect(tenant_file: Path) -> dict[str, Any]:
-    from okta_m365_audit.collect import collect
-    from okta_m365_audit.config import load_tenant
-    from okta_m365_audit.costs import floor_of
-    from okta_m365_audit.emulator import emulator_for
-
-    imports = _import_sdks()
-
-    def demo(cfg: Any, emu: Any) -> int:
-        doc = asyncio.run(collect(cfg, emu.endpoints(), emu.as_of))
-        return floor_of(doc).objects
-
-    fixed_cpu, fixed_objects = _fixed_cost(demo)
-    cfg = load_tenant(tenant_file)
-    with emulator_for(cfg) as emu:
-        cpu0, rss0 = _usage()
-        t0 = time.perf_counter()
-        doc = asyncio.run(collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of))
-        wall = time.perf_counter() - t0
-        cpu1, rss1 = _usage()
-        log = emu.requests
-    gets = [r for r in log if r.method == "GET"]
-    return {
-        "wall_s": wall,
-        "cpu_s": cpu1 - cpu0,
-        "rss_peak_mib": rss1,
-        "rss_before_mib": rss0,
-        "imports_s": imports,
-        "fixed_cpu_s": fixed_cpu,
-        "fixed_objects": fixed_objects,
-        "requests": len(gets),
-        "token_requests": len(log) - len(gets),
-        "partial": doc["meta"]["partial"],
-    }
-
-
-async def _naive_reads(cfg: Any, endpoints: Any, app_id: str, cap: int) -> dict[str, Any]:
-    """The obvious SDK code: typed models, default page sizes, lists one after another."""
-    from okta_m365_audit import snapshot as snap
-    from okta_m365_audit.clients import GraphApi, OktaApi, limits_for
-
-    out: dict[str, Any] = {}
-    kept: list[Any] = []  # a naive collector holds its models, as ours holds its JSON
-    limits = limits_for(cfg)
-    async with OktaApi(cfg, endpoints, limits) as okta_api, GraphApi(cfg, endpoints, limits) as g:
-        client = okta_api._client
-
-        async def okta_list(method: Any, *args: Any) -> tuple[int, int]:
-            from okta.pagination import PaginationHelper
-
-            objects = pages = 0
-            cursor: str | None = None
-            while True:  # the SDK's cursor pagination, at the server's default page size
-                kwargs = {"after": cursor} if cursor else {}
-                items, resp, err = await method(*args, **kwargs)
-                if err:
-                    raise RuntimeError(f"naive Okta read failed: {err}")
-                kept.extend(items or [])
-                objects, pages = objects + len(items or []), pages + 1
-                cursor = PaginationHelper.extract_next_cursor(resp.headers)
-                if not cursor or objects >= cap:
-                    return objects, pages
-
-        async def graph_users() -> tuple[int, int]:
-            from msgraph.generated.users.users_request_builder import UsersRequestBuilder
-
-            # the same fields as ours (without them no check could run), default page size
-            query = UsersRequestBuilder.UsersRequestBuilderGetQueryParameters(
-                select=list(snap.GRAPH_USER_FIELDS)
-            )
-            config = UsersRequestBuilder.UsersRequestBuilderGetRequestConfiguration(
-                query_parameters=query
-            )
-            page = await g.client.users.get(request_configuration=config)
-            kept.extend(page.value or [])
-            objects, pages = len(page.value or []), 1
-            while page.odata_next_link and objects < cap:
-                page = await g.client.users.with_url(page.odata_next_link).get()
-                kept.extend(page.value or [])
-                objects, pages = objects + len(page.value or []), pages + 1
-            return objects, pages
-
-        for key, read in (
-            (("okta", "users"), lambda: okta_list(client.list_users)),
-            (("okta", "appUsers"), lambda: okta_list(client.list_application_users, app_id)),
-            (("graph", "users"), graph_users),
-        ):
-            cpu0, _ = _usage()
-            t0 = time.perf_counter()
-            objects, pages = await read()
-            cpu1, _ = _usage()
-            out[".".join(key)] = {
-                "objects": objects,
-                "pages": pages,
-                "wall_s": time.perf_counter() - t0,
-                "cpu_s": cpu1 - cpu0,
-            }
-    return out
-
-
-def worker_naive(tenant_file: Path, app_id: str, cap: int) -> dict[str, Any]:
-    from okta_m365_audit import snapshot as snap
-    from okta_m365_audit.config import load_tenant
-    from okta_m365_audit.emulator import emulator_for
-
-    imports = _import_sdks()
-    demo_cfg = load_tenant(DEMO)
-    demo_doc = snap.load(demo_cfg.resolve(demo_cfg.emulator.snapshot))
-    demo_app_id = demo_doc["okta"]["office365Apps"]["data"][0]["id"]  # read before the clock
-
-    def demo(cfg: Any, emu: Any) -> int:
-        read = asyncio.run(_naive_reads(cfg, emu.endpoints(), demo_app_id, cap))
-        return sum(v["objects"] for v in read.values())
-
-    fixed_cpu, fixed_objects = _fixed_cost(demo)
-    cfg = load_tenant(tenant_file)
-    with emulator_for(cfg) as emu:
-        cpu0, _ = _usage()
-        t0 = time.perf_counter()
-        lists = asyncio.run(_naive_reads(cfg, emu.endpoints(cfg.m365.cloud), app_id, cap))
-        wall = time.perf_counter() - t0
-        cpu1, rss = _usage()
-        log = emu.requests
-    return {
-        "wall_s": wall,
-        "cpu_s": cpu1 - cpu0,
-        "rss_peak_mib": rss,
-        "imports_s": imports,
-        "fixed_cpu_s": fixed_cpu,
-        "fixed_objects": fixed_objects,
-        "requests": sum(1 for r in log if r.method == "GET"),
-        "lists": lists,
-    }
-
-
-def worker_run(tenants_dir: Path, reports_dir: Path, extra: list[str]) -> dict[str, Any]:
-    """The whole suite, in this process, so its peak RSS is the suite's alone."""
-    import pytest
-
-    t0 = time.perf_counter()
-    code = pytest.main(
-        ["tests_integration", "--tenants-dir", str(tenants_dir), "--reports-dir",
-         str(reports_dir), "-q", "-p", "no:cacheprovider", *extra]
-    )  # fmt: skip
-    wall = time.perf_counter() - t0
-    cpu, rss = _usage()
-    return {"wall_s": wall, "cpu_s": cpu, "rss_peak_mib": rss, "exit_code": int(code)}
 
 
 def _spawn(*args: str) -> dict[str, Any]:
@@ -282,7 +78,11 @@ def ensure_tenant(users: int, seed: int, latency_ms: float, jitter_ms: float, in
     name = name or f"synthetic-{synthetic.size_label(users)}"
     stamp = folder / f"{name}.stamp"
     generator = (ROOT / "scripts" / "build_synthetic_tenant.py").stat().st_mtime_ns
-    builder = (ROOT / "scripts" / "build_demo_tenant.py").stat().st_mtime_ns
+    scripts = ROOT / "scripts"
+    builder = max(  # the demo builder: its command and its package
+        p.stat().st_mtime_ns
+        for p in (scripts / "build_demo_tenant.py", *(scripts / "demo_builder").glob("*.py"))
+    )
     want = f"users={users} seed={seed} gen={generator} build={builder}"
     snapshot = folder / name / "snapshot.json"
     if not (snapshot.exists() and stamp.exists() and stamp.read_text() == want):
@@ -325,22 +125,6 @@ def served_facts(tenant_file: Path) -> dict[str, Any]:
         "large_floor": ours_large,
         "app_id": app_id,
     }
-
-
-def naive_full(naive: dict[str, Any], facts: dict[str, Any]) -> dict[str, Any]:
-    """Naive figures at the tenant's full size (extrapolated per object where it stopped)."""
-    requests = cpu = wall = 0.0
-    sampled = False
-    for (api, name), page in LARGE_LISTS.items():
-        key = f"{api}.{name}"
-        got, full = naive["lists"][key], facts["large_counts"][key]
-        pages = max(1, math.ceil(full / page))
-        requests += pages
-        scale = full / got["objects"] if got["objects"] else 1.0
-        sampled |= got["objects"] < full
-        cpu += got["cpu_s"] * scale
-        wall += got["wall_s"] * (pages / got["pages"])
-    return {"requests": int(requests), "cpu_s": cpu, "wall_s": wall, "sampled": sampled}
 
 
 def bench_size(users: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -386,100 +170,6 @@ def bench_fleet(args: argparse.Namespace) -> dict[str, Any]:
         out[label] = _spawn("run", str(tenants), str(fleet_dir / f"reports-{label}"), *extra)
         print(f"   fleet {label}: {out[label]['wall_s']:.1f} s", flush=True)
     return out
-
-
-def machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1),
-            "python": platform.python_version(), "os": platform.platform()}  # fmt: skip
-
-
-def _marginal(cpu: float, objects: int, figures: dict[str, Any]) -> float:
-    """CPU seconds per 1,000 objects beyond the demo tenant's (the fixed cost of a tenant)."""
-    extra = objects - figures["fixed_objects"]
-    return (cpu - figures["fixed_cpu_s"]) / (extra / 1000) if extra > 0 else float("nan")
-
-
-def _ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}x" if b else "n/a"
-
-
-def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argparse.Namespace,
-           host: dict[str, Any]) -> str:  # fmt: skip
-    lat = args.latency_ms / 1000
-    lines = [
-        f"machine: {host['cpu']}, {host['cores']} cores, {host['memory_gib']} GiB, "
-        f"Python {host['python']}",
-        f"latency injected: {args.latency_ms:g} ms per request"
-        + (f" + up to {args.jitter_ms:g} ms jitter" if args.jitter_ms else ""),
-        "",
-    ]
-    for s in sizes:
-        f, o = s["facts"], s["ours"]
-        floor_s = f["chain"] * lat
-        per_k = o["cpu_s"] / (f["objects"] / 1000)
-        marginal_k = _marginal(o["cpu_s"], f["objects"], o)
-        lines += [
-            f"{s['users']:,} users ({f['objects']:,} objects)",
-            f"  requests            {o['requests']:>10,}   floor {f['floor_requests']:,}   "
-            f"({_ratio(o['requests'], f['floor_requests'])}; +{o['token_requests']} token)",
-            f"  collection wall     {o['wall_s']:>10.1f} s latency floor {floor_s:.1f} s "
-            f"({_ratio(o['wall_s'], floor_s)})",
-            f"  collection CPU      {o['cpu_s']:>10.2f} s = {per_k:.4f} s per 1,000 objects "
-            f"(SDK imports before: {o['imports_s']:.1f} s)",
-            f"    of which fixed    {o['fixed_cpu_s']:>10.2f} s a tenant (keys, tokens, clients)",
-            f"    marginal          {marginal_k:>10.4f} s per 1,000 objects beyond that",
-            f"  collection peak RSS {o['rss_peak_mib']:>10.0f} MiB",
-        ]
-        if "run" in s:
-            r = s["run"]
-            lines += [
-                f"  whole run wall      {r['wall_s']:>10.1f} s ({_ratio(r['wall_s'], floor_s)} "
-                f"the latency floor), exit {r['exit_code']}",
-                f"  whole run peak RSS  {r['rss_peak_mib']:>10.0f} MiB; HTML report "
-                f"{(r['html_bytes'] or 0) / 1e6:.2f} MB",
-            ]
-        if "naive" in s:
-            n, nf = s["naive"], s["naive_full"]
-            large_objects = sum(f["large_counts"].values())
-            n_objects = sum(v["objects"] for v in n["lists"].values())
-            n_per_k = n["cpu_s"] / (n_objects / 1000)
-            n_marginal_k = _marginal(n["cpu_s"], n_objects, n)
-            tag = (
-                " (extrapolated from the first " + f"{n_objects:,} objects)"
-                if nf["sampled"]
-                else ""
-            )
-            lines += [
-                f"  naive, 3 large lists{tag}:",
-                f"    requests          {nf['requests']:>10,}   ours {f['large_floor']:,} "
-                f"({_ratio(nf['requests'], f['large_floor'])} more)",
-                f"    wall              {nf['wall_s']:>10.1f} s "
-                f"({_ratio(nf['wall_s'], o['wall_s'])} ours)",
-                f"    CPU per 1,000     {n_per_k:>10.3f} s ({_ratio(n_per_k, per_k)} ours)",
-                f"    marginal          {n_marginal_k:>10.3f} s per 1,000 "
-                f"({_ratio(n_marginal_k, marginal_k)} ours)",
-                f"    peak RSS          {n['rss_peak_mib']:>10.0f} MiB "
-                f"(for {n_objects:,} objects of {large_objects:,})",
-            ]
-        lines.append("")
-    if fleet:
-        ser, par = fleet["serial"], fleet["parallel"]
-        lines += [
-            f"fleet: {fleet['tenants']} tenants of {fleet['users']:,} users",
-            f"  serial              {ser['wall_s']:>10.1f} s, exit {ser['exit_code']}",
-            f"  pytest -n {args.workers:<9} {par['wall_s']:>10.1f} s, exit {par['exit_code']} "
-            f"({_ratio(ser['wall_s'], par['wall_s'])} faster)",
-        ]
-    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:

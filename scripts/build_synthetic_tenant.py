@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_demo_tenant as demo
+import demo_builder as demo  # the demo builder (scripts/demo_builder), grown here
 
 from okta_m365_audit import snapshot as snap
 

@@ -1,0 +1,104 @@
+"""The benchmark's printed report: the machine, then figures and ratios for each size and
+for the fleet. It reports; it judges nothing about time."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+from pathlib import Path
+from typing import Any
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1),
+            "python": platform.python_version(), "os": platform.platform()}  # fmt: skip
+
+
+def _marginal(cpu: float, objects: int, figures: dict[str, Any]) -> float:
+    """CPU seconds per 1,000 objects beyond the demo tenant's (the fixed cost of a tenant)."""
+    extra = objects - figures["fixed_objects"]
+    return (cpu - figures["fixed_cpu_s"]) / (extra / 1000) if extra > 0 else float("nan")
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}x" if b else "n/a"
+
+
+def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argparse.Namespace,
+           host: dict[str, Any]) -> str:  # fmt: skip
+    lat = args.latency_ms / 1000
+    lines = [
+        f"machine: {host['cpu']}, {host['cores']} cores, {host['memory_gib']} GiB, "
+        f"Python {host['python']}",
+        f"latency injected: {args.latency_ms:g} ms per request"
+        + (f" + up to {args.jitter_ms:g} ms jitter" if args.jitter_ms else ""),
+        "",
+    ]
+    for s in sizes:
+        f, o = s["facts"], s["ours"]
+        floor_s = f["chain"] * lat
+        per_k = o["cpu_s"] / (f["objects"] / 1000)
+        marginal_k = _marginal(o["cpu_s"], f["objects"], o)
+        lines += [
+            f"{s['users']:,} users ({f['objects']:,} objects)",
+            f"  requests            {o['requests']:>10,}   floor {f['floor_requests']:,}   "
+            f"({_ratio(o['requests'], f['floor_requests'])}; +{o['token_requests']} token)",
+            f"  collection wall     {o['wall_s']:>10.1f} s latency floor {floor_s:.1f} s "
+            f"({_ratio(o['wall_s'], floor_s)})",
+            f"  collection CPU      {o['cpu_s']:>10.2f} s = {per_k:.4f} s per 1,000 objects "
+            f"(SDK imports before: {o['imports_s']:.1f} s)",
+            f"    of which fixed    {o['fixed_cpu_s']:>10.2f} s a tenant (keys, tokens, clients)",
+            f"    marginal          {marginal_k:>10.4f} s per 1,000 objects beyond that",
+            f"  collection peak RSS {o['rss_peak_mib']:>10.0f} MiB",
+        ]
+        if "run" in s:
+            r = s["run"]
+            lines += [
+                f"  whole run wall      {r['wall_s']:>10.1f} s ({_ratio(r['wall_s'], floor_s)} "
+                f"the latency floor), exit {r['exit_code']}",
+                f"  whole run peak RSS  {r['rss_peak_mib']:>10.0f} MiB; HTML report "
+                f"{(r['html_bytes'] or 0) / 1e6:.2f} MB",
+            ]
+        if "naive" in s:
+            n, nf = s["naive"], s["naive_full"]
+            large_objects = sum(f["large_counts"].values())
+            n_objects = sum(v["objects"] for v in n["lists"].values())
+            n_per_k = n["cpu_s"] / (n_objects / 1000)
+            n_marginal_k = _marginal(n["cpu_s"], n_objects, n)
+            tag = (
+                " (extrapolated from the first " + f"{n_objects:,} objects)"
+                if nf["sampled"]
+                else ""
+            )
+            lines += [
+                f"  naive, 3 large lists{tag}:",
+                f"    requests          {nf['requests']:>10,}   ours {f['large_floor']:,} "
+                f"({_ratio(nf['requests'], f['large_floor'])} more)",
+                f"    wall              {nf['wall_s']:>10.1f} s "
+                f"({_ratio(nf['wall_s'], o['wall_s'])} ours)",
+                f"    CPU per 1,000     {n_per_k:>10.3f} s ({_ratio(n_per_k, per_k)} ours)",
+                f"    marginal          {n_marginal_k:>10.3f} s per 1,000 "
+                f"({_ratio(n_marginal_k, marginal_k)} ours)",
+                f"    peak RSS          {n['rss_peak_mib']:>10.0f} MiB "
+                f"(for {n_objects:,} objects of {large_objects:,})",
+            ]
+        lines.append("")
+    if fleet:
+        ser, par = fleet["serial"], fleet["parallel"]
+        lines += [
+            f"fleet: {fleet['tenants']} tenants of {fleet['users']:,} users",
+            f"  serial              {ser['wall_s']:>10.1f} s, exit {ser['exit_code']}",
+            f"  pytest -n {args.workers:<9} {par['wall_s']:>10.1f} s, exit {par['exit_code']} "
+            f"({_ratio(ser['wall_s'], par['wall_s'])} faster)",
+        ]
+    return "\n".join(lines)

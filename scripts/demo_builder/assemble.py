@@ -1,0 +1,160 @@
+"""The snapshot: each builder's objects wrapped as successful Reads, in the collector's
+request order, validated as one golden snapshot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cryptography import x509
+
+import okta_m365_audit
+from okta_m365_audit import snapshot as snap
+from okta_m365_audit.collect import realm_logins
+from okta_m365_audit.config import load_tenant
+
+from .entra import (
+    app_role_assignments,
+    federation_configuration,
+    global_admin_assignments,
+    graph_domains,
+    graph_organization,
+    graph_service_principal,
+    graph_users,
+    no_federation_error,
+    okta_service_principals,
+    permission_grants,
+)
+from .facts import AS_OF, LOG_DAYS, O365_APP_ID, OKTA_ORG_URL, TENANT_ID, TENANTS
+from .ids import guid, okta_time
+from .okta_apps import (
+    active_directory_app,
+    app_connection,
+    app_features,
+    app_groups,
+    app_keys,
+    app_user,
+    office365_app,
+)
+from .okta_org import (
+    CUSTOM_DOMAIN_CERT_EXPIRY,
+    agent_pools,
+    okta_domains,
+    okta_groups,
+    okta_org,
+    okta_user,
+)
+from .people import Person, people
+from .realm import user_realm
+from .system_log import system_log
+
+
+def request_for(api: str, name: str, key: str | None = None) -> str:
+    """The first request line the collector sends for a resource (and parent key)."""
+    res = snap.resource(api, name)
+    return snap.request_line(res, key, snap.request_params(res, key, AS_OF, LOG_DAYS))
+
+
+def read(api: str, name: str, data: Any, key: str | None = None) -> dict[str, Any]:
+    """A successful one-page Read."""
+    return snap.make_read(request_for(api, name, key), 200, ok=True, pages=1, data=data)
+
+
+def federation_read(domain: dict[str, Any], active_x5c: str) -> dict[str, Any]:
+    name = domain["id"]
+    if domain["authenticationType"] == "Federated":
+        config = [federation_configuration(name, active_x5c)]
+        return read("graph", "federationConfiguration", config, name)
+    request = request_for("graph", "federationConfiguration", name)
+    return snap.make_read(
+        request, 404, ok=True, pages=0, requests=1, data=None, error=no_federation_error(name)
+    )
+
+
+def build_snapshot(
+    signing_certs: list[x509.Certificate],
+    everyone: list[Person] | None = None,
+    extra_events: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    tenant: str = "demo",
+) -> dict[str, Any]:
+    """The golden snapshot; ``everyone`` and ``extra_events`` grow it into a synthetic
+    tenant (scripts/build_synthetic_tenant.py) that stays golden: every check passes."""
+    everyone = people() if everyone is None else everyone
+    keys = app_keys(signing_certs)
+    active = keys[0]  # newest first; the app signs with it
+    doc = snap.new_snapshot(
+        {
+            "tenant": tenant,
+            "suiteVersion": okta_m365_audit.__version__,
+            "runId": guid("golden snapshot run"),
+            "collectedAt": okta_time(AS_OF),
+            "source": "file",
+            "partial": False,
+            "okta": {"orgUrl": OKTA_ORG_URL},
+            "graph": {
+                "tenantId": TENANT_ID,
+                "cloud": "global",
+                "baseUrl": "https://graph.microsoft.com/v1.0",
+            },
+        }
+    )
+
+    okta_users = sorted((okta_user(p) for p in everyone), key=lambda u: u["profile"]["login"])
+    per_app = {  # keyed by the Office 365 app id
+        "appKeys": keys,
+        "appFeatures": app_features(),
+        "appConnection": app_connection(),
+        "appUsers": [app_user(p) for p in everyone],
+        "appGroups": app_groups(),
+        "logs": sorted(system_log(everyone) + list(extra_events), key=lambda e: e["published"]),
+    }
+    doc["okta"] = {
+        "org": read("okta", "org", okta_org()),
+        "office365Apps": read("okta", "office365Apps", [office365_app(active["kid"])]),
+        "adApps": read("okta", "adApps", [active_directory_app()]),
+        "users": read("okta", "users", okta_users),
+        "groups": read("okta", "groups", okta_groups()),
+        "domains": read("okta", "domains", okta_domains(CUSTOM_DOMAIN_CERT_EXPIRY)),
+        "agentPools": read("okta", "agentPools", agent_pools()),
+    }
+    for name, data in per_app.items():
+        doc["okta"][name] = {O365_APP_ID: read("okta", name, data, O365_APP_ID)}
+
+    sps = okta_service_principals()
+    doc["graph"] = {
+        "organization": read("graph", "organization", [graph_organization()]),
+        "domains": read("graph", "domains", graph_domains()),
+        "federationConfiguration": {
+            d["id"]: federation_read(d, active["x5c"][0]) for d in graph_domains()
+        },
+        "users": read("graph", "users", graph_users(everyone)),
+        "globalAdminAssignments": read(
+            "graph", "globalAdminAssignments", global_admin_assignments()
+        ),
+        "oktaServicePrincipals": read("graph", "oktaServicePrincipals", sps),
+        "graphServicePrincipal": read("graph", "graphServicePrincipal", graph_service_principal()),
+        "appRoleAssignments": {
+            sp["id"]: read("graph", "appRoleAssignments", app_role_assignments(sp), sp["id"])
+            for sp in sps
+        },
+        "oauth2PermissionGrants": {
+            sp["id"]: read("graph", "oauth2PermissionGrants", permission_grants(sp), sp["id"])
+            for sp in sps
+        },
+    }
+
+    # Home-realm discovery of the logins the collector samples (its plan, not its code path)
+    cfg = load_tenant(TENANTS / "demo.yaml")
+    logins = realm_logins(cfg, doc["graph"]["users"]["data"])
+    doc["realm"] = {
+        "userRealm": {
+            login: read("realm", "userRealm", user_realm(login), login) for login in logins
+        }
+    }
+
+    # Put each section in RESOURCES order, and make sure none is missing.
+    for api in snap.APIS:
+        order = [r.name for r in snap.RESOURCES if r.api == api]
+        missing = set(order) - set(doc[api])
+        assert not missing, f"{api} resources without data: {sorted(missing)}"
+        doc[api] = {name: doc[api][name] for name in order}
+    return snap.validate(doc, "golden snapshot")

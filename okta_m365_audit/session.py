@@ -245,4 +245,6 @@ def tenant_facts(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
         "requestLog": str(entry.request_log) if entry.request_log else None,
         "collectError": entry.collect_error,
         "drift": state.drift.get(entry.name),
+        # what this process collected for the tenant (an xdist worker collects every test)
+        "selectedChecks": sorted(state.selected_checks.get(entry.name, ())),
     }

@@ -51,7 +51,6 @@ from .xdist_hooks import (
     pytest_configure_node,
     pytest_handlecrashitem,
     pytest_xdist_make_scheduler,
-    pytest_xdist_node_collection_finished,
 )
 
 __all__ = [
@@ -83,6 +82,5 @@ __all__ = [
     "pytest_terminal_summary",
     "pytest_unconfigure",
     "pytest_xdist_make_scheduler",
-    "pytest_xdist_node_collection_finished",
     "tenant",
 ]

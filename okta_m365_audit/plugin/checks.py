@@ -194,6 +194,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     facts = getattr(report, "audit_tenant", None)
     if facts is not None:
         state.collected[facts["name"]] = facts
+        state.selected_checks[facts["name"]] = set(facts.get("selectedChecks", ()))
         if facts.get("drift") is not None:
             state.drift[facts["name"]] = facts["drift"]
     line = getattr(report, "audit_result", None)

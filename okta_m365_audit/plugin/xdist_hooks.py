@@ -1,7 +1,8 @@
 """pytest-xdist: tenants on workers (parallel.py), outputs by the controller alone.
 
-The controller collects no tests, so what it must know of them (which checks each tenant's
-run selected, which check a crashed node was) it reads from node ids.
+The controller collects no tests: which checks each tenant's run selected comes from the
+worker that audits it (session.tenant_facts), and which check a crashed node was is read
+from its node id.
 """
 
 from __future__ import annotations
@@ -48,22 +49,6 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     from ..parallel import TenantScheduling
 
     return TenantScheduling(config, log, tenants=param_ids(state))
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
-    """Controller: which checks the run selected for each tenant (as a worker collected
-    them after -k and -m), so that a partial run says so in its results."""
-    state = state_of(node.config)
-    if state is None:
-        return
-    from ..parallel import tenant_of
-
-    owners = param_ids(state)
-    for nodeid in ids:
-        tenant, check_id = tenant_of(nodeid, owners), check_id_of(nodeid)
-        if tenant is not None and check_id is not None:
-            state.selected_checks.setdefault(tenant, set()).add(check_id)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -40,6 +40,7 @@ from .config import TenantConfig
 from .errors import ReadOnlyViolation
 from .failures import error_of, next_link, redirect_problem, shape_problem
 from .redact import redact_untrusted
+from .resources import custom_domain_ids
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -100,8 +101,18 @@ class Collector:
 
     async def _okta(self) -> None:
         await self._read("okta", FIRST_READ["okta"])
-        top = ("adApps", "users", "groups", "domains", "agentPools")
-        await asyncio.gather(self._office365_apps(), *(self._read("okta", n) for n in top))
+        # deprovisionedUsers: the plain users list omits them (resources.DEPROVISIONED_SEARCH)
+        top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools")
+        await asyncio.gather(
+            self._office365_apps(), self._okta_domains(), *(self._read("okta", n) for n in top)
+        )
+
+    async def _okta_domains(self) -> None:
+        """The domain list, then each custom domain alone: only that read has its certificate."""
+        await self._read("okta", "domains")
+        read = self.doc["okta"]["domains"]
+        ids = custom_domain_ids(read.get("data")) if read.get("ok") else []
+        await asyncio.gather(*(self._read("okta", "customDomains", d) for d in ids))
 
     async def _office365_apps(self) -> None:
         await self._read("okta", "office365Apps")

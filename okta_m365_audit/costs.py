@@ -1,7 +1,8 @@
 """What collecting a tenant must cost at the least: the floors a collection is measured against.
 
 - The **pagination floor**: the requests a reader that knows the object counts in advance
-  cannot do without: for every read of a snapshot, ``ceil(objects / largest page size)``
+  cannot do without: for every read a collection of the tenant makes (``tenant_reads``:
+  the snapshot's, plus those an older snapshot lacks), ``ceil(objects / largest page size)``
   (at least one request: an empty list still has to be asked for), or one request for an
   object and for a list the API does not page by request.
 - The **latency-bound chain**: the longest run of requests that must be sequential,
@@ -20,10 +21,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import snapshot as snap
+from .resources import custom_domain_ids, listed_by_default, union_by_id
 
 #: per-parent reads and the list their keys come from (the dependency of each chain)
 PARENT = {
     ("okta", "office365 app"): ("okta", "office365Apps"),
+    ("okta", "custom domain"): ("okta", "domains"),
     ("graph", "domain"): ("graph", "domains"),
     ("graph", "service principal"): ("graph", "oktaServicePrincipals"),
     ("realm", "login"): ("graph", "users"),
@@ -58,13 +61,41 @@ def pages_needed(res: snap.Resource, read: dict[str, Any]) -> int:
     return 1
 
 
+def tenant_reads(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The reads a collection of the tenant ``doc`` holds makes, per API and resource.
+
+    Okta's users are one pool however a snapshot recorded them: a plain list returns all
+    but the DEPROVISIONED ones, the DEPROVISIONED search returns those
+    (resources.listed_by_default), so each read is sized from the pool. A snapshot written
+    before the DEPROVISIONED search or the per-domain reads existed (they are made now) gets
+    them derived: one request each at least, as the emulator would serve them."""
+    out = {api: dict(doc.get(api, {})) for api in snap.APIS}
+    okta = out["okta"]
+    users, gone = okta.get("users"), okta.get("deprovisionedUsers")
+    if users is not None and users.get("ok") and (gone is None or gone.get("ok")):
+        pool = union_by_id(users.get("data"), (gone or {}).get("data"))
+        okta["users"] = {**users, "data": [u for u in pool if listed_by_default(u)]}
+        okta["deprovisionedUsers"] = {
+            **(gone or users),
+            "data": [u for u in pool if not listed_by_default(u)],
+        }
+    domains = okta.get("domains")
+    if "customDomains" not in okta and domains is not None and domains.get("ok"):
+        okta["customDomains"] = {
+            d: {"ok": True, "data": {"id": d}} for d in custom_domain_ids(domains.get("data"))
+        }
+    return out
+
+
 def floor_of(doc: dict[str, Any]) -> Floor:
-    """The pagination floor and the latency-bound chain of a snapshot's reads."""
+    """The pagination floor and the latency-bound chain of collecting the tenant ``doc``
+    holds (:func:`tenant_reads`)."""
     out = Floor()
     longest_child: dict[tuple[str, str], tuple[int, str]] = {}  # parent list -> (pages, what)
     own: dict[tuple[str, str], int] = {}
+    reads_of = tenant_reads(doc)
     for api in snap.APIS:
-        for name, entry in doc.get(api, {}).items():
+        for name, entry in reads_of[api].items():
             res = snap.resource(api, name)
             reads = entry.items() if res.per_parent else [(None, entry)]
             for key, read in reads:

@@ -43,6 +43,50 @@ GRAPH_SP_FIELDS = (
 )
 
 
+#: Okta's list defaults. A plain ``GET /api/v1/users`` omits DEPROVISIONED users; a
+#: ``search`` (or ``filter``) returns them. Sources: spec listUsers ("This operation omits
+#: users that have a status of DEPROVISIONED ... use a filter or search query instead");
+#: api-facts.md, Corrections ("Users: a list without search/filter omits DEPROVISIONED").
+DEPROVISIONED = "DEPROVISIONED"
+DEPROVISIONED_SEARCH = f'status eq "{DEPROVISIONED}"'
+
+#: The id of the org's own domain in ``GET /api/v1/domains`` (okta-recorded/domains/
+#: list-default-domain-only-sdkpy-2026.json); every other entry is a custom domain.
+DEFAULT_DOMAIN_ID = "default"
+
+
+def listed_by_default(user: dict) -> bool:
+    """Whether a plain ``GET /api/v1/users`` returns this user (see DEPROVISIONED_SEARCH)."""
+    return user.get("status") != DEPROVISIONED
+
+
+def custom_domain_ids(domains: object) -> list[str]:
+    """Ids of the custom domains in a ``GET /api/v1/domains`` body, in its order: each is read
+    again with ``GET /api/v1/domains/{id}``, the only read that carries its certificate
+    (spec DomainListResponse: "a subset of the properties"; api-facts.md, Corrections)."""
+    items = domains.get("domains") if isinstance(domains, dict) else None
+    return [
+        d["id"]
+        for d in items or []
+        if isinstance(d, dict) and isinstance(d.get("id"), str) and d["id"] != DEFAULT_DOMAIN_ID
+    ]
+
+
+def union_by_id(*lists: object) -> list:
+    """The objects of several lists, each id once (the first wins); id-less objects kept."""
+    seen: set[str] = set()
+    out = []
+    for items in lists:
+        for obj in items if isinstance(items, list) else []:
+            oid = obj.get("id") if isinstance(obj, dict) else None
+            if isinstance(oid, str):
+                if oid in seen:
+                    continue
+                seen.add(oid)
+            out.append(obj)
+    return out
+
+
 @dataclass(frozen=True)
 class Resource:
     """One collectable resource: where it lives, how it pages, what it needs."""
@@ -55,7 +99,7 @@ class Resource:
     page_size_param: str | None = None
     max_page_size: int | None = None
     needs: str = ""  #: Okta scope or Graph application permission
-    per: str | None = None  #: what the key is: "office365 app", "domain", "service principal"
+    per: str | None = None  #: what the key is: "office365 app", "custom domain", "domain"...
     answers: tuple[int, ...] = ()  #: non-2xx statuses that are definitive answers
     doc: str = ""
 
@@ -96,12 +140,22 @@ RESOURCES: tuple[Resource, ...] = (
              max_page_size=200, needs="okta.apps.read", per="office365 app",
              doc="Group assignments (PROV-04)."),
     Resource(_O, "users", "/api/v1/users", page_size_param="limit", max_page_size=200,
-             needs="okta.users.read", doc="Okta users (ESS-03, IMP)."),
+             needs="okta.users.read",
+             doc="Okta users but DEPROVISIONED ones, which a plain list omits (ESS-03, IMP)."),
+    Resource(_O, "deprovisionedUsers", "/api/v1/users",
+             (("search", DEPROVISIONED_SEARCH),), page_size_param="limit", max_page_size=200,
+             needs="okta.users.read",
+             doc="Deactivated (DEPROVISIONED) Okta users: accounts that still exist (ESS, IMP)."),
     Resource(_O, "groups", "/api/v1/groups", page_size_param="limit", max_page_size=10000,
              needs="okta.groups.read", doc="Okta groups, to name assignment groups (PROV-04)."),
     Resource(_O, "domains", "/api/v1/domains", kind="wrapped", needs="okta.domains.read",
-             doc='Custom domains, wrapped as {"domains": [...]} (ORG-03, FED-03).'),
-    Resource(_O, "agentPools", "/api/v1/agentPools", (("poolType", "AD"),),
+             doc='Domains, wrapped as {"domains": [...]}; no certificates in it (ORG-03, FED-03).'),
+    Resource(_O, "customDomains", "/api/v1/domains/{key}", kind="object",
+             needs="okta.domains.read", per="custom domain",
+             doc="Each custom domain in full, publicCertificate included (ORG-03)."),
+    # limitPerPoolType: default 5, no documented maximum (spec listAgentPools), so the
+    # collector asks for the default and follows the next links
+    Resource(_O, "agentPools", "/api/v1/agentPools", (("poolType", "AD"),), max_page_size=5,
              needs="okta.agentPools.read", doc="AD agent pools and their agents (ORG-01)."),
     Resource(_O, "logs", "/api/v1/logs", (("filter", 'target.id eq "{key}"'),),
              page_size_param="limit", max_page_size=1000, needs="okta.logs.read",

@@ -183,3 +183,110 @@ def test_rate_limited_features_read_is_unavailable(cfg):
     view = _view_of(cfg, "apps-features", "error-429-rate-limited-sdkpy")
     with pytest.raises(DataUnavailable, match="429"):
         _ = view.provisioning_enabled
+
+
+# --- served back: each recorded answer the collector reads, loaded into the emulator --------
+
+#: recorded family -> (snapshot resource the body is stored as, route it is read back from)
+SERVED_BACK: dict[str, tuple[str, str]] = {
+    "org": ("org", "/api/v1/org"),
+    "apps-list": ("office365Apps", "/api/v1/apps?limit=200"),
+    "apps-single": ("office365Apps", "/api/v1/apps/{id}"),
+    "apps-credentials-keys": ("appKeys", "/api/v1/apps/{app}/credentials/keys"),
+    "apps-features": ("appFeatures", "/api/v1/apps/{app}/features"),
+    "apps-connections-default": ("appConnection", "/api/v1/apps/{app}/connections/default"),
+    "apps-users": ("appUsers", "/api/v1/apps/{app}/users?limit=500"),
+    "apps-groups": ("appGroups", "/api/v1/apps/{app}/groups?limit=200"),
+    "users": ("users", "/api/v1/users?limit=200"),
+    "groups": ("groups", "/api/v1/groups?limit=10000"),
+    "domains": ("domains", "/api/v1/domains"),
+    "agentPools": ("agentPools", "/api/v1/agentPools?poolType=AD"),
+}
+
+
+def _served_back_recordings() -> list[Path]:
+    """Successful recordings of what the collector reads (a single user, key, feature or
+    group stands for one item of its list; agent-pool updates are not read)."""
+    if not RECORDED.is_dir():
+        return []
+    out = []
+    for fam in SERVED_BACK:
+        for p in sorted((RECORDED / fam).glob("*.json")):
+            rec = json.loads(p.read_text())
+            if 200 <= rec["status"] < 300 and "/updates" not in rec["url_path"]:
+                out.append(p)
+    return out
+
+
+def shape(value: Any) -> Any:
+    """Keys at every depth, list lengths, and null versus a value (of which JSON type)."""
+    if isinstance(value, dict):
+        return {k: shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shape(v) for v in value]
+    return None if value is None else type(value).__name__
+
+
+def _stored_and_route(path: Path) -> tuple[dict[str, Any], str, Any]:
+    """The golden snapshot with the recording stored in place of its resource, the route
+    that reads it back, and what that route must answer."""
+    family = path.parent.name
+    name, route = SERVED_BACK[family]
+    body = json.loads(path.read_text())["body"]
+    doc = golden_doc()
+    o = doc["okta"]
+    app_id = o["office365Apps"]["data"][0]["id"]
+    res = snap.resource("okta", name)
+    single = family == "domains" and isinstance(body, dict) and "domains" not in body
+    listed = [body] if res.kind == "list" and isinstance(body, dict) else body
+    if single:
+        listed, route = {"domains": [body]}, f"/api/v1/domains/{body['id']}"
+    if family == "apps-single":
+        route = f"/api/v1/apps/{body['id']}"
+    read = snap.make_read(snap.request_line(res, None, []), 200, ok=True, data=listed)
+    if res.per_parent:
+        o[name][app_id] = read
+    else:
+        o[name] = read
+    if name == "office365Apps":
+        o["adApps"]["data"] = []  # every recorded app is one of the pool, in its order
+    if name == "users":
+        o.pop("deprovisionedUsers", None)
+        if isinstance(body, dict) and body.get("status") == "DEPROVISIONED":
+            route = '/api/v1/users?search=status eq "DEPROVISIONED"&limit=200'
+    expected = body if single or family == "apps-single" else listed
+    return doc, route.replace("{app}", app_id), expected
+
+
+def _read_back(doc: dict[str, Any], route: str) -> Any:
+    """GET ``route`` from the emulator's Okta routes serving ``doc`` (local HTTP)."""
+    import asyncio
+
+    import aiohttp
+    from aiohttp import web
+    from aiohttp.test_utils import TestServer
+
+    from okta_m365_audit.emulator.okta import OktaRoutes
+    from okta_m365_audit.emulator.state import TenantState
+
+    async def go() -> Any:
+        app = web.Application()
+        OktaRoutes(TenantState.from_snapshot(doc)).add_to(app)
+        async with TestServer(app) as server, aiohttp.ClientSession() as http:
+            async with http.get(server.make_url(route)) as r:
+                assert r.status == 200, (route, await r.text())
+                return await r.json()
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize(
+    "path", _served_back_recordings(), ids=lambda p: f"{p.parent.name}/{p.stem}"
+)
+def test_recorded_answer_is_served_back_in_the_same_shape(path):
+    """When a real recorded Okta answer the collector reads is the stored object: the
+    emulator serves it back with the same keys at every depth and the same nulls (a list
+    endpoint's single recorded object comes back as its one item; a recorded single domain
+    from GET /api/v1/domains/{id}, a DEPROVISIONED user from the DEPROVISIONED search)."""
+    doc, route, expected = _stored_and_route(path)
+    assert shape(_read_back(doc, route)) == shape(expected)

@@ -31,14 +31,15 @@ def decode_cursor(token: str, query_key: str) -> int:
     return offset
 
 
-def page_size(raw: str | None, default: int, maximum: int) -> int:
-    """Okta clamps an oversized limit to the endpoint's maximum; -1 or absent means default."""
+def page_size(raw: str | None, default: int, maximum: int | None) -> int:
+    """Okta clamps an oversized limit to the endpoint's maximum (None: the spec gives none);
+    -1 or absent means the default."""
     if raw is None:
         return default
     n = int(raw)
     if n <= 0:
         return default
-    return min(n, maximum)
+    return n if maximum is None else min(n, maximum)
 
 
 def slice_page(items: list[Any], offset: int, size: int) -> tuple[list[Any], int | None]:
@@ -47,8 +48,20 @@ def slice_page(items: list[Any], offset: int, size: int) -> tuple[list[Any], int
     return chunk, nxt
 
 
-def okta_links(url: URL, cursor_param: str, next_cursor: str | None) -> CIMultiDict[str]:
-    """``Link`` headers as Okta sends them: self first, then next (the SDK keeps the last)."""
+def okta_links(
+    url: URL,
+    cursor_param: str,
+    next_cursor: str | None,
+    size_param: str | None = None,
+    size: int | None = None,
+) -> CIMultiDict[str]:
+    """``Link`` headers as Okta sends them: absolute, self first, then next when more pages
+    exist (the SDK keeps the last). The self link names the page size in force
+    (``size_param``), as recorded ones do (okta-recorded/apps-users/list-limit50-link-self.json,
+    groups/list-all-sdkpy-2020.json); one 2020 recording has only the next link (users/
+    list-limit1-link-next-only-sdkpy-2020.json), today's carry both (SOURCES.md, paging)."""
+    if size_param is not None and size is not None:
+        url = url.update_query({size_param: str(size)})
     headers: CIMultiDict[str] = CIMultiDict()
     headers.add("Link", f'<{url}>; rel="self"')
     if next_cursor is not None:

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..resources import union_by_id
+
 
 @dataclass
 class Stored:
@@ -36,9 +38,11 @@ class TenantState:
         o, g = doc["okta"], doc["graph"]
         st.okta["org"] = _answer(o.get("org"))
         st.okta["apps"] = _data(o.get("office365Apps")) + _data(o.get("adApps"))
-        st.okta["users"] = _data(o.get("users"))
+        # one pool of users, whichever read recorded them: the plain list and the search
+        # for DEPROVISIONED ones (the handler selects per query, as Okta does)
+        st.okta["users"] = union_by_id(_data(o.get("users")), _data(o.get("deprovisionedUsers")))
         st.okta["groups"] = _data(o.get("groups"))
-        st.okta["domains"] = _answer(o.get("domains"))
+        st.okta["domains"], st.okta["domainDetails"] = _domains(o)
         st.okta["agentPools"] = _data(o.get("agentPools"))
         for name in ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups"):
             st.okta[name] = {k: _answer(r) for k, r in (o.get(name) or {}).items()}
@@ -94,6 +98,27 @@ class TenantState:
                     "FederationBrandName": brand, "AuthNForwardType": 1} | cloud  # fmt: skip
         return {"State": 4, "UserState": 1, "Login": login, "NameSpaceType": "Managed",
                 "DomainName": found["id"], "FederationBrandName": brand} | cloud  # fmt: skip
+
+
+def _domains(o: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The stored domains (the list's answer, each domain overlaid with its full single read
+    where one was recorded) and the single reads that were not a success, by id.
+
+    A snapshot collected before the single reads existed (or built with the certificate in
+    the list) still serves: its list entries are then the stored objects, and the list
+    handler projects them (projections.py)."""
+    listed = _answer(o.get("domains"))
+    details = {k: _answer(r) for k, r in (o.get("customDomains") or {}).items()}
+    failed = {k: a for k, a in details.items() if isinstance(a, Stored)}
+    if not isinstance(listed, dict) or not isinstance(listed.get("domains"), list):
+        return listed, failed
+    merged = []
+    for d in listed["domains"]:
+        full = details.get(d.get("id")) if isinstance(d, dict) else None
+        if isinstance(full, dict):  # the single read wins, in its order
+            d = full | {k: v for k, v in d.items() if k not in full}
+        merged.append(d)
+    return {**listed, "domains": merged}, failed
 
 
 def _data(read: dict[str, Any] | None) -> list[Any]:
@@ -152,6 +177,29 @@ def okta_filter(expr: str, allowed: set[str]):
         return True
 
     return match
+
+
+_SEARCH_TERM = re.compile(r'^\s*([A-Za-z_][A-Za-z0-9_.]*)\s+(eq|sw)\s+"([^"]*)"\s*$', re.I)
+
+
+def okta_search(expr: str):
+    """Okta's ``search`` on users: ``attr eq|sw "x"`` terms joined by ``and``, on any
+    attribute; operators and string values are case-insensitive, property names are not
+    (spec listUsers, ``search`` parameter)."""
+    terms = []
+    for part in re.split(r"\s+and\s+", expr.strip(), flags=re.I):
+        m = _SEARCH_TERM.match(part)
+        if not m:
+            raise UnsupportedQuery(part)
+        terms.append((m.group(1), m.group(2).lower(), m.group(3).lower()))
+
+    def one(got: Any, op: str, value: str) -> bool:
+        if isinstance(got, list):
+            return any(one(g, op, value) for g in got)
+        text = str(got).lower() if got is not None else None
+        return text is not None and (text == value if op == "eq" else text.startswith(value))
+
+    return lambda obj: all(one(dotted(obj, a), op, v) for a, op, v in terms)
 
 
 _GRAPH_EQ = re.compile(r"^\s*([A-Za-z]+)\s+eq\s+'([^']*)'\s*$")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ..resources import union_by_id
 from ..snapshot import GLOBAL_ADMIN_ROLE_TEMPLATE
 from .base import BaseView, DataUnavailable
 
@@ -97,7 +98,15 @@ class DirectoryView(BaseView):
 
     @cached_property
     def okta_users(self) -> list[dict[str, Any]]:
-        return self.data("okta", "users")
+        """Every Okta user, deactivated (DEPROVISIONED) ones included: a plain
+        ``GET /api/v1/users`` omits them (resources.DEPROVISIONED_SEARCH), yet such an
+        account still exists in Okta, so "does this account exist in Okta" must see it.
+        ERROR when either read failed or was not collected: cannot tell.
+
+        >>> sorted({u["status"] for u in tenant.okta_users})
+        ['ACTIVE']
+        """
+        return union_by_id(self.data("okta", "users"), self.data("okta", "deprovisionedUsers"))
 
     @cached_property
     def okta_by_login(self) -> dict[str, dict[str, Any]]:

@@ -38,7 +38,8 @@ from .okta_apps import (
 from .okta_org import (
     CUSTOM_DOMAIN_CERT_EXPIRY,
     agent_pools,
-    okta_domains,
+    okta_custom_domains,
+    okta_domain_list,
     okta_groups,
     okta_org,
     okta_user,
@@ -111,9 +112,17 @@ def build_snapshot(
         "org": read("okta", "org", okta_org()),
         "office365Apps": read("okta", "office365Apps", [office365_app(active["kid"])]),
         "adApps": read("okta", "adApps", [active_directory_app()]),
-        "users": read("okta", "users", okta_users),
+        # a plain list omits DEPROVISIONED users; the suite reads them with a search (none)
+        "users": read("okta", "users", [u for u in okta_users if u["status"] != "DEPROVISIONED"]),
+        "deprovisionedUsers": read(
+            "okta", "deprovisionedUsers", [u for u in okta_users if u["status"] == "DEPROVISIONED"]
+        ),
         "groups": read("okta", "groups", okta_groups()),
-        "domains": read("okta", "domains", okta_domains(CUSTOM_DOMAIN_CERT_EXPIRY)),
+        "domains": read("okta", "domains", okta_domain_list(CUSTOM_DOMAIN_CERT_EXPIRY)),
+        "customDomains": {
+            did: read("okta", "customDomains", domain, did)
+            for did, domain in okta_custom_domains(CUSTOM_DOMAIN_CERT_EXPIRY).items()
+        },
         "agentPools": read("okta", "agentPools", agent_pools()),
     }
     for name, data in per_app.items():

@@ -148,8 +148,26 @@ def okta_groups() -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+#: what GET /api/v1/domains returns of each domain: "a subset of the properties" (the
+#: spec's DomainListResponse; okta-recorded/domains/list-*.json); the certificate comes only
+#: from GET /api/v1/domains/{id} (DomainResponse)
+DOMAIN_LIST_FIELDS = ("id", "domain", "certificateSourceType", "validationStatus", "brandId",
+                      "_links")  # fmt: skip
+
+
+def okta_domain_list(cert_expiry: dt.datetime) -> dict[str, Any]:
+    """GET /api/v1/domains: each domain's list subset."""
+    full = okta_domains(cert_expiry)["domains"]
+    return {"domains": [{k: d[k] for k in DOMAIN_LIST_FIELDS if k in d} for d in full]}
+
+
+def okta_custom_domains(cert_expiry: dt.datetime) -> dict[str, dict[str, Any]]:
+    """GET /api/v1/domains/{id} of each custom domain (not the org's own "default")."""
+    return {d["id"]: d for d in okta_domains(cert_expiry)["domains"] if d["id"] != "default"}
+
+
 def okta_domains(cert_expiry: dt.datetime) -> dict[str, Any]:
-    """GET /api/v1/domains: the custom domain and the org's own (id "default")."""
+    """Every domain in full: the custom domain and the org's own (id "default")."""
 
     def links(did: str, brand: str, *allow: str) -> dict[str, Any]:
         return {

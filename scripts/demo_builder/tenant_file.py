@@ -40,6 +40,7 @@ okta:
     client_id: {OKTA_SERVICE_CLIENT_ID}
     private_key_file: demo/okta-service-app.pem  # demo-only key, see demo/README.md
     key_id: {OKTA_SERVICE_KEY_ID}
+    dpop: true  # the demo's service app requires DPoP-bound tokens
 
 m365:
   tenant_id: {TENANT_ID}

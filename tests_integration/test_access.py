@@ -15,8 +15,47 @@ def _assert_reads_allowed(tenant, api, resource, evidence):
     if not reads:
         pytest.skip(f"nothing to read for {resource} (no parent object in the snapshot)")
     refused = [describe_read(r) for r in reads if not r["ok"]]
-    evidence.update(reads=len(reads), refused=refused)
-    assert not refused, f"{len(refused)} of {len(reads)} read(s) refused: " + " | ".join(refused)
+    missing = _missing_grants(tenant, api, reads)
+    evidence.update(reads=len(reads), refused=refused, missing=missing)
+    assert not refused, f"{_why(tenant, api, missing)}{len(refused)} of {len(reads)} read(s) " + (
+        "refused: " + " | ".join(refused)
+    )
+
+
+def _missing_grants(tenant, api, reads):
+    """The scopes (Okta) or application permissions (Graph) the API refused reads for: a 403
+    names what its endpoint needs (the collector records it with the read); Okta says it is
+    the token's scopes with ``error="insufficient_scope"`` in WWW-Authenticate (else it may
+    be the admin role), and an API token has its admin's rights, not scopes."""
+    if api == "okta" and tenant.cfg.okta.auth.method != "private_key_jwt":
+        return []
+    missing = set()
+    for r in reads:
+        error = r.get("error") or {}
+        if r["ok"] or r.get("status") != 403 or not error.get("needs"):
+            continue
+        if api == "graph" or "insufficient_scope" in str(error.get("message")):
+            missing.add(str(error["needs"]))
+    return sorted(missing)
+
+
+def _why(tenant, api, missing):
+    """Which grant is missing, and where to add it: Okta refuses at the token endpoint the
+    scopes never granted to the service app, and the suite goes on without them."""
+    if not missing:
+        return ""
+    if api == "graph":
+        return f"missing Graph application permission {', '.join(missing)} (admin consent): "
+    asked = set(tenant.cfg.okta.auth.scopes)
+    not_asked = [s for s in missing if s not in asked]
+    not_granted = [s for s in missing if s in asked]
+    parts = [
+        f"Okta scope {s} not granted to the service app (Okta API Scopes)" for s in not_granted
+    ]
+    parts += [
+        f"Okta scope {s} not requested (okta.auth.scopes in the tenant file)" for s in not_asked
+    ]
+    return "; ".join(parts) + ": "
 
 
 @pytest.mark.check("ACCESS-01")

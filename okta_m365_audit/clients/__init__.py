@@ -12,6 +12,8 @@ no redirect is followed. The only POSTs allowed are the token requests (Okta
 - ``transport``: the read-only, single-origin transports and the request tally;
 - ``secrets``: credentials, read when a client is built and registered with the redactor;
 - ``okta``, ``graph``: the API clients (``OktaApi``; ``GraphApi``, ``RealmApi``);
+- ``okta_token``: what the Okta service app's token needs beyond the SDK (DPoP key and
+  proofs, the scopes Okta refused, token failures naming the tenant file's setting);
 - ``responses``: what they return (``RawResponse``, ``parse_json``, ``TokenError``).
 """
 

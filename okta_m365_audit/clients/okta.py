@@ -5,6 +5,17 @@ The SDK's response models reject real Office 365 apps (reference/sdk-notes.md), 
 go through its request executor and the JSON is kept as the API sent it. Every URL handed
 to the SDK is first held to the org's origin (``origins.on_origin``): the SDK itself
 attaches the Authorization header to any URL that merely contains the org URL.
+
+Two things about the service app's token are handled here, where the token is obtained:
+
+- DPoP (``okta.auth.dpop``): the SDK's own implementation (``dpopEnabled``: nonce challenge,
+  proofs with ``ath``, ``Authorization: DPoP``), with a faster key and a fresh proof on
+  every attempt (okta_token.py); an app and a tenant file that disagree give a token error
+  naming the setting.
+- Scopes granted partly: Okta refuses the whole token request when one scope was never
+  granted (``invalid_scope``), so the refused scopes are dropped and the run goes on with
+  the others (``_narrow_scopes``); each read needing a dropped scope then gets Okta's own
+  403 naming it, and ``ungranted_scopes`` lists them.
 """
 
 from __future__ import annotations
@@ -22,6 +33,8 @@ from aiolimiter import AsyncLimiter
 from ..config import OktaPrivateKeyAuth, TenantConfig
 from ..errors import ConnectError
 from .endpoints import DEFAULT_LIMITS, OKTA_TOKEN_PATH, Endpoints, Limits
+from .okta_token import FreshProofs, dpop_failure, dpop_proofs, is_dpop_error, refused_scopes
+from .okta_token import sdk_uses as _sdk_uses
 from .origins import TokenRedirect, on_origin
 from .responses import RawResponse, TokenError, parse_json
 from .secrets import _secret_from_env, okta_private_key
@@ -32,12 +45,17 @@ class OktaApi:
     """The official okta SDK client, used for auth, retries and transport; bodies stay raw."""
 
     def __init__(self, cfg: TenantConfig, endpoints: Endpoints, limits: Limits = DEFAULT_LIMITS):
-        from okta.client import Client
-
         self.base = endpoints.okta_base.rstrip("/")
         self.origin = endpoints.origin("okta")
         self.limits = limits
+        self._where = str(cfg.source_file or "the tenant file")
         auth = cfg.okta.auth
+        self._dpop = isinstance(auth, OktaPrivateKeyAuth) and auth.dpop
+        self._proofs = dpop_proofs() if self._dpop else None  #: one key for the whole run
+        self._scopes: list[str] = list(auth.scopes) if isinstance(auth, OktaPrivateKeyAuth) else []
+        #: scopes the token endpoint refused (never granted to the service app)
+        self.ungranted_scopes: tuple[str, ...] = ()
+        self._narrowing = asyncio.Lock()
         conf: dict[str, Any] = {
             "orgUrl": self.base,
             # per attempt (the collector bounds a read's retries in all: max_retry_seconds)
@@ -54,6 +72,7 @@ class OktaApi:
                 "clientId": auth.client_id,
                 "scopes": list(auth.scopes),
                 "privateKey": okta_private_key(cfg, auth),
+                "dpopEnabled": auth.dpop,
             }
             if auth.key_id:
                 conf["kid"] = auth.key_id
@@ -62,10 +81,25 @@ class OktaApi:
                 "authorizationMode": "SSWS",
                 "token": _secret_from_env(cfg, "okta.auth.token_env", auth.token_env),
             }
-        with _isolated_from_okta_settings():
-            self._client = Client(conf)
-        self._ssl = endpoints.ssl_context()
+        self._conf = conf
         self._session: ReadOnlySession | None = None
+        self._client = self._build_client(self._scopes)
+        self._ssl = endpoints.ssl_context()
+
+    def _build_client(self, scopes: list[str]) -> Any:
+        """An okta Client asking for ``scopes`` (all of them share the run's DPoP key)."""
+        from okta.client import Client
+
+        conf = self._conf | ({"scopes": list(scopes)} if scopes else {})
+        with _isolated_from_okta_settings(), _sdk_uses(self._proofs):
+            client = Client(conf)
+        if self._session is not None:
+            client.get_request_executor().set_session(self._sdk_session())
+        return client
+
+    def _sdk_session(self) -> Any:
+        assert self._session is not None
+        return FreshProofs(self._session, self._proofs) if self._proofs else self._session
 
     async def __aenter__(self) -> OktaApi:
         session = aiohttp.ClientSession(
@@ -75,7 +109,7 @@ class OktaApi:
         )
         limiter = AsyncLimiter(self.limits.okta_requests_per_minute, 60)
         self._session = ReadOnlySession(session, self.origin, self.base + OKTA_TOKEN_PATH, limiter)
-        self._client.get_request_executor().set_session(self._session)
+        self._client.get_request_executor().set_session(self._sdk_session())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -90,17 +124,19 @@ class OktaApi:
         """GET a path or a URL on the org's origin (OriginRefused for any other, before the
         SDK sees it); raise ConnectError when nothing answered."""
         url = on_origin(self.base, self.origin, url)
-        executor = self._client.get_request_executor()
-        try:
-            request, error = await executor.create_request("GET", url, headers={})
-        except TokenRedirect as exc:
-            raise TokenError("okta", str(exc), exc.status) from None
+        client = self._client
+        for _ in range(len(self._scopes) + 1):  # each narrowing drops a scope at least
+            request, error = await self._create_request(client, url)
+            if not (_is_scope_refusal(error) and await self._narrow_scopes(client, error)):
+                break
+            client = self._client
         if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
             raise ConnectError(
                 f"Okta token endpoint {self.base}: {_connect_cause(error)}", _transient(error)
             )
         if error is not None:
-            raise TokenError("okta", _okta_error_text(error), _okta_error_status(error))
+            raise self._token_error(error)
+        executor = client.get_request_executor()
         # fire_request_helper is execute() minus its two extra json.loads of every body (a
         # cache probe and an error check we do not use): the SDK's transport and its 429
         # retries, with each page parsed once, here
@@ -116,6 +152,60 @@ class OktaApi:
             str(nxt["url"]) if nxt else None,
             str(response.url),
         )
+
+    # --- the token ---
+
+    @staticmethod
+    async def _create_request(client: Any, url: str) -> tuple[Any, Any]:
+        """The SDK's request for ``url``, for which it first obtains a token if it has none
+        (the error is then the token endpoint's)."""
+        try:
+            return await client.get_request_executor().create_request("GET", url, headers={})
+        except TokenRedirect as exc:
+            raise TokenError("okta", str(exc), exc.status) from None
+
+    async def _narrow_scopes(self, refused_by: Any, error: Any) -> bool:
+        """After ``invalid_scope``: go on with the scopes Okta grants. True when there is a
+        new client to try (at most one narrowing per refused scope, so this ends).
+
+        The refused scopes are read from Okta's answer when it names them; otherwise each
+        scope is asked for alone, one token request per scope (``len(scopes)`` at most)."""
+        async with self._narrowing:
+            if self._client is not refused_by:  # another read narrowed them meanwhile
+                return True
+            refused = refused_scopes(_okta_error_text(error), self._scopes)
+            if refused is None:
+                refused = await self._probe_scopes()
+            granted = [s for s in self._scopes if s not in (refused or ())]
+            if not refused or not granted:
+                return False  # nothing to drop, or nothing left: the refusal stands
+            self.ungranted_scopes += tuple(refused)
+            self._scopes = granted
+            self._client = self._build_client(granted)
+            return True
+
+    async def _probe_scopes(self) -> list[str] | None:
+        """The scopes Okta refuses when each is asked for alone; None if a token request
+        fails for another reason (that failure is then reported as it was)."""
+        refused = []
+        for scope in self._scopes:
+            _, error = await self._create_request(self._build_client([scope]), self.base)
+            if _is_scope_refusal(error):
+                refused.append(scope)
+            elif error is not None:
+                return None
+        return refused
+
+    def _token_error(self, error: Any) -> TokenError:
+        code = getattr(error, "error_code", None)
+        text = _okta_error_text(error)
+        if is_dpop_error(code):
+            text = dpop_failure(code, text, self._dpop, self._where)
+        return TokenError("okta", text, _okta_error_status(error))
+
+
+def _is_scope_refusal(error: Any) -> bool:
+    return getattr(error, "error_code", None) == "invalid_scope"
 
 
 @contextlib.contextmanager

@@ -77,6 +77,12 @@ class OktaPrivateKeyAuth(_Strict):
         OKTA_READ_SCOPES,
         description="Scopes to request; defaults to every read scope the suite needs.",
     )
+    dpop: bool = Field(
+        False,
+        description='true when the service app has "Require Demonstrating Proof of '
+        'Possession (DPoP) header in token requests" ticked: the suite then binds its '
+        "tokens to a key made in memory for the run and proves it on every request.",
+    )
 
     _path = field_validator("private_key_file", mode="before")(_file_path)
 

@@ -1,8 +1,10 @@
 """Register a tenant's credentials with the emulator, as an admin registers them for real.
 
 For private_key_jwt the emulator learns the public half of the service app's key (Okta's
-"Public keys" of the app); for a Graph certificate, the certificate (Entra's "Certificates
-& secrets"); for secrets, the value from the same environment variable the suite reads.
+"Public keys" of the app) and whether the app requires DPoP, as ``okta.auth.dpop`` says (a
+test registers the opposite to see the two disagree); for a Graph certificate, the
+certificate (Entra's "Certificates & secrets"); for secrets, the value from the same
+environment variable the suite reads.
 The emulator then verifies what the SDKs send against these, so a wrong key fails as it
 would against the real service.
 """
@@ -43,7 +45,9 @@ def registrations_for(cfg: TenantConfig) -> Registrations:
         public = private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )
-        reg.okta_apps[auth.client_id] = OktaServiceApp(auth.client_id, public, tuple(scopes))
+        reg.okta_apps[auth.client_id] = OktaServiceApp(
+            auth.client_id, public, tuple(scopes), requires_dpop=auth.dpop
+        )
     else:
         token = _secret_from_env(cfg, "okta.auth.token_env", auth.token_env)
         reg.okta_api_tokens[token] = "audit token"

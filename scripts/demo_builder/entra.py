@@ -51,12 +51,15 @@ def graph_domains() -> list[dict[str, Any]]:
         }
 
     mail = ["Email", "OfficeCommunicationsOnline"]
+    # Entra refuses to federate the default domain (support.okta.com "how to set default
+    # domain in o365"), so the default stays the managed initial domain
+    # (tests/test_golden_invariants.py)
     return [
-        domain("contoso.com", federated=True, default=True, initial=False,
+        domain("contoso.com", federated=True, default=False, initial=False,
                services=[*mail, "OrgIdAuthentication", "Intune"]),
         domain("fabrikam.com", federated=True, default=False, initial=False,
                services=[*mail, "OrgIdAuthentication"]),
-        domain(INITIAL_DOMAIN, federated=False, default=False, initial=True, services=mail),
+        domain(INITIAL_DOMAIN, federated=False, default=True, initial=True, services=mail),
     ]  # fmt: skip
 
 

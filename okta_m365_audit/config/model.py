@@ -277,7 +277,7 @@ class Expectations(_Strict):
         if domain in info.data.get("domains_to_federate", ()):
             raise ValueError(
                 f"is on {domain}, a domain to federate; the service account must stay on the "
-                "initial onmicrosoft.com domain"
+                "initial domain (*.onmicrosoft.com; .us or partner.onmschina.cn in national clouds)"
             )
         return v
 

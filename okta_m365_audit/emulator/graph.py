@@ -13,7 +13,6 @@ from . import errors
 from .appkeys import BASE_URL, TENANT_ID
 from .paging import BadCursor, decode_cursor, encode_cursor, graph_next_link, query_key, slice_page
 from .state import Stored, TenantState, UnsupportedQuery, graph_filter, graph_select
-from .tokens import GRAPH_AUDIENCES
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -140,7 +139,9 @@ class GraphRoutes:
                 return errors.graph_error(
                     401, "InvalidAuthenticationToken", "Access token is empty.", rid
                 )
-            claims = authority.verify(header[7:].strip(), GRAPH_AUDIENCES)
+            # a token for the tenant's own cloud's Graph only (one for another cloud's is
+            # refused at the token service already)
+            claims = authority.verify(header[7:].strip(), authority.cloud.graph)
             if claims is None or claims.get("tid") != request.app[TENANT_ID]:
                 return errors.graph_error(
                     401,

@@ -36,12 +36,16 @@ HOST = "127.0.0.1"
 
 
 def emulated_endpoints(urls: dict[str, str], ca_file: Path, cloud: str = "global") -> Endpoints:
-    """Where the SDKs find an emulator's three services (``urls``: okta, graph, login)."""
-    graph_root, _ = CLOUDS[cloud]
+    """Where the SDKs find an emulator's three services (``urls``: okta, graph, login).
+
+    The emulator stands in for ``cloud``'s hosts: its local Graph and login sites take the
+    place of the cloud's Graph and login hosts (``CLOUDS``), so the origins a credential
+    may go to are the local ones; the Graph scope is the cloud's real resource, as the
+    token service of that cloud expects it."""
     return Endpoints(
         okta_base=urls["okta"],
         graph_base=urls["graph"] + "/v1.0",
-        graph_scope=f"{graph_root}/.default",
+        graph_scope=CLOUDS[cloud].graph_scope,
         login_authority=urls["login"].removeprefix("https://"),
         ca_file=ca_file,
         emulated=True,
@@ -73,7 +77,7 @@ class Emulator:
         must not change it afterwards."""
         self.doc = snap.validate(doc, "emulator snapshot")
         self.state = TenantState.from_snapshot(self.doc, copy=copy)
-        self.authority = TokenAuthority(registrations)
+        self.authority = TokenAuthority(registrations, self.state.cloud)
         self.requests: list[LoggedRequest] = []
         self.faults = FaultPlan(faults)
         self.latency = latency or Latency()

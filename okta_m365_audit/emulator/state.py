@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..clients.endpoints import CLOUDS, Cloud
 from ..resources import union_by_id
 
 
@@ -29,12 +30,16 @@ class TenantState:
     okta: dict[str, Any] = field(default_factory=dict)
     graph: dict[str, Any] = field(default_factory=dict)
     realm: dict[str, Any] = field(default_factory=dict)
+    #: the snapshot's cloud (``meta.graph.cloud``): the shapes of its token service and
+    #: realm answers
+    cloud: Cloud = CLOUDS["global"]
 
     @classmethod
     def from_snapshot(cls, doc: dict[str, Any], copy: bool = True) -> TenantState:
         if copy:
             doc = _copy.deepcopy(doc)
-        st = cls(tenant_id=doc["meta"]["graph"]["tenantId"].lower())
+        meta = doc["meta"]["graph"]
+        st = cls(tenant_id=meta["tenantId"].lower(), cloud=CLOUDS[meta.get("cloud", "global")])
         o, g = doc["okta"], doc["graph"]
         st.okta["org"] = _answer(o.get("org"))
         st.okta["apps"] = _data(o.get("office365Apps")) + _data(o.get("adApps"))
@@ -77,15 +82,19 @@ class TenantState:
 
     def user_realm(self, login: str) -> Any:
         """getuserrealm.srf's answer: the recorded one, else derived from the tenant's
-        domains and federation (so a snapshot broken one way answers consistently)."""
+        domains and federation (so a snapshot broken one way answers consistently), in its
+        cloud: CloudInstanceName is the cloud's instance (microsoftonline.us,
+        partner.microsoftonline.cn; in getuserrealm outside global: unconfirmed), and
+        CloudInstanceIssuerUri and Okta's wtrealm stay urn:federation:MicrosoftOnline
+        (confirmed for global only, api-facts §16)."""
         login = login.lower()
         if login in self.realm:
             return self.realm[login]
         domain = login.rsplit("@", 1)[-1]
         found = next((d for d in self.graph["domains"] if d.get("id", "").lower() == domain), None)
         brand = next((o.get("displayName") for o in self.graph["organization"]), None)
-        cloud = {"CloudInstanceName": "microsoftonline.com",
-                 "CloudInstanceIssuerUri": "urn:federation:MicrosoftOnline"}  # fmt: skip
+        cloud = {"CloudInstanceName": self.cloud.instance_name,
+                 "CloudInstanceIssuerUri": self.cloud.realm_issuer_uri}  # fmt: skip
         if found is None:
             return {"State": 4, "UserState": 1, "Login": login, "NameSpaceType": "Unknown"} | cloud
         fed = self.graph["federationConfiguration"].get(found["id"])

@@ -24,18 +24,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from ..clients.endpoints import CLOUDS, Cloud
 from ..config import GRAPH_READ_PERMISSIONS, OKTA_READ_SCOPES
 from . import errors
 from .appkeys import BASE_URL, TENANT_ID
 from .dpop import DPoPVerifier
 
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-GRAPH_AUDIENCES = (
-    "https://graph.microsoft.com",
-    "https://graph.microsoft.us",
-    "https://dod-graph.microsoft.us",
-    "https://microsoftgraph.chinacloudapi.cn",
-)
+#: every cloud's Graph resource: a scope naming one of another cloud is refused as that
+#: cloud's token service refuses it (invalid_resource), not as a malformed scope
+GRAPH_AUDIENCES = tuple(c.graph for c in CLOUDS.values())
 TOKEN_LIFETIME_S = 3600
 
 
@@ -77,8 +75,12 @@ class Registrations:
 class TokenAuthority:
     """Issues and verifies the emulator's access tokens."""
 
-    def __init__(self, registrations: Registrations):
+    def __init__(self, registrations: Registrations, cloud: Cloud = CLOUDS["global"]):
+        """``cloud``: the emulated tenant's cloud, whose shapes the Entra token service
+        serves (issuer, ``cloud_instance_name``, ``msgraph_host``) and whose Graph alone its
+        tokens are for."""
         self.reg = registrations
+        self.cloud = cloud
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._seen_jti: set[str] = set()
         self.dpop = DPoPVerifier()
@@ -191,6 +193,12 @@ class TokenAuthority:
     # --- Entra ---
 
     async def entra_openid(self, request: web.Request) -> web.Response:
+        """The v2.0 openid-configuration of the tenant's cloud. Hosts are the emulator's
+        (it stands in for the cloud's login host); the cloud's names are the real ones.
+        Fields as in a recorded global answer (panva/wellknown issuers/entra-common);
+        ``cloud_instance_name`` per cloud from Graph's crossCloudAzureActiveDirectoryTenant
+        docs; ``msgraph_host`` per cloud from Graph's national-cloud page (for usgov and
+        china as served by Entra: unconfirmed)."""
         tenant = request.match_info["tenant"]
         base = request.app[BASE_URL]
         return web.json_response(
@@ -205,8 +213,9 @@ class TokenAuthority:
                     "client_secret_basic",
                 ],
                 "response_types_supported": ["code", "id_token", "code id_token", "token"],
-                "tenant_region_scope": "EU",
-                "cloud_instance_name": "microsoftonline.com",
+                "tenant_region_scope": self.cloud.region_scope,
+                "cloud_instance_name": self.cloud.instance_name,
+                "msgraph_host": self.cloud.graph_host,
             }
         )
 
@@ -263,6 +272,18 @@ class TokenAuthority:
             )
         scope = str(form.get("scope", ""))
         resource = scope.split()[0].removesuffix("/.default") if scope else ""
+        if resource in GRAPH_AUDIENCES and resource != self.cloud.graph:
+            # another cloud's Graph: the AADSTS500011 answer (its wording for a
+            # cross-cloud resource: unconfirmed)
+            return errors.entra_error(
+                400,
+                "invalid_resource",
+                500011,
+                f"The resource principal named {resource} was not found in the tenant "
+                f"named {tenant}. This can happen if the application has not been installed "
+                "by the administrator of the tenant or consented to by any user in the tenant. "
+                "You might have sent your authentication request to the wrong tenant.",
+            )
         if not scope.endswith("/.default") or resource not in GRAPH_AUDIENCES:
             return errors.entra_error(
                 400,
@@ -274,7 +295,7 @@ class TokenAuthority:
             )
         token = self.issue(
             {
-                "iss": f"https://sts.windows.net/{tenant}/",
+                "iss": f"{self.cloud.access_token_issuer}{tenant}/",
                 "aud": resource,
                 "tid": tenant,
                 "appid": app.client_id,

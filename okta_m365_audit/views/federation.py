@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from cryptography import x509
 
+from ..clients.endpoints import initial_domain_prefix
 from .base import BaseView, DataUnavailable, app_settings, describe_read
 
 
@@ -91,7 +92,7 @@ class FederationView(BaseView):
         configuration, so an INACTIVE app fails PREP-01 without turning them into errors.
         """
         msft = self.msft_tenant
-        names = {msft, f"{msft}.onmicrosoft.com"} if msft else set()
+        names = self.msft_tenant_names
         apps = [
             a
             for a in self.office365_apps
@@ -112,15 +113,38 @@ class FederationView(BaseView):
 
     @cached_property
     def msft_tenant(self) -> str | None:
-        """The tenant's initial domain prefix (contoso for contoso.onmicrosoft.com)."""
+        """The tenant's initial domain prefix, the name Okta's Office 365 app holds in
+        ``msftTenant``: contoso for contoso.onmicrosoft.com, and as well in the national
+        clouds (contoso.onmicrosoft.us, contoso.partner.onmschina.cn: ``CLOUDS``).
+
+        >>> tenant.msft_tenant
+        'contosodemo'
+        """
+        whole = self._initial_domain_name
+        return initial_domain_prefix(whole) if whole else None
+
+    @cached_property
+    def msft_tenant_names(self) -> set[str]:
+        """The values of ``msftTenant`` that name this tenant: its initial domain prefix,
+        or the whole initial domain, whatever the cloud's suffix (lower case).
+
+        >>> sorted(tenant.msft_tenant_names)
+        ['contosodemo', 'contosodemo.onmicrosoft.com']
+        """
+        msft = self.msft_tenant
+        return {msft, str(self._initial_domain_name)} if msft else set()
+
+    @cached_property
+    def _initial_domain_name(self) -> str | None:
+        """The initial domain, or None when GET /organization failed or names none."""
         try:
             orgs = self.data("graph", "organization")
         except DataUnavailable:
             return None
         for org in orgs:
             for d in org.get("verifiedDomains") or []:
-                if d.get("isInitial") and d.get("name", "").endswith(".onmicrosoft.com"):
-                    return d["name"].removesuffix(".onmicrosoft.com").lower()
+                if d.get("isInitial") and d.get("name"):
+                    return str(d["name"]).lower()
         return None
 
     @property

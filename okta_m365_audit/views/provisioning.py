@@ -64,7 +64,8 @@ class ProvisioningView(BaseView):
         if msft is None:
             self.data("graph", "organization")  # raises with the read's cause, if it failed
             raise DataUnavailable(
-                "GET /organization names no initial *.onmicrosoft.com domain; cannot tell "
+                "GET /organization names no initial domain (*.onmicrosoft.com, .us, "
+                "partner.onmschina.cn); cannot tell "
                 "which Office 365 app belongs to this M365 tenant"
             )
         unknown = [
@@ -77,7 +78,7 @@ class ProvisioningView(BaseView):
                 f"office365 app(s) {', '.join(map(str, unknown))} returned no "
                 "settings.app.msftTenant; cannot tell which M365 tenant they serve"
             )
-        names = {msft.lower(), f"{msft.lower()}.onmicrosoft.com"}
+        names = self.msft_tenant_names  # type: ignore[attr-defined]
         return [
             a
             for a in self.office365_apps  # type: ignore[attr-defined]

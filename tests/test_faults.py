@@ -60,10 +60,20 @@ def _service_and_path(res: snap.Resource) -> tuple[str, str]:
 
 def _query(res: snap.Resource) -> str:
     """A pattern of the resource's own query (its filter): Office 365 apps and AD apps share
-    /api/v1/apps, and which of the two is asked first is up to the scheduler."""
-    if not res.query:
+    /api/v1/apps, and the users and the DEPROVISIONED users /api/v1/users, and which of two
+    is asked first is up to the scheduler. A resource without a query of its own is told
+    from its siblings by their query keys being absent."""
+    if res.query:
+        return re.escape(res.query[0][1]).replace(re.escape("{key}"), ".*")
+    siblings = {
+        other.query[0][0]
+        for other in snap.RESOURCES
+        if other.api == res.api and other.path == res.path and other.query
+    }
+    if not siblings:
         return ""
-    return re.escape(res.query[0][1]).replace(re.escape("{key}"), ".*")
+    keys = "|".join(re.escape(k) for k in sorted(siblings))
+    return rf"^(?!(?:.*&)?(?:{keys})=)"
 
 
 def _fault(kind: str, res: snap.Resource, **kwargs: Any) -> Fault:

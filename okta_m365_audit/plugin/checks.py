@@ -23,7 +23,7 @@ from ..terminal import printable
 from ..views import DataUnavailable
 from .fixtures import EVIDENCE_KEY, AuditConfigError
 from .html_hooks import attach_html
-from .state import STATE_KEY, current_state
+from .state import STATE_KEY, current_state, state_of
 from .verdicts import crashed, message, plain, result_line, verdict_of
 
 
@@ -60,8 +60,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Which checks this run selected for each tenant (after -k, -m and file arguments): a
     run that leaves any out is partial (session.AuditState.run_facts)."""
-    state = session.config.stash.get(STATE_KEY, None)
-    if state is None or state.reports_dir is None:
+    state = state_of(session.config)
+    if state is None:
         return
     for item in session.items:
         props = dict(item.user_properties)

@@ -14,7 +14,7 @@ import pytest
 
 from ..catalog import BY_ID
 from .fixtures import param_ids
-from .state import STATE_KEY, WORKER_INPUT_KEY, state_of
+from .state import WORKER_INPUT_KEY, state_of
 from .verdicts import result_line
 
 #: the check a test function implements, by the checks' naming rule (test_fed_04_...)
@@ -57,8 +57,8 @@ def pytest_handlecrashitem(crashitem: str, report: pytest.TestReport, sched: Any
     in the results (when its tenant and check can be told), and the run fails whatever
     --fail-on says. The rest of the tenant's checks go to the worker that replaces it."""
     config = getattr(sched, "config", None)
-    state = config.stash.get(STATE_KEY, None) if config is not None else None
-    if state is None or state.reports_dir is None:
+    state = state_of(config) if config is not None else None
+    if state is None:
         return
     from ..parallel import tenant_of
 

@@ -288,3 +288,11 @@ def wsfed_key(uri: str | None) -> tuple[str | None, str | None]:
     parts = urlsplit(uri)
     m = WSFED_PATH.match(parts.path)
     return (parts.hostname or "").lower(), (m.group("key") if m else None)
+
+
+def cert_summary(b64: str | None) -> dict[str, Any]:
+    """Subject, SHA-1 thumbprint and expiry of a certificate, as evidence shows it."""
+    if not b64:
+        return {}
+    cert = Certificate(b64)
+    return {"subject": cert.subject, "sha1": cert.sha1, "notAfter": cert.not_after.isoformat()}

@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .catalog_conditions import CONDITIONS
+
 
 class Severity(enum.IntEnum):
     info = 0
@@ -85,7 +87,7 @@ CHECKS: tuple[Check, ...] = (
        "Runbook prerequisites: integrate AD (active agent) before adding the Office 365 app."),
     _c("ORG-02", "ORG", "high", "Directory sync in Entra matches the declared on-prem AD",
        "Declare on_prem_ad in the tenant file, or turn off Entra Connect sync."),
-    _c("ORG-03", "ORG", "medium", "The custom Okta domain is verified and its cert valid",
+    _c("ORG-03", "ORG", "medium", "The custom Okta domain is verified, its cert issued and valid",
        "Runbook prerequisites: create and verify the custom domain before integrating M365."),
     _c("ORG-04", "ORG", "low", "Org facts match the tenant file",
        "Correct the tenant file or the Okta org settings."),
@@ -146,7 +148,7 @@ CHECKS: tuple[Check, ...] = (
     _c("FED-05", "5", "high", "Federation certificates are not about to expire",
        "Rotate the app's signing key and update federation before expiry."),
     _c("FED-06", "5", "medium", "federatedIdpMfaBehavior is as declared",
-       "Set federatedIdpMfaBehavior on the domain's federation configuration."),
+       "Set federatedIdpMfaBehavior explicitly on each domain and declare expect.mfa_behavior."),
     _c("FED-07", "5", "high", "The issuer URI identifies this app and is unique per domain",
        "Runbook phase 5: re-federate so each domain has its own <domain>:<key> issuer."),
     _c("FED-08", "5", "critical", "No declared domain is federated before go-live",
@@ -156,6 +158,10 @@ CHECKS: tuple[Check, ...] = (
 )  # fmt: skip
 
 BY_ID: dict[str, Check] = {c.id: c for c in CHECKS}
+assert set(CONDITIONS) == set(BY_ID), (
+    "catalog_conditions.CONDITIONS must hold exactly the catalog's IDs: "
+    f"{sorted(set(CONDITIONS) ^ set(BY_ID))}"
+)
 
 
 def implemented_check_ids(suite_dir: str | Path) -> set[str]:
@@ -167,9 +173,18 @@ def implemented_check_ids(suite_dir: str | Path) -> set[str]:
 
 
 def checks_markdown(implemented: set[str]) -> str:
-    """The README's check table, generated so that it cannot drift from the catalog."""
-    lines = ["| ID | Phase | Severity | Check | Status |", "|---|---|---|---|---|"]
+    """The README's check table, generated so that it cannot drift from the catalog: each
+    check with what it reads and the condition a pass requires (catalog_conditions)."""
+    lines = [
+        "| ID | Phase | Severity | Check | Reads | Passes when | Status |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for c in CHECKS:
         status = "implemented" if c.id in implemented else "planned"
-        lines.append(f"| {c.id} | {c.phase_label} | {c.severity.name} | {c.title} | {status} |")
+        cond = CONDITIONS[c.id]
+        reads, judges = (t.replace("|", "\\|") for t in (cond.reads, cond.judges))
+        lines.append(
+            f"| {c.id} | {c.phase_label} | {c.severity.name} | {c.title} | {reads} | {judges} "
+            f"| {status} |"
+        )
     return "\n".join(lines)

@@ -36,11 +36,13 @@ from .clients import (
     origin_text,
     start_tally,
 )
+from .collect_consent import read_okta_principals
 from .config import TenantConfig
 from .errors import ReadOnlyViolation
 from .failures import error_of, next_link, redirect_problem, shape_problem
 from .redact import redact_untrusted
-from .resources import custom_domain_ids
+from .resources import custom_domain_ids, role_group_ids
+from .scope import domain_of, in_scope, upn_of
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -85,6 +87,7 @@ class Collector:
             }
         )
         self._stream_failure: dict[str, dict[str, Any]] = {}
+        self.connections_read = asyncio.Event()  #: the Graph stream's CRED reads wait for it
 
     async def run(self) -> dict[str, Any]:
         with _gc_paused():
@@ -102,7 +105,7 @@ class Collector:
     async def _okta(self) -> None:
         await self._read("okta", FIRST_READ["okta"])
         # deprovisionedUsers: the plain users list omits them (resources.DEPROVISIONED_SEARCH)
-        top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools")
+        top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools", "office365Logs")
         await asyncio.gather(
             self._office365_apps(), self._okta_domains(), *(self._read("okta", n) for n in top)
         )
@@ -115,22 +118,33 @@ class Collector:
         await asyncio.gather(*(self._read("okta", "customDomains", d) for d in ids))
 
     async def _office365_apps(self) -> None:
-        await self._read("okta", "office365Apps")
-        apps = _items(self.doc["okta"]["office365Apps"])
-        per_app = ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups", "logs")
-        await asyncio.gather(
-            *(self._read("okta", n, a["id"]) for a in apps if "id" in a for n in per_app)
-        )
+        try:
+            await self._read("okta", "office365Apps")
+            apps = _items(self.doc["okta"]["office365Apps"])
+            per_app = ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups", "logs")
+            await asyncio.gather(
+                *(self._read("okta", n, a["id"]) for a in apps if "id" in a for n in per_app)
+            )
+        finally:
+            self.connections_read.set()
 
     async def _graph(self) -> None:
         await self._read("graph", FIRST_READ["graph"])
-        top = ("globalAdminAssignments", "graphServicePrincipal")
         await asyncio.gather(
             self._graph_domains(),
             self._graph_users(),
             self._okta_service_principals(),
-            *(self._read("graph", n) for n in top),
+            self._global_admins(),
+            self._read("graph", "graphServicePrincipal"),
         )
+
+    async def _global_admins(self) -> None:
+        """Active and PIM-eligible Global Administrators, then the members of each group
+        principal among them (a role-assignable group has no nested groups)."""
+        names = ("globalAdminAssignments", "globalAdminEligibility")
+        await asyncio.gather(*(self._read("graph", n) for n in names))
+        groups = role_group_ids(*(_items(self.doc["graph"][n]) for n in names))
+        await asyncio.gather(*(self._read("graph", "globalAdminGroupMembers", g) for g in groups))
 
     async def _graph_domains(self) -> None:
         await self._read("graph", "domains")
@@ -146,12 +160,7 @@ class Collector:
             await asyncio.gather(*(self._read("realm", "userRealm", u) for u in logins))
 
     async def _okta_service_principals(self) -> None:
-        await self._read("graph", "oktaServicePrincipals")
-        sps = [sp["id"] for sp in _items(self.doc["graph"]["oktaServicePrincipals"]) if "id" in sp]
-        await asyncio.gather(
-            *(self._read("graph", n, sp) for sp in sps
-              for n in ("appRoleAssignments", "oauth2PermissionGrants"))
-        )  # fmt: skip
+        await read_okta_principals(self)  # collect_consent.py (CRED-02, CRED-03)
 
     # --- one read ---
 
@@ -319,21 +328,18 @@ RETRY_STATUSES = (500, 502)
 
 def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[str]:
     """Whom to ask home-realm discovery about: one sample user per domain to federate (the
-    first enabled, licensed member by UPN, not excluded) and every excluded account."""
+    first in-scope user by UPN: enabled member, not excluded, licensed or not, as
+    scope.in_scope says; a user whose accountEnabled Graph did not return is not sampled)
+    and every excluded account. Sampled from the same scope that PREP-04 and IMP judge:
+    every user of a federated domain signs in through Okta, so a licence makes no user a
+    better sample of how the domain routes."""
     excluded = set(cfg.expect.excluded_accounts) | {cfg.expect.service_account}
     candidates = sorted(
-        (u.get("userPrincipalName") or "").lower()
-        for u in graph_users
-        if u.get("accountEnabled") is True
-        and u.get("assignedLicenses")
-        and u.get("userType") != "Guest"
+        upn_of(u) for u in graph_users if in_scope(u, cfg.expect.domains_to_federate, excluded)
     )
     samples = []
     for domain in cfg.expect.domains_to_federate:
-        on_domain = [
-            upn for upn in candidates if upn.endswith("@" + domain) and upn not in excluded
-        ]
-        samples += on_domain[:1]
+        samples += [upn for upn in candidates if domain_of(upn) == domain][:1]
     return samples + sorted(excluded)
 
 

@@ -29,7 +29,11 @@ PARENT = {
     ("okta", "custom domain"): ("okta", "domains"),
     ("graph", "domain"): ("graph", "domains"),
     ("graph", "service principal"): ("graph", "oktaServicePrincipals"),
+    # the app list, then each app's connection, then its client's principal (collect_consent)
+    ("graph", "connection client id"): ("okta", "office365Apps"),
     ("realm", "login"): ("graph", "users"),
+    # the Global Administrator assignments (and eligibilities), then each group's members
+    ("graph", "group holding Global Administrator"): ("graph", "globalAdminAssignments"),
 }
 
 

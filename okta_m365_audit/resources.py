@@ -72,6 +72,26 @@ def custom_domain_ids(domains: object) -> list[str]:
     ]
 
 
+GRAPH_GROUP_TYPE = "#microsoft.graph.group"
+
+
+def role_group_ids(*reads: object) -> list[str]:
+    """Ids of the group principals in roleAssignments / roleEligibilitySchedules bodies (each
+    item's expanded ``principal`` with ``@odata.type`` #microsoft.graph.group), each once, in
+    order: the groups whose members the collector reads (globalAdminGroupMembers)."""
+    out: list[str] = []
+    for items in reads:
+        for item in items if isinstance(items, list) else []:
+            principal = item.get("principal") if isinstance(item, dict) else None
+            if not isinstance(principal, dict):
+                continue
+            gid = principal.get("id")
+            if principal.get("@odata.type") == GRAPH_GROUP_TYPE and isinstance(gid, str):
+                if gid not in out:
+                    out.append(gid)
+    return out
+
+
 def union_by_id(*lists: object) -> list:
     """The objects of several lists, each id once (the first wins); id-less objects kept."""
     seen: set[str] = set()
@@ -160,6 +180,16 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(_O, "logs", "/api/v1/logs", (("filter", 'target.id eq "{key}"'),),
              page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
              per="office365 app", doc="System Log events naming the app, in the window (CRED-04)."),
+    # Office 365's own event types (app.office365.*, api-facts.md Corrections): whether they
+    # carry the app as a target is unconfirmed, so they are read org-wide by type and judged
+    # by the app instance they name (views/credentials.py). ``sw`` is a System Log filter
+    # operator: spec listLogEvents ("All operators except [ ] are supported"); example
+    # ``eventType sw "user.authentication."`` in okta.com/integrate/documentation/
+    # isv-syslog-references.
+    Resource(_O, "office365Logs", "/api/v1/logs", (("filter", 'eventType sw "app.office365"'),),
+             page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
+             doc="Office 365's own System Log events (app.office365.*), org-wide, in the "
+                 "window (CRED-04)."),
     # --- Microsoft Graph v1.0 ---
     Resource(_G, "organization", "/organization", needs="Organization.Read.All",
              doc="The tenant: id, onPremisesSyncEnabled, verifiedDomains (ACCESS-03, ORG-02)."),
@@ -171,9 +201,38 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(_G, "users", "/users", (("$select", ",".join(GRAPH_USER_FIELDS)),),
              page_size_param="$top", max_page_size=999, needs="User.Read.All",
              doc="Users with the on-premises and licence fields the checks read."),
+    # $expand=principal: each assignment carries its principal with its @odata.type (user,
+    # group, servicePrincipal), so group principals can be told apart and named. Source:
+    # microsoft-graph-docs-contrib api-reference/v1.0/api/rbacapplication-list-roleassignments.md
+    # ("Example 1: Request using a filter on roleDefinitionId and expand the principal object")
     Resource(_G, "globalAdminAssignments", "/roleManagement/directory/roleAssignments",
-             (("$filter", f"roleDefinitionId eq '{GLOBAL_ADMIN_ROLE_TEMPLATE}'"),),
+             (("$filter", f"roleDefinitionId eq '{GLOBAL_ADMIN_ROLE_TEMPLATE}'"),
+              ("$expand", "principal")),
              needs="RoleManagement.Read.Directory", doc="Active Global Administrator assignments."),
+    # PIM eligibility (not active until activated). List roleEligibilitySchedules supports
+    # $filter and $expand (principal: "Supports $expand"): microsoft-graph-docs-contrib
+    # api-reference/v1.0/api/rbacapplication-list-roleeligibilityschedules.md and
+    # resources/unifiedroleeligibilityschedule.md. Application permissions accepted, least
+    # privileged first: RoleEligibilitySchedule.Read.Directory, RoleManagement.Read.Directory,
+    # ...; the suite already holds RoleManagement.Read.Directory for roleAssignments (and
+    # api-facts.md, Corrections: "PIM eligibility ... (RoleManagement.Read.Directory)"), so
+    # naming it asks for no further grant.
+    Resource(_G, "globalAdminEligibility", "/roleManagement/directory/roleEligibilitySchedules",
+             (("$filter", f"roleDefinitionId eq '{GLOBAL_ADMIN_ROLE_TEMPLATE}'"),
+              ("$expand", "principal")),
+             needs="RoleManagement.Read.Directory",
+             doc="PIM-eligible Global Administrator schedules: not active (ESS-02, ESS-05)."),
+    # Direct members are all members: "Group nesting isn't supported. A group can't be added
+    # as a member of a role-assignable group" (MicrosoftDocs/entra-docs docs/identity/
+    # role-based-access-control/groups-concept.md, "How are role-assignable groups
+    # protected?"), and only role-assignable groups can hold a role (same page). Least
+    # privileged application permission: GroupMember.Read.All (microsoft-graph-docs-contrib
+    # api-reference/v1.0/api/group-list-members.md; Directory.Read.All also covers it).
+    Resource(_G, "globalAdminGroupMembers", "/groups/{key}/members",
+             page_size_param="$top", max_page_size=999, needs="GroupMember.Read.All",
+             per="group holding Global Administrator",
+             doc="Members of each group principal of a Global Administrator assignment or "
+                 "eligibility (ESS-02, ESS-05)."),
     Resource(_G, "oktaServicePrincipals", "/servicePrincipals",
              (("$filter", "startswith(displayName,'Okta')"),
               ("$select", ",".join(GRAPH_SP_FIELDS))),
@@ -191,6 +250,22 @@ RESOURCES: tuple[Resource, ...] = (
              (("$filter", "clientId eq '{key}'"),), page_size_param="$top",
              max_page_size=999, needs="Directory.Read.All",
              per="service principal", doc="Delegated grants (consentType AllPrincipals)."),
+    # CRED-02/03: the service principal of the connection's client, found by appId whatever
+    # its display name (consent.authorize_client_id). $filter on appId: Learn "List
+    # servicePrincipals" (appId supports $filter eq), as graphServicePrincipal above.
+    Resource(_G, "oktaClientPrincipal", "/servicePrincipals",
+             (("$filter", "appId eq '{key}'"), ("$select", ",".join(GRAPH_SP_FIELDS))),
+             needs="Application.Read.All", per="connection client id",
+             doc="The service principal whose appId is the provisioning connection's OAuth "
+                 "client id (CRED-02, CRED-03)."),
+    # CRED-02: directory roles held by each legacy "Okta AAD Service Principal" (consent.
+    # is_legacy_principal). Learn "List unifiedRoleAssignments" (rbacapplication-list-
+    # roleassignments): $filter on principalId; least privileged application permission
+    # RoleManagement.Read.Directory, which the suite already holds.
+    Resource(_G, "legacyPrincipalRoles", "/roleManagement/directory/roleAssignments",
+             (("$filter", "principalId eq '{key}'"),), needs="RoleManagement.Read.Directory",
+             per="service principal",
+             doc="Directory role assignments of each legacy Okta AAD Service Principal (CRED-02)."),
     # --- Microsoft's public home-realm discovery (unauthenticated) ---
     Resource(_R, "userRealm", "/getuserrealm.srf", (("login", "{key}"), ("json", "1")),
              kind="object", per="login",
@@ -215,7 +290,7 @@ def request_params(
     params = [(k, v.replace("{key}", key or "")) for k, v in res.query]
     if res.page_size_param:
         params.append((res.page_size_param, str(res.max_page_size)))
-    if res.api == "okta" and res.name == "logs":
+    if res.api == "okta" and res.name in ("logs", "office365Logs"):
         since = as_of - dt.timedelta(days=log_days)
         params += [("since", iso_z(since)), ("until", iso_z(as_of)), ("sortOrder", "ASCENDING")]
     return params

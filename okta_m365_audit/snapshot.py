@@ -50,6 +50,7 @@ from .resources import (
     request_line,
     request_params,
     resource,
+    role_group_ids,
 )
 from .snapshot_validation import FORMAT, SCHEMA_VERSION, SnapshotError, data_problem, validate
 
@@ -76,6 +77,7 @@ __all__ = [
     "request_line",
     "request_params",
     "resource",
+    "role_group_ids",
     "save",
     "snapshot_json_schema",
     "validate",

@@ -13,6 +13,7 @@ import pytest
 from kiota_abstractions.serialization import Parsable
 from kiota_serialization_json.json_parse_node import JsonParseNode
 from msgraph.generated.models.app_role_assignment import AppRoleAssignment
+from msgraph.generated.models.directory_object import DirectoryObject
 from msgraph.generated.models.domain import Domain
 from msgraph.generated.models.internal_domain_federation import InternalDomainFederation
 from msgraph.generated.models.o_auth2_permission_grant import OAuth2PermissionGrant
@@ -20,11 +21,15 @@ from msgraph.generated.models.organization import Organization
 from msgraph.generated.models.saml_or_ws_fed_provider import SamlOrWsFedProvider
 from msgraph.generated.models.service_principal import ServicePrincipal
 from msgraph.generated.models.unified_role_assignment import UnifiedRoleAssignment
+from msgraph.generated.models.unified_role_eligibility_schedule import (
+    UnifiedRoleEligibilitySchedule,
+)
 from msgraph.generated.models.user import User
 
 from okta_m365_audit import snapshot as snap
 
 from .conftest import golden_doc
+from .scenarios.cred_consent import legacy_principal_with_role
 
 #: snapshot resource -> (model to parse with, class it must come out as)
 MODELS: dict[str, tuple[type, type]] = {
@@ -33,11 +38,19 @@ MODELS: dict[str, tuple[type, type]] = {
     "federationConfiguration": (SamlOrWsFedProvider, InternalDomainFederation),
     "users": (User, User),
     "globalAdminAssignments": (UnifiedRoleAssignment, UnifiedRoleAssignment),
+    "globalAdminEligibility": (UnifiedRoleEligibilitySchedule, UnifiedRoleEligibilitySchedule),
+    "globalAdminGroupMembers": (DirectoryObject, User),  # @odata.type: the golden's are users
     "oktaServicePrincipals": (ServicePrincipal, ServicePrincipal),
+    "oktaClientPrincipal": (ServicePrincipal, ServicePrincipal),
+    "legacyPrincipalRoles": (UnifiedRoleAssignment, UnifiedRoleAssignment),
     "graphServicePrincipal": (ServicePrincipal, ServicePrincipal),
     "appRoleAssignments": (AppRoleAssignment, AppRoleAssignment),
     "oauth2PermissionGrants": (OAuth2PermissionGrant, OAuth2PermissionGrant),
 }
+
+
+#: resources a clean tenant has no objects of: the scenario that adds some supplies them
+FROM_SCENARIO = {"legacyPrincipalRoles": legacy_principal_with_role}
 
 
 def _leftovers(obj: Any, path: str = "") -> list[str]:
@@ -65,6 +78,8 @@ def test_graph_objects_match_the_sdk_models(resource):
     """When the demo's Graph objects are parsed by msgraph-sdk: no unknown property."""
     parse_as, expected = MODELS[resource]
     doc = golden_doc()
+    if resource in FROM_SCENARIO:
+        FROM_SCENARIO[resource](doc)
     entry = doc["graph"][resource]
     reads = entry.values() if snap.resource("graph", resource).per_parent else [entry]
     objects = [item for read in reads if read["data"] for item in read["data"]]

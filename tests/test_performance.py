@@ -254,3 +254,10 @@ def test_bodies_parse_as_the_standard_library_would(raw, expected) -> None:
         assert got["n"] != got["n"]
     else:
         assert got == expected
+
+
+def test_every_per_parent_read_has_its_parent_in_the_floor():
+    """A new per-parent read names what it is read per; the floor must know that parent."""
+    from okta_m365_audit.resources import RESOURCES
+
+    assert {(r.api, r.per) for r in RESOURCES if r.per} - set(costs.PARENT) == set()

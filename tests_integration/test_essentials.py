@@ -82,15 +82,36 @@ def test_ess_01_service_account_on_initial_domain(tenant, evidence):
 
 @pytest.mark.check("ESS-02")
 def test_ess_02_service_account_global_admin(tenant, evidence):
+    """Okta's legacy provisioning works through this account, so it needs Global
+    Administrator held now: directly or as a member of a role-assignable group holding it.
+    A PIM-eligible assignment grants nothing until activated (views/roles.py)."""
     upn, user = _service_account(tenant)
-    admins = sorted(u["userPrincipalName"] for u in tenant.global_admin_users)
+    admins = tenant.global_admins
+    uid = (user.get("id") or "").lower()
+    how = admins.active.get(uid)
     evidence.update(
-        observed={"id": user.get("id"), "Global Administrators": admins},
-        expected=f"{upn} holds an active, tenant-wide Global Administrator assignment",
+        observed={
+            "id": user.get("id"),
+            "holds": ", ".join(how or admins.eligible_only.get(uid) or ["nothing"]),
+            "Global Administrators": tenant.upns(admins.active),
+            "eligible only (PIM), not active": tenant.upns(admins.eligible_only),
+            "not counted": admins.not_counted,
+            "cannot tell": admins.unresolved + admins.eligibility_unresolved,
+        },
+        expected=f"{upn} holds an active, tenant-wide Global Administrator assignment "
+        "(directly or through a role-assignable group)",
     )
-    assert (user.get("id") or "").lower() in tenant.global_admin_ids, (
-        f"the service account {upn} holds no active Global Administrator assignment "
-        f"(Global Administrators: {', '.join(admins) or 'none'})"
+    if how is None and admins.unresolved:
+        raise DataUnavailable(
+            f"cannot tell whether {upn} holds Global Administrator: " + "; ".join(admins.unresolved)
+        )
+    eligible = admins.eligible_only.get(uid)
+    assert how is not None, (
+        f"the service account {upn} is eligible only (PIM), not active "
+        f"({', '.join(eligible)}): it holds Global Administrator only while activated"
+        if eligible
+        else f"the service account {upn} holds no active Global Administrator assignment "
+        f"(Global Administrators: {', '.join(tenant.upns(admins.active)) or 'none'})"
     )
 
 
@@ -138,10 +159,16 @@ def test_ess_03_excluded_account_not_assigned(tenant, excluded_account, evidence
 def test_ess_03_excluded_account_domain_not_federated(tenant, excluded_account, evidence):
     domain = domain_of(excluded_account)
     entra = tenant.domains.get(domain)
+    declared = domain in tenant.declared_domains
+    if entra is None and not declared:
+        # a user's UPN is on one of the tenant's domains: one GET /domains does not list
+        # cannot be judged Managed (field sweep: a domain read without its id)
+        raise DataUnavailable(
+            f"{domain} is not in GET /domains; cannot tell whether it is federated"
+        )
     if entra is not None and entra.get("authenticationType") is None:
         raise DataUnavailable(f"GET /domains did not return authenticationType for {domain}")
     auth = entra and entra.get("authenticationType")
-    declared = domain in tenant.declared_domains
     evidence.update(
         observed={"domain": domain, "authenticationType": auth, "to be federated": declared},
         expected="a Managed domain that is not to be federated (the initial domain)",
@@ -158,6 +185,13 @@ def test_ess_03_excluded_account_domain_not_federated(tenant, excluded_account, 
 
 @pytest.mark.check("ESS-04")
 def test_ess_04_no_undeclared_service_account_in_okta(tenant, evidence):
+    no_upn = [str(u.get("id")) for u in tenant.entra_users if not u.get("userPrincipalName")]
+    if no_upn:
+        # a user whose name Graph did not return may be the service-like one
+        raise DataUnavailable(
+            f"GET /users did not return userPrincipalName for {len(no_upn)} user(s) "
+            f"({', '.join(sorted(no_upn)[:5])}); cannot tell which look like service accounts"
+        )
     looks_like = [
         u
         for u in tenant.entra_users
@@ -195,12 +229,20 @@ def test_ess_04_no_undeclared_service_account_in_okta(tenant, evidence):
 
 @pytest.mark.check("ESS-05")
 def test_ess_05_enough_break_glass_admins(tenant, evidence):
+    """Break-glass accounts must hold Global Administrator when Okta is down: an active
+    assignment (direct or through a role-assignable group) counts; a PIM-eligible one does
+    not (its activation may itself depend on the sign-in that is broken), so eligible-only
+    holders are listed, never counted (views/roles.py)."""
     need = tenant.cfg.expect.min_break_glass_admins
     initial = tenant.initial_domain
     service = tenant.cfg.expect.service_account
-    qualified, rejected, unknown = [], {}, {}
-    for u in tenant.global_admin_users:
-        upn = u["userPrincipalName"].lower()
+    admins = tenant.global_admins
+    qualified, rejected, unknown = {}, {}, {}
+    for u in tenant.users_by_id(admins.active):
+        upn = str(u.get("userPrincipalName") or "").lower()
+        if not upn:
+            unknown[str(u.get("id"))] = "GET /users did not return userPrincipalName"
+            continue
         why = []
         if upn == service:
             # Okta works through it (legacy provisioning credentials); not a break-glass
@@ -221,17 +263,30 @@ def test_ess_05_enough_break_glass_admins(tenant, evidence):
         if why:
             rejected[upn] = why
         elif upn not in unknown:
-            qualified.append(upn)
+            qualified[upn] = ", ".join(admins.active[u["id"].lower()])
+    eligible_only = tenant.upns(admins.eligible_only)
     evidence.update(
-        observed={"break-glass": qualified, "other Global Administrators": rejected},
+        observed={
+            "break-glass": qualified,
+            "other Global Administrators": rejected,
+            "eligible only (PIM), not counted": eligible_only,
+            "not counted": admins.not_counted,
+            "cannot tell": admins.unresolved + admins.eligibility_unresolved,
+        },
         expected=f"at least {need} enabled, cloud-only Global Administrators on {initial} "
-        "without an Okta user",
+        "without an Okta user, holding the role actively",
     )
     unknown = {k: v for k, v in unknown.items() if k not in rejected}
-    if len(qualified) < need and unknown:
-        raise DataUnavailable(f"cannot tell whether these are break-glass accounts: {unknown}")
+    if len(qualified) < need and (unknown or admins.unresolved):
+        raise DataUnavailable(
+            "cannot tell whether there are enough break-glass accounts: "
+            + "; ".join([f"{k}: {v}" for k, v in unknown.items()] + admins.unresolved)
+        )
+    not_counted = [f"{k}: {', '.join(v)}" for k, v in rejected.items()]
+    not_counted += [f"{k}: {v}, not active" for k, v in eligible_only.items()]
+    not_counted += admins.not_counted
     assert len(qualified) >= need, (
-        f"{len(qualified)} break-glass Global Administrator(s) ({', '.join(qualified) or 'none'})"
-        f"; expected at least {need}. Not counted: "
-        + ("; ".join(f"{k}: {', '.join(v)}" for k, v in rejected.items()) or "nobody")
+        f"{len(qualified)} break-glass Global Administrator(s) "
+        f"({', '.join(qualified) or 'none'}); expected at least {need}. Not counted: "
+        + ("; ".join(not_counted) or "nobody")
     )

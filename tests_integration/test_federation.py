@@ -3,7 +3,10 @@ with WS-Federation, the right certificate and the declared MFA behaviour."""
 
 import pytest
 
-from okta_m365_audit.views import wsfed_key
+from okta_m365_audit.normalize import parents
+from okta_m365_audit.views import DataUnavailable, parse_wsfed_uri
+from okta_m365_audit.views.instances import WSFED_ENDPOINTS
+from okta_m365_audit.views.provisioning import listing
 
 
 @pytest.mark.check("FED-01")
@@ -27,47 +30,68 @@ def test_fed_02_federation_prefers_wsfed(tenant, domain, evidence):
 
 @pytest.mark.check("FED-03")
 def test_fed_03_sign_in_uris_point_at_this_org(tenant, federation, domain, evidence):
-    uris = {"passiveSignInUri": federation.get("passiveSignInUri")}
-    if federation.get("activeSignInUri"):
-        uris["activeSignInUri"] = federation["activeSignInUri"]
-    hosts = sorted(tenant.okta_sign_in_hosts)
+    """Each sign-in URI is judged whole (views.instances.parse_wsfed_uri): https, a host of
+    this Okta org (its own host or a DNS-verified custom domain, GET /api/v1/domains), the
+    endpoint the field names, and one app key that names the instance serving the domain
+    (the same key as its other domains, another key than other instances' domains)."""
+    hosts = tenant.org_hosts
+    uris = {
+        field: federation.get(field)
+        for field in WSFED_ENDPOINTS
+        if field == "passiveSignInUri" or federation.get(field)
+    }
+    judged = {f: parse_wsfed_uri(u, WSFED_ENDPOINTS[f], hosts) for f, u in uris.items()}
+    app = tenant.instance_for(domain)
     evidence.update(
         observed=uris,
-        expected=f"https://{{{'|'.join(hosts)}}}/app/office365/<key>/sso/wsfed/{{passive|active}}",
+        instance=app.get("id"),
+        expected={
+            f: f"https://{{{'|'.join(sorted(hosts))}}}/app/office365/<key>/sso/wsfed/{e}"
+            for f, e in WSFED_ENDPOINTS.items()
+            if f in uris
+        },
     )
-    wrong = []
-    for name, uri in uris.items():
-        host, key = wsfed_key(uri)
-        if host not in tenant.okta_sign_in_hosts or key is None:
-            wrong.append(f"{name} {uri}")
-    keys = {wsfed_key(u)[1] for u in uris.values()}
-    assert not wrong, f"{domain}: {', '.join(wrong)} is not this Okta org's WS-Fed endpoint"
-    assert len(keys) == 1, f"{domain}: passive and active URIs name different apps {keys}"
+    wrong = [f"{f} {j.uri!r} ({'; '.join(j.problems)})" for f, j in judged.items() if j.problems]
+    assert not wrong, f"{domain}: {', '.join(wrong)}: not this Okta org's WS-Fed endpoint"
+    keys = {j.key for j in judged.values()}
+    assert len(keys) == 1, f"{domain}: the passive and active URIs name different apps {keys}"
+    clashes = tenant.instance_key_clashes(domain)
+    evidence.update(key=keys.pop(), key_clashes=clashes)
+    assert not clashes, (
+        f"{domain}: its app key does not name its instance {app.get('id')} alone: "
+        f"{listing(clashes)} (one key per instance)"
+    )
 
 
 @pytest.mark.check("FED-07")
 def test_fed_07_issuer_identifies_app_and_is_unique(tenant, federation, domain, evidence):
+    """Automatic WS-Fed (the serving instance's wsFedConfigureType AUTO) writes
+    ``<domain>:<key>``, a child domain its root's (api-facts section 11). The manual issuer
+    is unconfirmed (``https://<key>`` per Okta support, older setups unknown): it must carry
+    the instance's key. Entra needs one issuer per domain (child domains share their root's)."""
     issuer = federation.get("issuerUri")
-    _, key = wsfed_key(federation.get("passiveSignInUri"))
-    mode = tenant.cfg.expect.office365_app.ws_fed_configure_type
-    if mode == "AUTO":
-        is_root = tenant.domain(domain).get("isRoot")
-        parents = [domain] if is_root is not False else _parents(domain)
-        expected = [f"{d}:{key}" for d in parents]
-    else:
-        expected = [f"https://{key}"]
+    key = tenant.federation_key(domain)
+    if key is None:
+        raise DataUnavailable(f"{domain}: no app key in its passiveSignInUri to expect; see FED-03")
+    auto = tenant.instance_setting(tenant.instance_for(domain), "wsFedConfigureType") == "AUTO"
+    is_root = tenant.domain(domain).get("isRoot")
+    owners = [domain] if is_root is not False else parents(domain)
+    expected = [f"{d}:{key}" for d in owners]
+    if not auto:
+        expected.insert(0, f"https://{key}")
     others = {
         d: f.get("issuerUri")
         for d in tenant.cfg.expect.domains_to_federate
         if d != domain and (f := tenant.federation(d)) is not None
     }
-    evidence.update(observed=issuer, expected=expected, other_domains=others)
+    evidence.update(observed=issuer, expected=expected, mode="AUTO" if auto else "manual",
+                    other_domains=others)  # fmt: skip
     assert issuer in expected, f"{domain}: issuerUri {issuer!r}; expected {' or '.join(expected)}"
-    related = set(_parents(domain))
+    related = set(parents(domain))
     clash = [
         d
         for d, i in others.items()
-        if i == issuer and d not in related and domain not in _parents(d)
+        if i == issuer and d not in related and domain not in parents(d)
     ]
     assert not clash, (
         f"{domain} shares its issuer {issuer} with {clash}; Entra needs one issuer per domain"
@@ -88,11 +112,6 @@ def test_fed_08_no_premature_federation(tenant, evidence):
     assert not federated, f"phase {phase}, but already federated before go-live: {federated}"
 
 
-def _parents(domain):
-    parts = domain.split(".")
-    return [".".join(parts[i:]) for i in range(len(parts) - 1)]
-
-
 def _skip_unless_probed(tenant):
     if tenant.realm_skip_reason:
         pytest.skip(tenant.realm_skip_reason)
@@ -108,18 +127,31 @@ def _realm(tenant, login, evidence):
 
 @pytest.mark.check("FED-09")
 def test_fed_09_sign_in_routes_to_okta(tenant, domain, evidence):
+    """Microsoft's answer for a user of the domain: Federated, with an AuthURL that is this
+    org's passive WS-Fed endpoint (judged whole, its query aside) carrying the domain's key."""
     _skip_unless_probed(tenant)
     login = tenant.realm_sample(domain)
     answer = _realm(tenant, login, evidence)
-    host, key = wsfed_key((answer.get("AuthURL") or "").split("?", 1)[0])
-    evidence.update(expected={"NameSpaceType": "Federated",
-                              "AuthURL": f"https://{'|'.join(sorted(tenant.okta_sign_in_hosts))}"
-                              "/app/office365/<key>/sso/wsfed/passive"})  # fmt: skip
+    hosts = tenant.org_hosts
+    auth = parse_wsfed_uri(answer.get("AuthURL"), "passive", hosts, query=True)
+    tenant.federation(domain)  # its read failed: cannot tell which key Microsoft should name
+    key = tenant.federation_key(domain)  # None only without a federation: FED-02's finding
+    endpoint = f"/app/office365/{key or '<key>'}/sso/wsfed/passive?..."
+    evidence.update(
+        expected={
+            "NameSpaceType": "Federated",
+            "AuthURL": f"https://{'|'.join(sorted(hosts))}{endpoint}",
+        }
+    )
     assert answer.get("NameSpaceType") == "Federated", (
         f"Microsoft routes {login} as {answer.get('NameSpaceType')}; expected Federated to Okta"
     )
-    assert host in tenant.okta_sign_in_hosts and key, (
-        f"Microsoft sends {login} to {answer.get('AuthURL')}, not to this Okta org"
+    assert not auth.problems, (
+        f"Microsoft sends {login} to {answer.get('AuthURL')}, not to this Okta org "
+        f"({'; '.join(auth.problems)})"
+    )
+    assert key is None or auth.key == key, (
+        f"Microsoft sends {login} to app key {auth.key}; {domain}'s federation names {key}"
     )
 
 

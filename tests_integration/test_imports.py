@@ -1,9 +1,14 @@
 """IMP (phase 3): the in-scope M365 users are imported into Okta, assigned to the Office 365
 app and activated; no assignment is orphaned or in sync error.
 
-Every IMP check records the same reconciliation as evidence: the counts (in scope, in
-Okta, assigned, activated, orphaned, sync errors) and the complete lists of differences.
-Messages name the first ten offenders only.
+In scope (scope.in_scope): every enabled member user whose UPN is on a domain to federate,
+not excluded, licensed or not: every user of a federated domain authenticates through Okta
+(api-facts.md, Corrections; support.okta.com "All Office 365 users are being authenticated
+with Okta in a federated domain"). Licence state is evidence only.
+
+Every IMP check records the same reconciliation as evidence: the counts (in scope,
+unlicensed in scope, in Okta, assigned, activated, orphaned, sync errors) and the complete
+lists of differences. Messages name the first ten offenders only.
 """
 
 import pytest
@@ -22,7 +27,10 @@ def reconciliation(tenant, evidence):
 
 @pytest.mark.check("IMP-01")
 def test_imp_01_users_in_okta(tenant, reconciliation):
-    """An Okta user whose login is the UPN (case-insensitive) for every in-scope user."""
+    """An Okta user whose login is the UPN (case-insensitive) for every in-scope user, in any
+    Okta state: deactivated (DEPROVISIONED) users count as present, since a plain
+    GET /api/v1/users omits them and the collector reads them apart (api-facts.md,
+    Corrections, "Users"); IMP-03 names them as not activated."""
     missing = tenant.missing_in_okta()
     total = len(tenant.in_scope_users)
     assert not missing, (
@@ -46,8 +54,9 @@ def test_imp_02_users_assigned(tenant, reconciliation):
 @pytest.mark.check("IMP-03")
 def test_imp_03_okta_users_activated(tenant, reconciliation):
     """Every in-scope user's Okta user is activated: ACTIVE, or PASSWORD_EXPIRED / RECOVERY
-    (activated users mid password change). STAGED, PROVISIONED, SUSPENDED, LOCKED_OUT and
-    any other status fail. Users without an Okta user are IMP-01's."""
+    (activated users mid password change). STAGED, PROVISIONED, SUSPENDED, LOCKED_OUT,
+    DEPROVISIONED (deactivated: listed here with that status, never as missing) and any
+    other status fail. Users without an Okta user are IMP-01's."""
     statuses = tenant.okta_statuses()
     inactive = tenant.not_activated()
     by_status: dict[str, list[str]] = {}
@@ -82,7 +91,9 @@ def test_imp_05_no_sync_errors(tenant, reconciliation):
         f"{len(errors)} Office 365 app user(s) in syncState ERROR (a background provisioning "
         f"operation failed): {listing(e['userName'] or e['id'] for e in errors)}"
     )
-    unknown = [a.get("id") for a in tenant.app_users if "syncState" not in a]
+    # syncState is one of DISABLED, ERROR, OUT_OF_SYNC, SYNCHRONIZED, SYNCING (spec
+    # AppUserSyncState, no null): a missing or null one could be ERROR
+    unknown = [a.get("id") for a in tenant.app_users if a.get("syncState") is None]
     if unknown:
         raise DataUnavailable(
             f"GET /apps/{tenant.app_id}/users returned no syncState for {len(unknown)} app "

@@ -1,7 +1,8 @@
 """ORG: what must hold before M365 is integrated. An on-premises AD, where the customer has
 one, is integrated with Okta (an ACTIVE integration with a working agent) before the Office
 365 app; Entra's directory sync agrees with that declaration; a planned custom Okta domain
-exists, is verified and has a valid certificate; the org facts match the tenant file."""
+exists, is verified, has its certificate issued and valid; the org facts match the tenant
+file."""
 
 import datetime as dt
 
@@ -9,9 +10,11 @@ import pytest
 
 from okta_m365_audit.views import DataUnavailable
 
-#: validationStatus values of a usable custom domain (VERIFIED for a custom domain,
-#: COMPLETED as Okta reports its own default domain; api-facts.md §7)
-DOMAIN_VERIFIED = ("VERIFIED", "COMPLETED")
+#: validationStatus: VERIFIED = DNS verified; COMPLETED = certificate issued and in place
+#: (api-facts Corrections: okta-management-openapi.yaml DomainValidationStatus,
+#: okta-recorded/domains/list-two-custom-domains.json shows a working custom domain COMPLETED)
+DNS_VERIFIED = ("VERIFIED", "COMPLETED")
+CERTIFICATE_ISSUED = "COMPLETED"
 
 
 def _declared_ad(tenant):
@@ -152,11 +155,29 @@ def test_org_03_custom_domain_exists(tenant, evidence):
 @pytest.mark.check("ORG-03")
 def test_org_03_custom_domain_verified(tenant, evidence):
     name = _declared_custom_domain(tenant)
+    """Its DNS records are validated: validationStatus VERIFIED (DNS verified) or COMPLETED
+    (certificate issued too); NOT_STARTED, IN_PROGRESS or FAILED_TO_VERIFY fail."""
     status = _custom_domain(tenant, name).get("validationStatus")
-    evidence.update(observed=status, expected=" or ".join(DOMAIN_VERIFIED))
-    assert status in DOMAIN_VERIFIED, (
-        f"the custom domain {name} is {status}; expected VERIFIED (finish its DNS validation)"
+    evidence.update(observed=status, expected=" or ".join(DNS_VERIFIED))
+    assert status in DNS_VERIFIED, (
+        f"the custom domain {name} is {status}; expected VERIFIED or COMPLETED (finish its "
+        "DNS validation)"
     )
+
+
+@pytest.mark.check("ORG-03")
+def test_org_03_custom_domain_certificate_issued(tenant, evidence):
+    """Its certificate is issued and in place: validationStatus COMPLETED. VERIFIED alone
+    means DNS is verified but the certificate may not be in place yet (api-facts
+    Corrections), so sign-ins on the custom domain may not work."""
+    name = _declared_custom_domain(tenant)
+    status = _custom_domain(tenant, name).get("validationStatus")
+    evidence.update(observed=status, expected=CERTIFICATE_ISSUED)
+    if status == "VERIFIED":
+        problem = f"the custom domain {name} is VERIFIED: DNS verified, certificate not yet issued"
+    else:
+        problem = f"the custom domain {name} is {status}: DNS not verified, no certificate issued"
+    assert status == CERTIFICATE_ISSUED, problem
 
 
 @pytest.mark.check("ORG-03")

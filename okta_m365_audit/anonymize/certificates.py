@@ -18,7 +18,6 @@ process by (salt, original key), since a 2048-bit search costs a few hundred ms.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import ipaddress
 import json
@@ -30,6 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from cryptography.x509.oid import NameOID
 
+from ..views.certificates import certificate_der
 from .identities import Identities
 
 _SMALL_PRIMES = [p for p in range(3, 4000) if all(p % d for d in range(2, int(p**0.5) + 1))]
@@ -147,13 +147,14 @@ def _b64int(n: int) -> str:
 
 
 def load_b64(value: str) -> x509.Certificate | None:
-    """The certificate a base64 DER string holds (x5c, signingCertificate), or None."""
-    if not value.startswith("MII") or len(value) < 200:
+    """The certificate a string holds (x5c, signingCertificate), or None: base64 DER with
+    or without line breaks or PEM armour, read as the checks read it
+    (views/certificates.py), so a certificate in any encoding is re-issued and FED-04 keeps
+    its verdict. The re-issued one is written as base64 DER."""
+    if "MII" not in value[:40] or len(value) < 200:
         return None
-    try:
-        return x509.load_der_x509_certificate(base64.b64decode(value, validate=True))
-    except (binascii.Error, ValueError):
-        return None
+    der = certificate_der(value)
+    return x509.load_der_x509_certificate(der) if der is not None else None
 
 
 class Certificates:

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from .. import snapshot as snap
+from ..consent import LEGACY_PRINCIPAL_PREFIX, is_legacy_principal
 from .certificates import Certificates
 from .identities import Identities, guid_base64, is_ip
 from .pseudonyms import Pseudonyms
@@ -24,7 +25,7 @@ from .rules import KEPT_GUID_FIELDS, KEPT_GUIDS, PUBLIC_APP_NAMES, classify, id_
 from .rules import kind_of as rule_kind
 
 _PER_KEY_KIND = {"office365 app": "id", "domain": "domain", "service principal": "id",
-                 "login": "email"}  # fmt: skip
+                 "login": "email", "connection client id": "id"}  # fmt: skip
 
 
 class Anonymizer:
@@ -125,6 +126,9 @@ class Anonymizer:
             case "sp-name":
                 if value in PUBLIC_APP_NAMES:
                     return value
+                if is_legacy_principal({"displayName": value}):  # CRED-02 finds it by name
+                    cut = len(LEGACY_PRINCIPAL_PREFIX)
+                    return value[:cut] + self.ids.words(value[cut:])
                 if value.startswith("Okta"):
                     return "Okta" + self.ids.words(value[4:])
                 return self.name(value)

@@ -150,7 +150,9 @@ def kind_of(path: tuple[str, ...], field: str) -> str:
     api, resource = (path[0], path[1]) if len(path) > 1 else ("", "")
     if "_links" in path:
         return "keep" if field in ("name", "type", "templated") else "url"
-    override = OVERRIDES.get((api, resource, field))
+    # an expanded ``principal`` (roleAssignments/roleEligibilitySchedules $expand) is a user
+    # or group object: the resource's own overrides (its composite id) are not its fields'
+    override = None if "principal" in path[2:] else OVERRIDES.get((api, resource, field))
     if override:
         return override
     if (api, resource) in SUBTREES:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator
 
 from ..names import TENANT_NAME_PATTERN
+from ..normalize import domain_name, login
 
 GUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -41,6 +42,7 @@ GRAPH_READ_PERMISSIONS: tuple[str, ...] = (
     "Domain.Read.All",
     "User.Read.All",
     "RoleManagement.Read.Directory",
+    "GroupMember.Read.All",  # members of groups holding Global Administrator (ESS-02/05)
     "Application.Read.All",
     "Directory.Read.All",
 )
@@ -209,8 +211,38 @@ class OrgFacts(_Strict):
 
 
 class Office365AppExpectation(_Strict):
-    ws_fed_configure_type: str = Field("AUTO", description="AUTO, or your manual mode's value.")
+    """How the Office 365 app federates. ``AUTO`` is the only ``wsFedConfigureType`` string
+    confirmed from a real response (okta-recorded apps-single/office365-*); the manual mode's
+    string is unconfirmed, so a manual tenant says ``ws_fed: manual`` and may add the string
+    it sees in the app's JSON."""
+
+    ws_fed: Literal["auto", "manual"] | None = Field(
+        None,
+        description="auto: Okta federates every domain through one instance (the default); "
+        "manual: federated by hand, one instance per domain.",
+    )
+    ws_fed_configure_type: str | None = Field(
+        None, description="settings.app.wsFedConfigureType to require, where you know it."
+    )
     label: str | None = Field(None, description="Label of the instance, if several exist.")
+
+    @field_validator("ws_fed_configure_type")
+    @classmethod
+    def _agrees_with_mode(cls, value: str | None, info: ValidationInfo) -> str | None:
+        mode = info.data.get("ws_fed")
+        if value and (mode == "auto") != (value == "AUTO") and mode is not None:
+            raise ValueError(
+                f"{value!r} contradicts ws_fed: {mode} (AUTO is the automatic mode's value)"
+            )
+        return value
+
+    @property
+    def mode(self) -> str:
+        """The declared mode; a declared configure type other than AUTO means manual."""
+        if self.ws_fed:
+            return self.ws_fed
+        declared = self.ws_fed_configure_type
+        return "manual" if declared and declared != "AUTO" else "auto"
 
 
 class ProvisioningExpectation(_Strict):
@@ -256,23 +288,43 @@ class Expectations(_Strict):
     custom_domain: str | None = Field(None, description="Custom Okta domain, e.g. login.acme.com")
     org: OrgFacts = OrgFacts()
     office365_app: Office365AppExpectation = Office365AppExpectation()
-    mfa_behavior: Literal[
-        "acceptIfMfaDoneByFederatedIdp", "enforceMfaByFederatedIdp", "rejectMfaByFederatedIdp"
-    ] = "acceptIfMfaDoneByFederatedIdp"
+    mfa_behavior: (
+        Literal[
+            "acceptIfMfaDoneByFederatedIdp", "enforceMfaByFederatedIdp", "rejectMfaByFederatedIdp"
+        ]
+        | None
+    ) = Field(
+        None,
+        description=(
+            "The federatedIdpMfaBehavior each federated domain must have (FED-06). No default: "
+            "undeclared, FED-06 ERRORs until you declare it."
+        ),
+    )
     provisioning: ProvisioningExpectation = ProvisioningExpectation()
     windows: Windows = Windows()
 
-    @field_validator("domains_to_federate", "excluded_accounts")
+    @field_validator("domains_to_federate")
     @classmethod
-    def _lower(cls, values: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(v.lower() for v in values)
+    def _domains(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        """Compared as DNS names: any case, a trailing dot (normalize.domain_name)."""
+        return tuple(dict.fromkeys(domain_name(v) for v in values))
+
+    @field_validator("excluded_accounts")
+    @classmethod
+    def _logins(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(login(v) for v in values)
+
+    @field_validator("custom_domain")
+    @classmethod
+    def _custom_domain(cls, value: str | None) -> str | None:
+        return domain_name(value) if value else value
 
     @field_validator("service_account")
     @classmethod
     def _upn(cls, v: str, info: ValidationInfo) -> str:
         if "@" not in v:
             raise ValueError("must be a UPN like svc-okta@contoso.onmicrosoft.com")
-        v = v.lower()
+        v = login(v)
         domain = v.split("@", 1)[1]
         if domain in info.data.get("domains_to_federate", ()):
             raise ValueError(

@@ -113,9 +113,12 @@ def label(api: str, name: str, obj: dict[str, Any], key: str, parent: str | None
         value = obj.get("userPrincipalName")
     elif r == ("graph", "federationConfiguration"):
         value = f"federation of {parent}"
-    elif r == ("graph", "globalAdminAssignments"):
+    elif r in {("graph", "globalAdminAssignments"), ("graph", "globalAdminEligibility")}:
         who = obj.get("principalId")
-        value = f"Global Administrator: {names.upns.get(str(who), who)}"
+        principal = obj.get("principal") if isinstance(obj.get("principal"), dict) else {}
+        who = names.upns.get(str(who)) or principal.get("displayName") or who
+        eligible = " (eligible, PIM)" if name == "globalAdminEligibility" else ""
+        value = f"Global Administrator{eligible}: {who}"
     elif r == ("graph", "appRoleAssignments"):
         role = names.app_roles.get(str(obj.get("appRoleId")), obj.get("appRoleId"))
         value = f"{role} granted to {obj.get('principalDisplayName') or obj.get('principalId')}"

@@ -61,6 +61,20 @@ PERMISSIONS: tuple[tuple[str, frozenset[str]], ...] = (
         ),
     ),
     (
+        # not Directory.Read.All: microsoft-graph-docs-contrib api-reference/v1.0/api/
+        # rbacapplication-list-roleeligibilityschedules.md (Application permissions)
+        "/v1.0/roleManagement/directory/roleEligibilitySchedules",
+        frozenset(
+            {
+                "RoleEligibilitySchedule.Read.Directory",
+                "RoleManagement.Read.Directory",
+                "RoleManagement.Read.All",
+                "RoleEligibilitySchedule.ReadWrite.Directory",
+                "RoleManagement.ReadWrite.Directory",
+            }
+        ),
+    ),
+    (
         "/v1.0/roleManagement",
         frozenset(
             {
@@ -74,6 +88,19 @@ PERMISSIONS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "/v1.0/servicePrincipals",
         frozenset({"Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All"}),
+    ),
+    (
+        # microsoft-graph-docs-contrib api-reference/v1.0/api/group-list-members.md
+        "/v1.0/groups/{id}/members",
+        frozenset(
+            {
+                "GroupMember.Read.All",
+                "Group.Read.All",
+                "GroupMember.ReadWrite.All",
+                "Group.ReadWrite.All",
+                "Directory.Read.All",
+            }
+        ),
     ),
     (
         "/v1.0/oauth2PermissionGrants",
@@ -109,10 +136,14 @@ class GraphRoutes:
                 "users", {"userPrincipalName", "id", "mail", "accountEnabled", "userType"}
             ),
         )
-        r.add_get(
-            "/v1.0/roleManagement/directory/roleAssignments",
-            self.collection("roleAssignments", {"roleDefinitionId", "principalId"}),
-        )
+        for roles in ("roleAssignments", "roleEligibilitySchedules"):
+            r.add_get(
+                f"/v1.0/roleManagement/directory/{roles}",
+                self.collection(
+                    roles, {"roleDefinitionId", "principalId"}, expands=frozenset({"principal"})
+                ),
+            )
+        r.add_get("/v1.0/groups/{id}/members", self.group_members)
         r.add_get(
             "/v1.0/servicePrincipals",
             self.collection("servicePrincipals", {"displayName", "appId", "id"}),
@@ -221,11 +252,20 @@ class GraphRoutes:
             return errors.graph_error(400, "Request_UnsupportedQuery", "Unsupported Query.", rid)
         return [i for i in items if match(i)]
 
-    def collection(self, name: str, filterable: set[str]) -> Handler:
+    def collection(
+        self, name: str, filterable: set[str], expands: frozenset[str] = frozenset()
+    ) -> Handler:
+        """A collection; ``expands``: navigation properties stored expanded, served only
+        when ``$expand`` asks for them (as Graph does)."""
+
         async def handler(request: web.Request) -> web.Response:
             items = self._filtered(request, self.st.graph[name], filterable)
             if isinstance(items, web.Response):
                 return items
+            asked = {e.strip() for e in request.query.get("$expand", "").split(",")}
+            drop = expands - asked
+            if drop:
+                items = [{k: v for k, v in i.items() if k not in drop} for i in items]
             return self._page(request, name, items)
 
         return handler
@@ -278,3 +318,14 @@ class GraphRoutes:
                 status=answer.status, text=json.dumps(answer.body), content_type="application/json"
             )
         return self._page(request, f"servicePrincipals('{sp_id}')/appRoleAssignments", answer or [])
+
+    async def group_members(self, request: web.Request) -> web.Response:
+        group_id = request.match_info["id"]
+        if group_id not in self.st.graph["groups"]:
+            return self._not_found(request, group_id)
+        answer = self.st.graph["groupMembers"].get(group_id)
+        if isinstance(answer, Stored):
+            return web.Response(
+                status=answer.status, text=json.dumps(answer.body), content_type="application/json"
+            )
+        return self._page(request, "directoryObjects", answer or [])

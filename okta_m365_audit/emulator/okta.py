@@ -185,12 +185,14 @@ class OktaRoutes:
             return _stored(org)
         return _ok(served("getOrgSettings", org or {}))
 
-    def _filtered(self, request: web.Request, items: list[Any], allowed: set[str]) -> Any:
+    def _filtered(
+        self, request: web.Request, items: list[Any], allowed: set[str], ops: tuple = ("eq",)
+    ) -> Any:
         expr = request.query.get("filter")
         if not expr:
             return items
         try:
-            match = okta_filter(expr, allowed)
+            match = okta_filter(expr, allowed, ops)
         except UnsupportedQuery as exc:
             return errors.okta_bad_request(
                 "filter", (f"filter: unsupported or invalid filter expression: {exc}",)
@@ -328,6 +330,7 @@ class OktaRoutes:
             request,
             self.st.okta["logs"],
             {"eventType", "target.id", "actor.id", "outcome.result", "severity"},
+            ("eq", "sw"),  # spec listLogEvents: "All operators except [ ] are supported"
         )
         if isinstance(events, web.Response):
             return events

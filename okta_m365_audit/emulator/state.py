@@ -52,7 +52,8 @@ class TenantState:
         for name in ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups"):
             st.okta[name] = {k: _answer(r) for k, r in (o.get(name) or {}).items()}
         events: dict[str, Any] = {}
-        for read in (o.get("logs") or {}).values():
+        office365_logs = [o.get("office365Logs")]  # app.office365.* events, read org-wide
+        for read in [*(o.get("logs") or {}).values(), *office365_logs]:
             for e in _data(read):
                 events.setdefault(e.get("uuid"), e)
         st.okta["logs"] = sorted(events.values(), key=lambda e: e.get("published", ""))
@@ -60,10 +61,29 @@ class TenantState:
         st.graph["domains"] = _data(g.get("domains"))
         st.graph["users"] = _data(g.get("users"))
         st.graph["roleAssignments"] = _data(g.get("globalAdminAssignments"))
+        st.graph["roleEligibilitySchedules"] = _data(g.get("globalAdminEligibility"))
+        # the groups Graph knows of: those the role reads name (the suite reads no group list)
+        st.graph["groups"] = {
+            p["id"]: p
+            for a in st.graph["roleAssignments"] + st.graph["roleEligibilitySchedules"]
+            if isinstance(p := a.get("principal"), dict)
+            and p.get("@odata.type") == "#microsoft.graph.group"
+            and isinstance(p.get("id"), str)
+        }
+        st.graph["groupMembers"] = {
+            k: _answer(r) for k, r in (g.get("globalAdminGroupMembers") or {}).items()
+        }
         sps = {}
-        for sp in _data(g.get("oktaServicePrincipals")) + _data(g.get("graphServicePrincipal")):
+        by_app_id = [sp for r in (g.get("oktaClientPrincipal") or {}).values() for sp in _data(r)]
+        for sp in (_data(g.get("oktaServicePrincipals")) + _data(g.get("graphServicePrincipal"))
+                   + by_app_id):  # fmt: skip
             sps.setdefault(sp.get("id"), {}).update(sp)
         st.graph["servicePrincipals"] = list(sps.values())
+        # legacy Okta principals' role assignments (CRED-02) join the one role assignment pool
+        st.graph["roleAssignments"] = union_by_id(
+            st.graph["roleAssignments"],
+            *(_data(r) for r in (g.get("legacyPrincipalRoles") or {}).values()),
+        )
         st.graph["federationConfiguration"] = {
             k: _answer(r) for k, r in (g.get("federationConfiguration") or {}).items()
         }
@@ -163,27 +183,26 @@ def dotted(obj: Any, path: str) -> Any:
     return obj
 
 
-_OKTA_TERM = re.compile(r'^\s*([A-Za-z_.]+)\s+eq\s+"([^"]*)"\s*$')
+_OKTA_TERM = re.compile(r'^\s*([A-Za-z_.]+)\s+(eq|sw)\s+"([^"]*)"\s*$')
 
 
-def okta_filter(expr: str, allowed: set[str]):
-    """Okta's SCIM-like filter: ``a eq "x" and b.c eq "y"``, on the allowed attributes only."""
+def okta_filter(expr: str, allowed: set[str], operators: tuple[str, ...] = ("eq",)):
+    """Okta's SCIM-like filter: ``a eq "x" and b.c eq "y"``, on the allowed attributes only;
+    ``sw`` (starts with) where the endpoint takes it (the System Log: spec listLogEvents)."""
     terms = []
     for part in re.split(r"\s+and\s+", expr.strip()):
         m = _OKTA_TERM.match(part)
-        if not m or m.group(1) not in allowed:
+        if not m or m.group(1) not in allowed or m.group(2) not in operators:
             raise UnsupportedQuery(part)
-        terms.append((m.group(1), m.group(2)))
+        terms.append((m.group(1), m.group(2), m.group(3)))
+
+    def one(got: Any, op: str, value: str) -> bool:
+        if isinstance(got, list):  # a list attribute matches when any element does
+            return any(one(g, op, value) for g in got)
+        return got == value if op == "eq" else isinstance(got, str) and got.startswith(value)
 
     def match(obj: Any) -> bool:
-        for attr, value in terms:
-            got = dotted(obj, attr)
-            if isinstance(got, list):
-                if value not in got:
-                    return False
-            elif got != value:
-                return False
-        return True
+        return all(one(dotted(obj, attr), op, value) for attr, op, value in terms)
 
     return match
 

@@ -110,8 +110,9 @@ def office365_app(tenant: TenantView) -> dict[str, Any]:
 
 
 @pytest.fixture
-def active_certificate(tenant: TenantView):
-    return tenant.active_certificate
+def active_certificate(tenant: TenantView, domain: str):
+    """The signing certificate of the Office 365 app instance that serves the domain."""
+    return tenant.active_certificate_for(domain)
 
 
 @pytest.fixture

@@ -9,13 +9,28 @@ small; ``TenantView`` is what the checks receive as ``tenant``.
 from __future__ import annotations
 
 from .base import BaseView, DataUnavailable, describe_read
+from .certificates import Certificate, cert_summary
+from .credentials import CredentialsView
 from .directory import DirectoryView, Person, domain_of
-from .federation import Certificate, FederationView, wsfed_key
+from .federation import FederationView, wsfed_key
+from .instances import InstancesView, WsFedUri, parse_wsfed_uri
 from .org import OrgView
+from .people import PeopleView
 from .provisioning import ProvisioningView
+from .roles import GlobalAdmins, RolesView
 
 
-class TenantView(DirectoryView, OrgView, ProvisioningView, FederationView, BaseView):
+class TenantView(
+    DirectoryView,
+    PeopleView,
+    RolesView,
+    OrgView,
+    ProvisioningView,
+    CredentialsView,
+    InstancesView,
+    FederationView,
+    BaseView,
+):
     """One tenant's snapshot, read through its expectations.
 
     >>> tenant.office365_app["signOnMode"]
@@ -29,9 +44,13 @@ __all__ = [
     "BaseView",
     "Certificate",
     "DataUnavailable",
+    "GlobalAdmins",
     "Person",
     "TenantView",
+    "WsFedUri",
+    "cert_summary",
     "describe_read",
     "domain_of",
+    "parse_wsfed_uri",
     "wsfed_key",
 ]

@@ -36,6 +36,19 @@ def app_settings(app: dict[str, Any]) -> dict[str, Any]:
     return settings if isinstance(settings, dict) else {}
 
 
+def app_id_of(app: dict[str, Any]) -> str:
+    """An Okta app's ``id``, the key of its per-instance reads (keys, users, features,
+    connection, logs); ERROR naming the field when Okta returned none (spec ``Application.id``:
+    "Unique ID for the app instance", read-only: nothing else keys those reads)."""
+    app_id = app.get("id")
+    if not isinstance(app_id, str) or not app_id:
+        raise DataUnavailable(
+            f"the Okta app {app.get('label')!r} ({app.get('name')}) has no id (GET /api/v1/apps "
+            "did not return it); its keys, users and features cannot be read by it"
+        )
+    return app_id
+
+
 class BaseView:
     """One tenant's snapshot, read through its expectations (see TenantView)."""
 
@@ -96,3 +109,15 @@ class BaseView:
     @property
     def as_of(self) -> dt.datetime:
         return snap.parse_time(self.doc["meta"]["collectedAt"])
+
+
+def require_field(items: list[dict[str, Any]], field: str, request: str, why: str) -> list:
+    """The objects of a read, or DataUnavailable naming the field when any object lacks it:
+    leaving such an object out would judge the rest as if it did not exist (field sweep)."""
+    lacking = [str(i.get("id")) for i in items if not i.get(field)]
+    if lacking:
+        raise DataUnavailable(
+            f"{request} returned {len(lacking)} object(s) without {field} "
+            f"({', '.join(lacking[:5])}); {why}"
+        )
+    return items

@@ -14,12 +14,8 @@ from functools import cached_property
 from typing import Any
 
 from ..resources import union_by_id
-from ..snapshot import GLOBAL_ADMIN_ROLE_TEMPLATE
+from ..scope import domain_of, in_scope, upn_of  # noqa: F401 (domain_of: views exports it)
 from .base import BaseView, DataUnavailable
-
-
-def domain_of(upn: str | None) -> str:
-    return (upn or "").rsplit("@", 1)[-1].lower()
 
 
 @dataclass(frozen=True)
@@ -45,7 +41,16 @@ class DirectoryView(BaseView):
 
     @cached_property
     def entra_by_id(self) -> dict[str, dict[str, Any]]:
-        return {u["id"].lower(): u for u in self.entra_users if u.get("id")}
+        """Entra users by object id (lower-case). ERROR when a user came back without its
+        ``id`` ("Key. Not nullable": Graph user resource): a join on ids that misses one
+        would call its assignments orphaned or its role held by nobody."""
+        no_id = [str(u.get("userPrincipalName")) for u in self.entra_users if not u.get("id")]
+        if no_id:
+            raise DataUnavailable(
+                f"GET /users did not return id for {len(no_id)} user(s) "
+                f"({', '.join(sorted(no_id)[:5])}); cannot join them by object id"
+            )
+        return {str(u["id"]).lower(): u for u in self.entra_users}
 
     def entra_user(self, upn: str) -> dict[str, Any] | None:
         return self.entra_by_upn.get(upn.lower())
@@ -60,39 +65,34 @@ class DirectoryView(BaseView):
 
     @cached_property
     def in_scope_users(self) -> list[dict[str, Any]]:
-        """Enabled, licensed members whose UPN is on a domain to federate, not excluded.
+        """Enabled members whose UPN is on a domain to federate, not excluded, licensed or
+        not (scope.in_scope: every user of a federated domain signs in through Okta).
 
-        A user whose accountEnabled or assignedLicenses Graph did not return cannot be
-        judged: that is an ERROR, never a silent "out of scope".
+        A user whose accountEnabled or userPrincipalName Graph did not return cannot be
+        judged: that is an ERROR, never a silent "out of scope" (a missing UPN would
+        otherwise leave every user out, and the IMP checks pass on nobody: field sweep).
         """
+        no_upn = [str(u.get("id")) for u in self.entra_users if not upn_of(u)]
+        if no_upn:
+            raise DataUnavailable(
+                f"GET /users did not return userPrincipalName for {len(no_upn)} user(s) "
+                f"({', '.join(sorted(no_upn)[:5])}); cannot tell who is in scope"
+            )
         scoped, unknown = [], []
         for u in self.entra_users:
-            upn = (u.get("userPrincipalName") or "").lower()
-            if domain_of(upn) not in self.declared_domains or upn in self.excluded_accounts:
-                continue
-            if u.get("userType") == "Guest" or "#ext#" in upn:
-                continue
-            if u.get("accountEnabled") is None or u.get("assignedLicenses") is None:
-                unknown.append(upn)
-                continue
-            if u["accountEnabled"] and u["assignedLicenses"]:
+            verdict = in_scope(u, self.declared_domains, self.excluded_accounts)
+            if verdict is None:
+                unknown.append(upn_of(u))
+            elif verdict:
                 scoped.append(u)
         if unknown:
             raise DataUnavailable(
-                f"GET /users did not return accountEnabled/assignedLicenses for {len(unknown)} "
-                f"user(s) ({', '.join(sorted(unknown)[:5])}); cannot tell who is in scope"
+                f"GET /users did not return accountEnabled for {len(unknown)} user(s) "
+                f"({', '.join(sorted(unknown)[:5])}); cannot tell who is in scope"
             )
-        return sorted(scoped, key=lambda u: u["userPrincipalName"].lower())
+        return sorted(scoped, key=upn_of)
 
-    @cached_property
-    def global_admin_ids(self) -> set[str]:
-        """Principal ids holding an active, tenant-wide Global Administrator assignment."""
-        return {
-            (a.get("principalId") or "").lower()
-            for a in self.data("graph", "globalAdminAssignments")
-            if a.get("roleDefinitionId") == GLOBAL_ADMIN_ROLE_TEMPLATE
-            and a.get("directoryScopeId") in ("/", None)
-        }
+    # global_admin_ids, global_admin_users: roles.py (direct, group-held, PIM-eligible)
 
     # --- Okta ---
 
@@ -110,11 +110,19 @@ class DirectoryView(BaseView):
 
     @cached_property
     def okta_by_login(self) -> dict[str, dict[str, Any]]:
-        return {
-            ((u.get("profile") or {}).get("login") or "").lower(): u
-            for u in self.okta_users
-            if (u.get("profile") or {}).get("login")
-        }
+        """Okta users by login (lower-case). ERROR when a user came back without
+        ``profile.login`` (spec UserProfile.login: "Every user within your Okta org must have
+        a unique identifier for a login"): such a user may be any account, so "no Okta user
+        with that login" could not be told (ESS-03, IMP-01)."""
+        no_login = [
+            str(u.get("id")) for u in self.okta_users if not (u.get("profile") or {}).get("login")
+        ]
+        if no_login:
+            raise DataUnavailable(
+                f"GET /api/v1/users returned {len(no_login)} user(s) without profile.login "
+                f"({', '.join(no_login[:5])}); cannot tell which accounts Okta holds"
+            )
+        return {str(u["profile"]["login"]).lower(): u for u in self.okta_users}
 
     @cached_property
     def okta_by_id(self) -> dict[str, dict[str, Any]]:
@@ -122,8 +130,14 @@ class DirectoryView(BaseView):
 
     @cached_property
     def app_users(self) -> list[dict[str, Any]]:
-        """Assignments of the Office 365 app (ERROR when there is no such app)."""
-        return self.data("okta", "appUsers", self.app_id)  # type: ignore[attr-defined]
+        """Assignments of every instance that serves a declared domain (in manual WS-Fed a
+        user is assigned to the instance of their domain), else of the judged instance.
+        ERROR when there is no such app."""
+        return [
+            a
+            for app_id in self.assignment_instance_ids  # type: ignore[attr-defined]
+            for a in self.data("okta", "appUsers", app_id)
+        ]
 
     @cached_property
     def app_users_by_external_id(self) -> dict[str, dict[str, Any]]:
@@ -144,11 +158,10 @@ class DirectoryView(BaseView):
         return {a["id"]: a for a in self.app_users if a.get("id")}
 
     def app_user_for(self, entra: dict[str, Any]) -> dict[str, Any] | None:
-        """The Office 365 assignment of an Entra user: by externalId, else by userName."""
-        by_id = self.app_users_by_external_id.get((entra.get("id") or "").lower())
-        return by_id or self.app_users_by_username.get(
-            (entra.get("userPrincipalName") or "").lower()
-        )
+        """The Office 365 assignment of an Entra user, by externalId, else by userName, in
+        the instance that serves the user's domain (views.instances)."""
+        app_id = self.instance_id_for_upn(entra.get("userPrincipalName"))  # type: ignore[attr-defined]
+        return self.assignment_in(app_id, entra)  # type: ignore[attr-defined]
 
     # --- the join ---
 
@@ -218,19 +231,6 @@ class DirectoryView(BaseView):
         if not self.office365_apps:  # type: ignore[attr-defined]
             return None
         return self.app_user_for(self.entra_user(upn) or {"userPrincipalName": upn})
-
-    @cached_property
-    def global_admin_users(self) -> list[dict[str, Any]]:
-        """Entra users holding an active Global Administrator assignment (groups and service
-        principals among the principals are left out).
-
-        >>> sorted(u["userPrincipalName"] for u in tenant.global_admin_users)[0]
-        'breakglass1@contosodemo.onmicrosoft.com'
-        """
-        return sorted(
-            (self.entra_by_id[i] for i in self.global_admin_ids if i in self.entra_by_id),
-            key=lambda u: (u.get("userPrincipalName") or "").lower(),
-        )
 
     def looks_like_service_account(self, upn: str) -> bool:
         """The UPN's local part matches one of ``expect.service_account_patterns`` (fnmatch,

@@ -3,47 +3,22 @@ tenant's domains in Entra (CRED and FED checks)."""
 
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from cryptography import x509
-
 from ..clients.endpoints import initial_domain_prefix
-from .base import BaseView, DataUnavailable, app_settings, describe_read
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """A base64 DER certificate as Okta (x5c) and Entra (signingCertificate) carry it."""
-
-    b64: str
-
-    @cached_property
-    def x509(self) -> x509.Certificate:
-        return x509.load_der_x509_certificate(base64.b64decode(self.b64))
-
-    @property
-    def not_after(self) -> dt.datetime:
-        return self.x509.not_valid_after_utc
-
-    @property
-    def subject(self) -> str:
-        return self.x509.subject.rfc4514_string()
-
-    @property
-    def sha1(self) -> str:
-        from cryptography.hazmat.primitives import hashes
-
-        return self.x509.fingerprint(hashes.SHA1()).hex().upper()
-
-    def same_as(self, other: Certificate) -> bool:
-        return base64.b64decode(self.b64) == base64.b64decode(other.b64)
-
+from ..normalize import domain_name
+from .base import (
+    BaseView,
+    DataUnavailable,
+    app_id_of,
+    app_settings,
+    describe_read,
+    require_field,
+)
+from .certificates import Certificate, cert_summary  # noqa: F401 (cert_summary re-exported)
 
 WSFED_PATH = re.compile(r"^/app/office365/(?P<key>[A-Za-z0-9]+)/sso/wsfed/(passive|active)/?$")
 
@@ -68,8 +43,8 @@ class FederationView(BaseView):
         )  # fmt: skip
         if not logins:
             raise DataUnavailable(
-                f"no user of {domain} was probed by home-realm discovery (no enabled, "
-                "licensed user on that domain in GET /users)"
+                f"no user of {domain} was probed by home-realm discovery (no enabled "
+                "member user on that domain in GET /users)"
             )
         return logins[0]
 
@@ -81,15 +56,24 @@ class FederationView(BaseView):
 
     @cached_property
     def office365_apps(self) -> list[dict[str, Any]]:
-        """Every app whose ``name`` is office365 (a label says nothing: custom apps copy it)."""
-        return [a for a in self.data("okta", "office365Apps") if a.get("name") == "office365"]
+        """Every app whose ``name`` is office365 (a label says nothing: custom apps copy it).
+        ERROR when an app came back without its name: the read asks for name office365
+        (resources.py), so an unnamed app cannot be told apart, and leaving it out would read
+        as "no Office 365 app", which lets ESS-03 say nobody is assigned (field sweep)."""
+        apps = require_field(
+            self.data("okta", "office365Apps"), "name", "GET /api/v1/apps",
+            "cannot tell which are Office 365 apps",
+        )  # fmt: skip
+        return [a for a in apps if a.get("name") == "office365"]
 
     @cached_property
     def office365_app(self) -> dict[str, Any]:
-        """The Office 365 app of this M365 tenant: its ACTIVE instance, else its only one.
+        """The instance the instance-wide checks judge (sign-on, provisioning, credentials,
+        assignments): the one labelled as the tenant file declares, else the one serving
+        the first declared domain, else this tenant's ACTIVE instance, else its only one.
 
-        PREP-01 judges duplicates and status; the other checks judge the instance's
-        configuration, so an INACTIVE app fails PREP-01 without turning them into errors.
+        PREP-01 judges the instances and their status; an INACTIVE app fails PREP-01
+        without turning the other checks into errors.
         """
         msft = self.msft_tenant
         names = self.msft_tenant_names
@@ -101,7 +85,20 @@ class FederationView(BaseView):
         label = self.cfg.expect.office365_app.label
         if label:
             apps = [a for a in apps if a.get("label") == label]
+        if msft is None and len(apps) > 1:
+            # which one serves this tenant is what msftTenant tells; without the initial
+            # domain any pick would be a guess (field sweep: verifiedDomains missing)
+            raise DataUnavailable(
+                "GET /organization names no initial domain (verifiedDomains with isInitial): "
+                f"cannot tell which of the org's {len(apps)} office365 apps serves this M365 "
+                "tenant; see PREP-01"
+            )
         active = [a for a in apps if a.get("status") == "ACTIVE"]
+        if len(active) > 1 and not label:
+            try:
+                return self.instance_for(self.cfg.expect.domains_to_federate[0])  # type: ignore[attr-defined]
+            except DataUnavailable:
+                pass
         if active:
             return active[0]
         if len(apps) == 1:
@@ -149,7 +146,7 @@ class FederationView(BaseView):
 
     @property
     def app_id(self) -> str:
-        return self.office365_app["id"]
+        return app_id_of(self.office365_app)
 
     @cached_property
     def signing_keys(self) -> list[dict[str, Any]]:
@@ -158,59 +155,64 @@ class FederationView(BaseView):
     @cached_property
     def active_key(self) -> dict[str, Any]:
         """The key whose kid is the app's credentials.signing.kid (the one Okta signs with)."""
-        kid = ((self.office365_app.get("credentials") or {}).get("signing") or {}).get("kid")
+        return self.active_key_of(self.office365_app)
+
+    def active_key_of(self, app: dict[str, Any]) -> dict[str, Any]:
+        """An instance's signing key: the one whose kid is its credentials.signing.kid
+        (spec: "Key identifier used for signing assertions")."""
+        kid = ((app.get("credentials") or {}).get("signing") or {}).get("kid")
         if not kid:
             raise DataUnavailable(
-                f"the Office 365 app {self.app_id} has no credentials.signing.kid"
+                f"the Office 365 app {app.get('id')} has no credentials.signing.kid"
             )
-        for key in self.signing_keys:
+        keys = self.data("okta", "appKeys", app_id_of(app))
+        for key in keys:
             if key.get("kid") == kid:
                 return key
         raise DataUnavailable(
-            f"the app's signing kid {kid} is not among its {len(self.signing_keys)} key(s)"
+            f"the app {app.get('id')}'s signing kid {kid} is not among its {len(keys)} key(s)"
         )
 
     @property
     def active_certificate(self) -> Certificate:
-        x5c = self.active_key.get("x5c") or []
+        return self._key_certificate(self.active_key)
+
+    def active_key_for(self, domain: str) -> dict[str, Any]:
+        """The signing key of the instance that serves a domain (see views.instances)."""
+        return self.active_key_of(self.instance_for(domain))  # type: ignore[attr-defined]
+
+    def active_certificate_for(self, domain: str) -> Certificate:
+        return self._key_certificate(self.active_key_for(domain))
+
+    def okta_certificates_for(self, domain: str) -> list[Certificate]:
+        """Every signing certificate of the instance that serves a domain."""
+        app = self.instance_for(domain)  # type: ignore[attr-defined]
+        return [
+            Certificate(k["x5c"][0], f"app key {k.get('kid')} x5c[0]")
+            for k in self.data("okta", "appKeys", app_id_of(app))
+            if k.get("x5c")
+        ]
+
+    @staticmethod
+    def _key_certificate(key: dict[str, Any]) -> Certificate:
+        x5c = key.get("x5c") or []
         if not x5c:
-            raise DataUnavailable(f"key {self.active_key.get('kid')} has no x5c certificate")
-        return Certificate(x5c[0])
+            raise DataUnavailable(f"key {key.get('kid')} has no x5c certificate")
+        return Certificate(x5c[0], f"app key {key.get('kid')} x5c[0]")
 
     def okta_certificates(self) -> list[Certificate]:
-        return [Certificate(k["x5c"][0]) for k in self.signing_keys if k.get("x5c")]
+        return [
+            Certificate(k["x5c"][0], f"app key {k.get('kid')} x5c[0]")
+            for k in self.signing_keys
+            if k.get("x5c")
+        ]
 
-    @cached_property
-    def connection(self) -> dict[str, Any]:
-        return self.data("okta", "appConnection", self.app_id)
-
-    @cached_property
-    def provisioning_enabled(self) -> bool:
-        features = self.read("okta", "appFeatures", self.app_id)
-        if not features["ok"]:
-            raise DataUnavailable(describe_read(features))
-        if features["status"] == 400:
-            return False
-        up = next((f for f in features["data"] if f.get("name") == "USER_PROVISIONING"), None)
-        return bool(up and up.get("status") == "ENABLED")
-
-    @cached_property
-    def log_events(self) -> list[dict[str, Any]]:
-        return self.data("okta", "logs", self.app_id)
+    # connection, provisioning_enabled, log_events: views/credentials.py
 
     @cached_property
     def custom_domains(self) -> list[dict[str, Any]]:
         body = self.data("okta", "domains")
         return [d for d in (body or {}).get("domains", []) if d.get("id") != "default"]
-
-    @cached_property
-    def okta_sign_in_hosts(self) -> set[str]:
-        """Hosts Okta may write into Entra: the org host and the declared custom domain."""
-        hosts = {self.okta_host.lower()}
-        custom = self.cfg.expect.custom_domain
-        if custom:
-            hosts.add(custom.lower())
-        return hosts
 
     # --- Graph ---
 
@@ -223,10 +225,21 @@ class FederationView(BaseView):
 
     @cached_property
     def domains(self) -> dict[str, dict[str, Any]]:
-        return {d["id"].lower(): d for d in self.data("graph", "domains")}
+        """The tenant's domains by name. The name is the ``id`` ("The fully qualified name
+        of the domain. Key, immutable, not nullable": Graph domain resource); ERROR when a
+        domain came back without it, since a domain that cannot be named may be the one a
+        check looks for."""
+        items = self.data("graph", "domains")
+        unnamed = [d for d in items if not isinstance(d.get("id"), str) or not d["id"]]
+        if unnamed:
+            raise DataUnavailable(
+                f"GET /domains returned {len(unnamed)} domain(s) without an id (the domain's "
+                "name); cannot tell which domains the M365 tenant has"
+            )
+        return {domain_name(d["id"]): d for d in items}
 
     def domain(self, name: str) -> dict[str, Any]:
-        found = self.domains.get(name.lower())
+        found = self.domains.get(domain_name(name))
         if found is None:
             raise DataUnavailable(f"{name} is not a domain of the M365 tenant (GET /domains)")
         return found
@@ -242,39 +255,7 @@ class FederationView(BaseView):
             return None
         return items[0]
 
-    @cached_property
-    def okta_service_principals(self) -> list[dict[str, Any]]:
-        return [
-            sp
-            for sp in self.data("graph", "oktaServicePrincipals")
-            if (sp.get("displayName") or "").startswith("Okta")
-        ]
-
-    @cached_property
-    def graph_app_roles(self) -> dict[str, str]:
-        """Microsoft Graph appRole id -> permission name (e.g. User.ReadWrite.All)."""
-        sps = self.data("graph", "graphServicePrincipal")
-        return {
-            r["id"]: r.get("value") or r.get("displayName") or r["id"]
-            for sp in sps
-            for r in sp.get("appRoles") or []
-            if "id" in r
-        }
-
-    def granted_permissions(self, sp_id: str) -> set[str]:
-        """Application permissions and AllPrincipals delegated scopes held by a principal."""
-        roles = {
-            self.graph_app_roles.get(a.get("appRoleId"), a.get("appRoleId"))
-            for a in self.data("graph", "appRoleAssignments", sp_id)
-            if a.get("deletedDateTime") is None
-        }
-        grants = {
-            scope
-            for g in self.data("graph", "oauth2PermissionGrants", sp_id)
-            if g.get("consentType") == "AllPrincipals"
-            for scope in (g.get("scope") or "").split()
-        }
-        return roles | grants
+    # Okta's service principals and their permissions: views/credentials.py
 
 
 def _app_setting(app: dict[str, Any], name: str) -> Any:
@@ -288,11 +269,3 @@ def wsfed_key(uri: str | None) -> tuple[str | None, str | None]:
     parts = urlsplit(uri)
     m = WSFED_PATH.match(parts.path)
     return (parts.hostname or "").lower(), (m.group("key") if m else None)
-
-
-def cert_summary(b64: str | None) -> dict[str, Any]:
-    """Subject, SHA-1 thumbprint and expiry of a certificate, as evidence shows it."""
-    if not b64:
-        return {}
-    cert = Certificate(b64)
-    return {"subject": cert.subject, "sha1": cert.sha1, "notAfter": cert.not_after.isoformat()}

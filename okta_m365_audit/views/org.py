@@ -12,12 +12,14 @@ import datetime as dt
 from functools import cached_property
 from typing import Any
 
+from ..normalize import domain_name
 from ..snapshot import parse_time
 from .base import BaseView, DataUnavailable, app_settings
 
 
 def _lower(value: Any) -> str:
-    return str(value or "").strip().lower()
+    """A domain name as compared (normalize.domain_name: any case, a root dot)."""
+    return domain_name(value)
 
 
 def _okta_time(raw: Any) -> dt.datetime:
@@ -117,7 +119,7 @@ class OrgView(BaseView):
         ``default``): id, domain, validationStatus, certificateSourceType; no certificate.
 
         >>> tenant.okta_custom_domains["login.contoso.com"]["validationStatus"]
-        'VERIFIED'
+        'COMPLETED'
         """
         return {_lower(d.get("domain")): d for d in self.custom_domains}  # type: ignore[attr-defined]
 
@@ -146,15 +148,23 @@ class OrgView(BaseView):
     @staticmethod
     def certificate_expiration(custom: dict[str, Any]) -> dt.datetime | None:
         """When a custom domain's public certificate expires; None when it has none.
-        ``custom`` is the whole domain (:meth:`okta_custom_domain_details`).
+        ``custom`` is the whole domain (:meth:`okta_custom_domain_details`). Okta's
+        ``publicCertificate`` is the certificate's metadata, not the certificate (spec
+        ``DomainCertificateMetadata``: expiration, fingerprint, subject), so there is nothing
+        to decode: a value of another shape ERRORs naming the field.
 
         >>> custom = tenant.okta_custom_domain("login.contoso.com")
         >>> tenant.certificate_expiration(tenant.okta_custom_domain_details(custom)).date()
         datetime.date(2027, 2, 1)
         """
         cert = custom.get("publicCertificate")
-        if not cert:
+        if cert is None:
             return None
+        if not isinstance(cert, dict):
+            raise DataUnavailable(
+                f"custom domain {custom.get('domain')}: publicCertificate is not certificate "
+                f"metadata (an object with expiration): {cert!r:.60}"
+            )
         raw = cert.get("expiration")
         try:
             return _okta_time(raw)

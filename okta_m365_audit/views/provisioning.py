@@ -93,14 +93,7 @@ class ProvisioningView(BaseView):
         >>> tenant.app_setting("wsFedConfigureType")
         'AUTO'
         """
-        app = self.office365_app  # type: ignore[attr-defined]
-        settings = (app.get("settings") or {}).get("app")
-        if not isinstance(settings, dict) or name not in settings:
-            raise DataUnavailable(
-                f"the Office 365 app {app.get('id')} has no settings.app.{name} "
-                "(GET /api/v1/apps did not return it)"
-            )
-        return settings[name]
+        return self.instance_setting(self.office365_app, name)  # type: ignore[attr-defined]
 
     def app_field(self, name: str) -> Any:
         """A top-level field of the tenant's Office 365 app (None when Okta sent null).
@@ -108,13 +101,7 @@ class ProvisioningView(BaseView):
         >>> tenant.app_field("signOnMode")
         'SAML_1_1'
         """
-        app = self.office365_app  # type: ignore[attr-defined]
-        if name not in app:
-            raise DataUnavailable(
-                f"the Office 365 app {app.get('id')} has no {name} (GET /api/v1/apps did not "
-                "return it)"
-            )
-        return app[name]
+        return self.instance_field(self.office365_app, name)  # type: ignore[attr-defined]
 
     @cached_property
     def app_domains(self) -> set[str]:
@@ -124,17 +111,7 @@ class ProvisioningView(BaseView):
         >>> sorted(tenant.app_domains)
         ['contoso.com', 'fabrikam.com']
         """
-        app = self.office365_app  # type: ignore[attr-defined]
-        settings = app_settings(app)
-        if "domains" not in settings and "domain" not in settings:
-            raise DataUnavailable(
-                f"the Office 365 app {app.get('id')} has neither settings.app.domains nor "
-                "settings.app.domain"
-            )
-        found = {str(d).lower() for d in settings.get("domains") or [] if d}
-        if settings.get("domain"):
-            found.add(str(settings["domain"]).lower())
-        return found
+        return self.instance_domains(self.office365_app)  # type: ignore[attr-defined]
 
     @cached_property
     def username_template(self) -> dict[str, Any]:
@@ -351,8 +328,10 @@ class ProvisioningView(BaseView):
             lambda: [_app_user_summary(a) for a in self.orphaned_app_users()]  # type: ignore[attr-defined]
         )
         errors = attempt(self.sync_errors)
+        unlicensed = attempt(self.unlicensed_in_scope)  # type: ignore[attr-defined]
         counts = {
             "in scope": scope if isinstance(scope, int) else None,
+            "unlicensed in scope": len(unlicensed) if isinstance(unlicensed, list) else None,
             "in Okta": minus(scope, missing),
             "assigned": minus(scope, unassigned),
             "activated": (
@@ -370,6 +349,7 @@ class ProvisioningView(BaseView):
             "not activated": inactive,
             "orphaned assignments": orphaned,
             "sync errors": errors,
+            "unlicensed in scope": unlicensed,  # evidence: they sign in through Okta too
         }
 
 

@@ -12,10 +12,10 @@ from okta_m365_audit import snapshot as snap
 from okta_m365_audit.collect import realm_logins
 from okta_m365_audit.config import load_tenant
 
+from .consent import consent_reads, legacy_principals
 from .entra import (
     app_role_assignments,
     federation_configuration,
-    global_admin_assignments,
     graph_domains,
     graph_organization,
     graph_service_principal,
@@ -24,6 +24,7 @@ from .entra import (
     okta_service_principals,
     permission_grants,
 )
+from .entra_roles import role_reads
 from .facts import AS_OF, LOG_DAYS, O365_APP_ID, OKTA_ORG_URL, TENANT_ID, TENANTS
 from .ids import guid, okta_time
 from .okta_apps import (
@@ -124,11 +125,12 @@ def build_snapshot(
             for did, domain in okta_custom_domains(CUSTOM_DOMAIN_CERT_EXPIRY).items()
         },
         "agentPools": read("okta", "agentPools", agent_pools()),
+        "office365Logs": read("okta", "office365Logs", []),  # no app.office365.* event (CRED-04)
     }
     for name, data in per_app.items():
         doc["okta"][name] = {O365_APP_ID: read("okta", name, data, O365_APP_ID)}
 
-    sps = okta_service_principals()
+    sps = sorted(okta_service_principals() + legacy_principals(), key=lambda sp: sp["displayName"])
     doc["graph"] = {
         "organization": read("graph", "organization", [graph_organization()]),
         "domains": read("graph", "domains", graph_domains()),
@@ -136,9 +138,8 @@ def build_snapshot(
             d["id"]: federation_read(d, active["x5c"][0]) for d in graph_domains()
         },
         "users": read("graph", "users", graph_users(everyone)),
-        "globalAdminAssignments": read(
-            "graph", "globalAdminAssignments", global_admin_assignments()
-        ),
+        # Global Administrator: direct, through a role-assignable group, PIM-eligible only
+        **role_reads(read, graph_users(everyone)),
         "oktaServicePrincipals": read("graph", "oktaServicePrincipals", sps),
         "graphServicePrincipal": read("graph", "graphServicePrincipal", graph_service_principal()),
         "appRoleAssignments": {
@@ -149,6 +150,7 @@ def build_snapshot(
             sp["id"]: read("graph", "oauth2PermissionGrants", permission_grants(sp), sp["id"])
             for sp in sps
         },
+        **consent_reads(read, sps, per_app["appConnection"]),  # CRED-02, CRED-03
     }
 
     # Home-realm discovery of the logins the collector samples (its plan, not its code path)

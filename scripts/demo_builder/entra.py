@@ -1,5 +1,5 @@
 """The Entra (Microsoft Graph) side: organization, domains, federation configuration,
-users, Global Administrator assignments, Okta's service principals with their Graph
+users (Global Administrator: entra_roles.py), Okta's service principals with their Graph
 application permissions and delegated grants."""
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def graph_user(
 def graph_users(everyone: list[Person]) -> list[dict[str, Any]]:
     users = [
         graph_user(p.upn, p.display_name, p.first, p.last, p.upn, created=p.graph_created,
-                   immutable_id=p.immutable_id, licensed=True, object_id=p.graph_id)
+                   immutable_id=p.immutable_id, licensed=p.licensed, object_id=p.graph_id)
         for p in everyone
     ]  # fmt: skip
     cloud_only = at("2021-06-08T15:31:12")
@@ -168,23 +168,6 @@ def graph_users(everyone: list[Person]) -> list[dict[str, Any]]:
                    user_type="Guest"),
     ]  # fmt: skip
     return sorted(users, key=lambda u: u["userPrincipalName"])
-
-
-def global_admin_assignments() -> list[dict[str, Any]]:
-    role = uuid.UUID(snap.GLOBAL_ADMIN_ROLE_TEMPLATE)
-    out = []
-    for upn in sorted((SERVICE_ACCOUNT, *BREAK_GLASS)):
-        principal = uuid.UUID(guid(f"entra user {upn}"))
-        out.append(
-            {
-                # Directory role assignment ids: role id + principal id (bytes_le), base64url
-                "id": f"{b64url(role.bytes_le)}{b64url(principal.bytes_le)}-1",
-                "directoryScopeId": "/",
-                "principalId": str(principal),
-                "roleDefinitionId": snap.GLOBAL_ADMIN_ROLE_TEMPLATE,
-            }
-        )
-    return out
 
 
 GRAPH_SP_ID = guid("service principal Microsoft Graph")
@@ -234,7 +217,7 @@ def app_role_assignments(sp: dict[str, Any]) -> list[dict[str, Any]]:
     )  # fmt: skip
     principal = uuid.UUID(sp["id"])
     out = []
-    for value in OKTA_SP_PERMISSIONS[sp["displayName"]]:
+    for value in OKTA_SP_PERMISSIONS.get(sp["displayName"], ()):  # a legacy one: none
         label = f"{sp['displayName']} {value}"
         out.append(
             {

@@ -26,6 +26,9 @@ FABRIKAM_PEOPLE = (  # Okta-mastered users (credentials.provider OKTA)
 NEW_HIRE = "sarah.chevalier@fabrikam.com"  # created, assigned and pushed inside the log window
 NEW_HIRE_AT = AS_OF - dt.timedelta(days=5) + dt.timedelta(hours=2, minutes=14)
 OKTA_ADMIN = "okta.admin@contoso.com"  # an Okta admin who is also an in-scope M365 user
+#: An in-scope user without an M365 licence: on a federated domain, so imported, assigned and
+#: signing in through Okta all the same (IMP scope: licensed or not; licence is evidence).
+UNLICENSED = "theo.morgan@contoso.com"
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,10 @@ class Person:
             object_guid = uuid.UUID(guid(f"ad objectGUID {self.upn}"))
             return base64.b64encode(object_guid.bytes_le).decode()
         return self.okta_id
+
+    @property
+    def licensed(self) -> bool:
+        return self.upn != UNLICENSED
 
     @property
     def is_new_hire(self) -> bool:

@@ -65,7 +65,7 @@ expect:
   org:
     company_name: {COMPANY_NAME}
     subdomain: {OKTA_SUBDOMAIN}
-  mfa_behavior: acceptIfMfaDoneByFederatedIdp
+  mfa_behavior: acceptIfMfaDoneByFederatedIdp  # declared: FED-06 has no default
   provisioning:  # create, update_profile, deactivate on; password push off (defaults)
     provisioning_type: {PROVISIONING_TYPE}  # the demo's assumed string (unconfirmed API value)
     assignment_groups: ["{ASSIGNMENT_GROUP}"]

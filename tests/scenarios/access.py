@@ -20,7 +20,9 @@ SCENARIOS = [
         "a token without okta.logs.read",
         {
             "test_access_02_okta_read_allowed[demo-logs]": "failed",
+            "test_access_02_okta_read_allowed[demo-office365Logs]": "failed",
             "test_cred_04_no_credential_failures[demo]": "error",
+            "test_cred_04_no_general_failures[demo]": "error",
             "test_cred_04_recent_provisioning_activity[demo]": "error",
         },
         patch=no_logs_scope,
@@ -42,7 +44,7 @@ def no_directory_read(data: dict[str, Any]) -> None:
     """Admin consent never granted Directory.Read.All (oauth2PermissionGrants needs it)."""
     data["emulator"]["granted_graph_permissions"] = [
         "Organization.Read.All", "Domain.Read.All", "User.Read.All",
-        "RoleManagement.Read.Directory", "Application.Read.All",
+        "RoleManagement.Read.Directory", "GroupMember.Read.All", "Application.Read.All",
     ]  # fmt: skip
 
 

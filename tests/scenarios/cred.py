@@ -56,15 +56,26 @@ def _graph_client(doc: dict[str, Any]) -> dict[str, Any]:
                 if sp["displayName"] == "Okta Microsoft Graph Client")  # fmt: skip
 
 
+def graph_client_copies(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """The provisioning client as each read recorded it: by name and by appId (the
+    emulator pools both, so an edit must reach every copy)."""
+    sp_id = _graph_client(doc)["id"]
+    reads = [doc["graph"]["oktaServicePrincipals"], *doc["graph"]["oktaClientPrincipal"].values()]
+    return [sp for r in reads for sp in r["data"] if sp["id"] == sp_id]
+
+
 def service_principal_missing(doc: dict[str, Any]) -> None:
     sp = _graph_client(doc)
     doc["graph"]["oktaServicePrincipals"]["data"].remove(sp)
+    for read in doc["graph"]["oktaClientPrincipal"].values():
+        read["data"] = [p for p in read["data"] if p["id"] != sp["id"]]
     for name in ("appRoleAssignments", "oauth2PermissionGrants"):
         doc["graph"][name].pop(sp["id"])
 
 
 def service_principal_disabled(doc: dict[str, Any]) -> None:
-    _graph_client(doc)["accountEnabled"] = False
+    for sp in graph_client_copies(doc):
+        sp["accountEnabled"] = False
 
 
 def consent_missing(doc: dict[str, Any]) -> None:
@@ -73,12 +84,14 @@ def consent_missing(doc: dict[str, Any]) -> None:
 
 
 CRED03 = {"test_cred_03_okta_service_principal_consented[demo]": "failed"}
+#: no principal for the connection's client, or one without any consent: not consent-based
+CRED02_03 = CRED03 | {"test_cred_02_connection_uses_oauth_consent[demo]": "failed"}
 
 SCENARIOS += [
-    Scenario("Okta's provisioning service principal missing", CRED03,
+    Scenario("Okta's provisioning service principal missing", CRED02_03,
              mutate=service_principal_missing),
     Scenario("Okta's provisioning service principal disabled", CRED03,
              mutate=service_principal_disabled),
-    Scenario("Okta's provisioning service principal without consent", CRED03,
+    Scenario("Okta's provisioning service principal without consent", CRED02_03,
              mutate=consent_missing),
 ]  # fmt: skip

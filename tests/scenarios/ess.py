@@ -56,9 +56,12 @@ def assign_to_app(doc: dict[str, Any], login: str) -> dict[str, Any]:
 
 
 def remove_global_admin(doc: dict[str, Any], upn: str) -> None:
+    """No active Global Administrator for the user: neither directly nor through a group."""
     principal = graph_user(doc, upn)["id"]
     read = doc["graph"]["globalAdminAssignments"]
     read["data"] = [a for a in read["data"] if a["principalId"] != principal]
+    for members in doc["graph"].get("globalAdminGroupMembers", {}).values():
+        members["data"] = [m for m in members["data"] or [] if m.get("id") != principal]
 
 
 def service_account_synced(doc: dict[str, Any]) -> None:
@@ -115,6 +118,13 @@ def sync_account_imported(doc: dict[str, Any]) -> None:
     )
     doc["graph"]["users"]["data"].append(user)
     add_okta_user(doc, SYNC_ACCOUNT.lower(), "On-Premises Directory", "Synchronization")
+
+
+def initial_domain_not_listed(doc: dict[str, Any]) -> None:
+    """GET /domains leaves out the initial domain, the excluded accounts' domain: whether it
+    is federated cannot be told (never read as Managed)."""
+    domains = doc["graph"]["domains"]["data"]
+    domains[:] = [d for d in domains if d["id"] != "contosodemo.onmicrosoft.com"]
 
 
 ESS01 = "test_ess_01_service_account_{}[demo]"
@@ -178,6 +188,15 @@ SCENARIOS = [
         {ESS05: "failed"},
         mutate=break_glass_not_admin,
         checks=("ESS-05",),
+    ),
+    Scenario(
+        "GET /domains without the excluded accounts' domain",
+        {
+            ESS03.format("domain_not_federated", a): "error"
+            for a in (BREAK_GLASS_1, BREAK_GLASS_2, SERVICE)
+        },
+        mutate=initial_domain_not_listed,
+        checks=("ESS-03",),
     ),
     Scenario(
         "the undeclared directory-sync account imported into Okta",

@@ -86,6 +86,13 @@ def custom_domain_unverified(doc: dict[str, Any]) -> None:
     custom_domain(doc)["validationStatus"] = "IN_PROGRESS"
 
 
+def custom_domain_dns_verified_only(doc: dict[str, Any]) -> None:
+    """DNS verified, certificate not yet issued (validationStatus VERIFIED, api-facts
+    Corrections), in the list and in the single read alike."""
+    custom_domain(doc)["validationStatus"] = "VERIFIED"
+    _listed_custom_domain(doc)["validationStatus"] = "VERIFIED"
+
+
 def custom_certificate_expiring(doc: dict[str, Any]) -> None:
     """The custom domain's certificate expires in 10 days (the window is 30)."""
     cert = custom_domain(doc)["publicCertificate"]
@@ -115,6 +122,15 @@ ORG02 = "test_org_02_directory_sync_matches_declared_ad[demo]"
 ORG03_EXISTS = "test_org_03_custom_domain_exists[demo]"
 ORG03_VERIFIED = "test_org_03_custom_domain_verified[demo]"
 ORG03_CERT = "test_org_03_custom_domain_certificate_valid[demo]"
+ORG03_ISSUED = "test_org_03_custom_domain_certificate_issued[demo]"
+#: the sign-in URIs on the custom domain no longer point at a host of this Okta org: FED-03
+#: and FED-09 count a custom domain as Okta's host only once its DNS is verified
+#: (views/instances.py okta_sign_in_hosts)
+NOT_AN_OKTA_HOST = {
+    f"test_{check}[demo-{domain}]": "failed"
+    for check in ("fed_03_sign_in_uris_point_at_this_org", "fed_09_sign_in_routes_to_okta")
+    for domain in ("contoso.com", "fabrikam.com")
+}
 
 SCENARIOS = [
     Scenario(
@@ -165,17 +181,26 @@ SCENARIOS = [
             ORG03_EXISTS: "failed",
             # nothing to read the status and certificate of: these ERROR, never pass
             ORG03_VERIFIED: "error",
+            ORG03_ISSUED: "error",
             ORG03_CERT: "error",
             # no custom domain is left to read in full (GET /api/v1/domains/{id})
             "test_access_02_okta_read_allowed[demo-customDomains]": "skipped",
+            **NOT_AN_OKTA_HOST,
         },
         mutate=custom_domain_missing,
         checks=("ORG-03",),
     ),
     Scenario(
         "the custom domain unverified",
-        {ORG03_VERIFIED: "failed"},
+        # DNS not verified: no certificate can have been issued either
+        {ORG03_VERIFIED: "failed", ORG03_ISSUED: "failed", **NOT_AN_OKTA_HOST},
         mutate=custom_domain_unverified,
+        checks=("ORG-03",),
+    ),
+    Scenario(
+        "the custom domain VERIFIED, its certificate not yet issued",
+        {ORG03_ISSUED: "failed"},
+        mutate=custom_domain_dns_verified_only,
         checks=("ORG-03",),
     ),
     Scenario(

@@ -4,9 +4,12 @@ IDs and the usernames broken one way at a time."""
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
-from . import Scenario
+from okta_m365_audit.catalog import BY_ID
+
+from . import Expected, Scenario
 from .helpers import app_user_of, graph_domain, graph_user, o365_app
 
 T = "[demo]"
@@ -55,10 +58,67 @@ def user_without_immutable_id(doc: dict[str, Any]) -> None:
 
 
 def shared_immutable_id(doc: dict[str, Any]) -> None:
-    """Two users anchored to one immutable ID in Entra (and Okta sends it for both)."""
-    value = graph_user(doc, CONTOSO_USER)["onPremisesImmutableId"]
-    graph_user(doc, OTHER_CONTOSO_USER)["onPremisesImmutableId"] = value
+    """Okta sends one user's immutable ID for another (a mapping copied the wrong source
+    attribute): two app users with one profile.immutableId, Entra's two IDs distinct."""
+    value = app_user_of(doc, CONTOSO_USER)["profile"]["immutableId"]
     app_user_of(doc, OTHER_CONTOSO_USER)["profile"]["immutableId"] = value
+    assert graph_user(doc, OTHER_CONTOSO_USER)["onPremisesImmutableId"] != value
+
+
+def cloud_only_users_without_immutable_id(doc: dict[str, Any]) -> None:
+    """The Okta-mastered users before Okta provisioned them: no onPremisesImmutableId in
+    Entra yet (Okta writes it when it provisions a cloud-only tenant's users)."""
+    for u in doc["graph"]["users"]["data"]:
+        if u["userPrincipalName"].endswith("@fabrikam.com"):
+            u["onPremisesImmutableId"] = None
+
+
+def directory_sync_on_without_id(doc: dict[str, Any]) -> None:
+    """Entra Connect syncing (organization.onPremisesSyncEnabled true), a user without ID."""
+    doc["graph"]["organization"]["data"][0]["onPremisesSyncEnabled"] = True
+    user_without_immutable_id(doc)
+
+
+def _tenant_file(phase: int, ad: bool):
+    def patch(data: dict[str, Any]) -> None:
+        data["expect"]["phase"] = phase
+        if not ad:
+            data["expect"].pop("on_prem_ad", None)
+
+    return patch
+
+
+def _not_due(phase: int, extra: dict[str, str]):
+    """Every check due after ``phase`` skipped as not yet due, and the ``extra`` changes
+    (FED-08 fails before phase 5: the golden's domains are federated)."""
+
+    def expected(golden: dict[str, str]) -> dict[str, str]:
+        changes = {
+            test_id: "skipped"
+            for test_id, verdict in golden.items()
+            if verdict != "skipped" and BY_ID[_check_id(test_id)].due_in_phase > phase
+        }
+        fed08 = {"test_fed_08_no_premature_federation[demo]": "failed"} if phase < 5 else {}
+        return changes | fed08 | extra
+
+    return expected
+
+
+def _check_id(test_id: str) -> str:
+    m = re.match(r"^test_([a-z]+)_(\d{2})_", test_id)
+    assert m, test_id
+    return f"{m.group(1).upper()}-{m.group(2)}"
+
+
+def _no_ad_declared(extra: Expected):
+    """The ORG-01 tests skip without a declared AD, and the ``extra`` changes (a dict, or a
+    function of the golden verdicts)."""
+
+    def expected(golden: dict[str, str]) -> dict[str, str]:
+        more = extra(golden) if callable(extra) else extra
+        return {k: "skipped" for k in golden if k.startswith("test_org_01_")} | more
+
+    return expected
 
 
 def okta_sends_other_immutable_id(doc: dict[str, Any]) -> None:
@@ -74,24 +134,45 @@ def username_not_upn(doc: dict[str, Any]) -> None:
 
 
 def prefix_username_template(doc: dict[str, Any]) -> None:
-    """The built-in "Okta username prefix" format: yields amelia.clarke, not the UPN."""
+    """The built-in "Okta username prefix" format, and the one user pushed since then named
+    amelia.clarke, not the UPN: the outcome fails; the others, still UPNs, pass."""
     o365_app(doc)["credentials"]["userNameTemplate"] = {
         "template": '${fn:substringBefore(source.login, "@")}',
         "type": "BUILT_IN",
     }
+    app_user_of(doc, CONTOSO_USER)["credentials"]["userName"] = CONTOSO_USER.split("@")[0]
+
+
+def custom_username_template(doc: dict[str, Any]) -> None:
+    """A CUSTOM username expression that no list of template strings holds, whose outcome
+    is the UPN for every app user (the golden's usernames are UPNs); and, to prove the
+    run judged it, an unrelated finding (a domain unverified)."""
+    o365_app(doc)["credentials"]["userNameTemplate"] = {
+        "template": 'String.toLowerCase(user.firstName + "." + user.lastName) + "@" + '
+        'String.substringAfter(user.login, "@")',
+        "type": "CUSTOM",
+    }
+    domain_unverified(doc)
 
 
 SCENARIOS = [
     Scenario(
-        "two Office 365 app instances for one tenant",
-        {f"test_prep_01_one_active_office365_app{T}": "failed"},
+        "two Office 365 app instances for one tenant, both claiming its domains",
+        {
+            "test_prep_01_domain_served_by_one_instance[demo-contoso.com]": "failed",
+            "test_prep_01_domain_served_by_one_instance[demo-fabrikam.com]": "failed",
+        },
         mutate=second_instance,
         checks=("PREP-01",),
     ),
     Scenario(
         "the Office 365 app INACTIVE",
         # the other checks still judge the instance's configuration: only PREP-01 fails
-        {f"test_prep_01_one_active_office365_app{T}": "failed"},
+        {
+            f"test_prep_01_office365_instances_active{T}": "failed",
+            "test_prep_01_domain_served_by_one_instance[demo-contoso.com]": "failed",
+            "test_prep_01_domain_served_by_one_instance[demo-fabrikam.com]": "failed",
+        },
         mutate=app_inactive,
         checks=("PREP-01",),
     ),
@@ -117,9 +198,12 @@ SCENARIOS = [
     ),
     Scenario(
         "a domain to federate missing from the app's domains",
-        {"test_prep_03_domain_on_app[demo-fabrikam.com]": "failed"},
+        {
+            "test_prep_03_domain_on_app[demo-fabrikam.com]": "failed",
+            "test_prep_01_domain_served_by_one_instance[demo-fabrikam.com]": "failed",
+        },
         mutate=domain_not_on_app,
-        checks=("PREP-03",),
+        checks=("PREP-03", "PREP-01"),
     ),
     Scenario(
         "an in-scope user without an immutable ID",
@@ -128,9 +212,53 @@ SCENARIOS = [
         checks=("PREP-04",),
     ),
     Scenario(
-        "two users sharing an immutable ID",
-        {f"test_prep_04_immutable_ids_unique{T}": "failed"},
+        "two app users sent the same immutable ID (Entra's distinct)",
+        {
+            f"test_prep_04_immutable_ids_unique{T}": "failed",
+            # Entra's IDs are distinct, so one of the two is sent another ID than Entra holds
+            f"test_prep_04_okta_sends_entra_immutable_id{T}": "failed",
+        },
         mutate=shared_immutable_id,
+        checks=("PREP-04",),
+    ),
+    Scenario(
+        "a cloud-only tenant at phase 3, users without an immutable ID yet",
+        # Okta writes the IDs when it provisions (phase 4): the presence test is not yet due
+        _no_ad_declared(_not_due(3, {f"test_prep_04_users_have_immutable_id{T}": "skipped"})),
+        mutate=cloud_only_users_without_immutable_id,
+        patch=_tenant_file(3, ad=False),
+        checks=("PREP-04",),
+    ),
+    Scenario(
+        "a cloud-only tenant at phase 5, a user without an immutable ID",
+        _no_ad_declared({f"test_prep_04_users_have_immutable_id{T}": "failed"}),
+        mutate=user_without_immutable_id,
+        patch=_tenant_file(5, ad=False),
+        checks=("PREP-04",),
+    ),
+    Scenario(
+        "an AD declared at phase 3, a user without an immutable ID",
+        # the IDs come from AD: the presence test is due from phase 2 (not deferred)
+        _not_due(3, {f"test_prep_04_users_have_immutable_id{T}": "failed"}),
+        mutate=user_without_immutable_id,
+        patch=_tenant_file(3, ad=True),
+        checks=("PREP-04",),
+    ),
+    Scenario(
+        "Entra directory sync on, no AD declared, at phase 3, a user without an immutable ID",
+        # Entra says AD is there: not cloud-only, the presence test is due; ORG-02 names the
+        # disagreement with the tenant file
+        _no_ad_declared(
+            _not_due(
+                3,
+                {
+                    f"test_prep_04_users_have_immutable_id{T}": "failed",
+                    f"test_org_02_directory_sync_matches_declared_ad{T}": "failed",
+                },
+            )
+        ),
+        mutate=directory_sync_on_without_id,
+        patch=_tenant_file(3, ad=False),
         checks=("PREP-04",),
     ),
     Scenario(
@@ -146,9 +274,16 @@ SCENARIOS = [
         checks=("PREP-05",),
     ),
     Scenario(
-        "the username template set to the login prefix",
-        {f"test_prep_05_username_template_yields_upn{T}": "failed"},
+        "the username template set to the login prefix, one username pushed with it",
+        # the template is evidence, the outcome is judged: one app user is not its UPN
+        {f"test_prep_05_app_usernames_are_upns{T}": "failed"},
         mutate=prefix_username_template,
         checks=("PREP-05",),
+    ),
+    Scenario(
+        "a CUSTOM username template no list holds, its outcome the UPN",
+        # PREP-05 stays passed: only the unrelated unverified domain changes a verdict
+        {"test_prep_03_domain_verified_in_entra[demo-fabrikam.com]": "failed"},
+        mutate=custom_username_template,
     ),
 ]

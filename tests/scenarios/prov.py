@@ -60,6 +60,11 @@ def user_sync_declared(data: dict[str, Any]) -> None:
     data["expect"]["provisioning"]["provisioning_type"] = "USER_SYNC"
 
 
+def provisioning_type_undeclared(data: dict[str, Any]) -> None:
+    """The tenant file declares no provisioning type (its API strings are unconfirmed)."""
+    del data["expect"]["provisioning"]["provisioning_type"]
+
+
 def group_unassigned(doc: dict[str, Any]) -> None:
     """The assignment group removed from the app's Assignments tab."""
     per_app(doc, "appGroups")["data"] = []
@@ -99,6 +104,13 @@ SCENARIOS = [
         "another provisioning type declared",
         {f"test_prov_03_provisioning_type_as_declared{T}": "failed"},
         patch=user_sync_declared,
+        checks=("PROV-03",),
+    ),
+    Scenario(
+        "no provisioning type declared",
+        # nothing to compare with, and no default to guess: skipped, the observed value shown
+        {f"test_prov_03_provisioning_type_as_declared{T}": "skipped"},
+        patch=provisioning_type_undeclared,
         checks=("PROV-03",),
     ),
     Scenario(

@@ -9,13 +9,17 @@ the builders rely on, with its source; every golden is checked against each.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from okta_m365_audit import snapshot as snap
-from tests.conftest import GOLDEN
+from tests.conftest import GOLDEN, ROOT, demo_yaml_data
+
+sys.path.insert(0, str(ROOT / "scripts"))
+from demo_builder.variants import VARIANTS
 
 
 def _data(doc: dict[str, Any], api: str, name: str) -> Any:
@@ -97,17 +101,21 @@ def federation_read_matches_authentication_type(doc: dict[str, Any]) -> list[str
 
 
 def issuers_are_distinct_and_carry_the_app_key(doc: dict[str, Any]) -> list[str]:
-    """Entra lets no two domains share an IssuerUri; Okta's automatic federation writes
-    ``<domain>:<exk key>``, the key that is also in passiveSignInUri (api-facts section 11)."""
+    """Entra lets no two domains share an IssuerUri, a child domain aside (it inherits its
+    root's federation); Okta's automatic federation writes ``<domain>:<exk key>`` (a child:
+    its root's), manual federation ``https://<exk key>``, the key that is also in
+    passiveSignInUri (api-facts section 11)."""
     problems, seen = [], {}
+    children = {d["id"] for d in _domains(doc) if d.get("isRoot") is False}
     for name, configs in _federations(doc).items():
+        owner = name.split(".", 1)[1] if name in children else name
         for fed in configs:
             issuer = fed.get("issuerUri")
-            if issuer in seen:
+            if issuer in seen and name not in children and seen[issuer] not in children:
                 problems.append(f"{name} and {seen[issuer]} share the issuer {issuer}")
-            seen[issuer] = name
+            seen.setdefault(issuer, name)
             key = re.search(r"/app/office365/([^/]+)/sso/wsfed/passive$", fed["passiveSignInUri"])
-            if not key or issuer != f"{name}:{key[1]}":
+            if not key or issuer not in (f"{owner}:{key[1]}", f"https://{key[1]}"):
                 problems.append(f"{name}: issuer {issuer} vs {fed['passiveSignInUri']}")
     return problems
 
@@ -145,12 +153,16 @@ INVARIANTS: list[Callable[[dict[str, Any]], list[str]]] = [
     okta_user_lists_split_by_deprovisioned,
     okta_domain_list_is_a_subset,
 ]
-GOLDENS = {"demo": GOLDEN}
+#: every golden: the demo and each real-setup variant built from it (tests/test_real_setups.py)
+GOLDENS = ["demo", *VARIANTS]
 
 
-@pytest.fixture(scope="module", params=sorted(GOLDENS))
+@pytest.fixture(scope="module", params=GOLDENS)
 def golden_tenant(request: pytest.FixtureRequest) -> dict[str, Any]:
-    return snap.load(GOLDENS[request.param])
+    doc = snap.load(GOLDEN)
+    if request.param != "demo":
+        VARIANTS[request.param](doc, demo_yaml_data())
+    return doc
 
 
 @pytest.mark.parametrize("invariant", INVARIANTS, ids=lambda f: f.__name__)

@@ -106,7 +106,7 @@ def _exercise(view: TenantView) -> dict[str, str]:
     for d in view.cfg.expect.domains_to_federate:
         calls += [(f"domain({d})", lambda d=d: view.domain(d)),
                   (f"federation({d})", lambda d=d: view.federation(d))]  # fmt: skip
-    calls += [("okta_certificates()", view.okta_certificates),
+    calls += [("okta_certificates_of(app)", lambda: view.okta_certificates_of(view.office365_app)),
               ("orphaned_app_users()", view.orphaned_app_users)]  # fmt: skip
     for name, call in calls:
         try:

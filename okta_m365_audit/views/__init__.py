@@ -12,7 +12,7 @@ from .base import BaseView, DataUnavailable, describe_read
 from .certificates import Certificate, cert_summary
 from .credentials import CredentialsView
 from .directory import DirectoryView, Person, domain_of
-from .federation import FederationView, wsfed_key
+from .federation import FederationView
 from .instances import InstancesView, WsFedUri, parse_wsfed_uri
 from .org import OrgView
 from .people import PeopleView
@@ -52,5 +52,4 @@ __all__ = [
     "describe_read",
     "domain_of",
     "parse_wsfed_uri",
-    "wsfed_key",
 ]

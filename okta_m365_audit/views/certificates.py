@@ -126,6 +126,14 @@ class Certificate:
         return {"subject": self.subject, "sha1": self.sha1, "notAfter": self.not_after.isoformat()}
 
 
+def key_certificate(key: dict[str, Any]) -> Certificate:
+    """The certificate of an Okta JSON Web Key (``x5c[0]``); ERROR when it carries none."""
+    x5c = key.get("x5c") or []
+    if not x5c:
+        raise DataUnavailable(f"key {key.get('kid')} has no x5c certificate")
+    return Certificate(x5c[0], f"app key {key.get('kid')} x5c[0]")
+
+
 def cert_summary(value: Any, what: str = "certificate") -> dict[str, Any]:
     """Subject, SHA-1 thumbprint and expiry of a certificate value ({} when there is
     none); DataUnavailable naming ``what`` when the value is not a certificate."""

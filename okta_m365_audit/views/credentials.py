@@ -18,7 +18,7 @@ from typing import Any
 from ..consent import authorize_client_id, authorize_href, is_legacy_principal
 from ..resources import GLOBAL_ADMIN_ROLE_TEMPLATE
 from ..snapshot import parse_time
-from .base import BaseView, DataUnavailable, describe_read, require_field
+from .base import BaseView, DataUnavailable, require_field
 
 #: what an event's target list calls an Okta app instance (okta-developer-docs System Log
 #: event reference; the app instance's ``id`` is the app id, as the ``logs`` read filters)
@@ -85,12 +85,9 @@ class CredentialsView(BaseView):
 
     @cached_property
     def provisioning_enabled(self) -> bool:
-        features = self.read("okta", "appFeatures", self.app_id)  # type: ignore[attr-defined]
-        if not features["ok"]:
-            raise DataUnavailable(describe_read(features))
-        if features["status"] == 400:
-            return False
-        up = next((f for f in features["data"] if f.get("name") == "USER_PROVISIONING"), None)
+        """USER_PROVISIONING is ENABLED, read as PROV-01 reads it (ProvisioningView:
+        400 E0000001 means not enabled; any other failure is cannot tell)."""
+        up = self.user_provisioning  # type: ignore[attr-defined]
         return bool(up and up.get("status") == "ENABLED")
 
     # --- Entra: Okta's service principals ---

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from ..normalize import login
 from ..resources import union_by_id
 from ..scope import domain_of, in_scope, upn_of  # noqa: F401 (domain_of: views exports it)
 from .base import BaseView, DataUnavailable
@@ -37,7 +38,7 @@ class DirectoryView(BaseView):
 
     @cached_property
     def entra_by_upn(self) -> dict[str, dict[str, Any]]:
-        return {(u.get("userPrincipalName") or "").lower(): u for u in self.entra_users}
+        return {upn_of(u): u for u in self.entra_users}
 
     @cached_property
     def entra_by_id(self) -> dict[str, dict[str, Any]]:
@@ -53,7 +54,7 @@ class DirectoryView(BaseView):
         return {str(u["id"]).lower(): u for u in self.entra_users}
 
     def entra_user(self, upn: str) -> dict[str, Any] | None:
-        return self.entra_by_upn.get(upn.lower())
+        return self.entra_by_upn.get(login(upn))
 
     @property
     def declared_domains(self) -> set[str]:
@@ -122,7 +123,7 @@ class DirectoryView(BaseView):
                 f"GET /api/v1/users returned {len(no_login)} user(s) without profile.login "
                 f"({', '.join(no_login[:5])}); cannot tell which accounts Okta holds"
             )
-        return {str(u["profile"]["login"]).lower(): u for u in self.okta_users}
+        return {login(u["profile"]["login"]): u for u in self.okta_users}
 
     @cached_property
     def okta_by_id(self) -> dict[str, dict[str, Any]]:
@@ -139,24 +140,6 @@ class DirectoryView(BaseView):
             for a in self.data("okta", "appUsers", app_id)
         ]
 
-    @cached_property
-    def app_users_by_external_id(self) -> dict[str, dict[str, Any]]:
-        return {
-            (a.get("externalId") or "").lower(): a for a in self.app_users if a.get("externalId")
-        }
-
-    @cached_property
-    def app_users_by_username(self) -> dict[str, dict[str, Any]]:
-        return {
-            ((a.get("credentials") or {}).get("userName") or "").lower(): a
-            for a in self.app_users
-            if (a.get("credentials") or {}).get("userName")
-        }
-
-    @cached_property
-    def app_users_by_okta_id(self) -> dict[str, dict[str, Any]]:
-        return {a["id"]: a for a in self.app_users if a.get("id")}
-
     def app_user_for(self, entra: dict[str, Any]) -> dict[str, Any] | None:
         """The Office 365 assignment of an Entra user, by externalId, else by userName, in
         the instance that serves the user's domain (views.instances)."""
@@ -170,9 +153,9 @@ class DirectoryView(BaseView):
         """Every in-scope M365 user with their Okta user and Office 365 assignment."""
         return [
             Person(
-                upn=u["userPrincipalName"].lower(),
+                upn=upn_of(u),
                 entra=u,
-                okta_user=self.okta_by_login.get(u["userPrincipalName"].lower()),
+                okta_user=self.okta_by_login.get(upn_of(u)),
                 app_user=self.app_user_for(u),
             )
             for u in self.in_scope_users
@@ -184,8 +167,7 @@ class DirectoryView(BaseView):
             a
             for a in self.app_users
             if (a.get("externalId") or "").lower() not in self.entra_by_id
-            and ((a.get("credentials") or {}).get("userName") or "").lower()
-            not in self.entra_by_upn
+            and login((a.get("credentials") or {}).get("userName")) not in self.entra_by_upn
         ]
 
     # --- accounts kept out of Okta (ESS) ---

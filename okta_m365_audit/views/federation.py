@@ -3,7 +3,6 @@ tenant's domains in Entra (CRED and FED checks)."""
 
 from __future__ import annotations
 
-import re
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,9 +17,11 @@ from .base import (
     describe_read,
     require_field,
 )
-from .certificates import Certificate, cert_summary  # noqa: F401 (cert_summary re-exported)
-
-WSFED_PATH = re.compile(r"^/app/office365/(?P<key>[A-Za-z0-9]+)/sso/wsfed/(passive|active)/?$")
+from .certificates import (  # noqa: F401 (cert_summary re-exported)
+    Certificate,
+    cert_summary,
+    key_certificate,
+)
 
 
 class FederationView(BaseView):
@@ -149,10 +150,6 @@ class FederationView(BaseView):
         return app_id_of(self.office365_app)
 
     @cached_property
-    def signing_keys(self) -> list[dict[str, Any]]:
-        return self.data("okta", "appKeys", self.app_id)
-
-    @cached_property
     def active_key(self) -> dict[str, Any]:
         """The key whose kid is the app's credentials.signing.kid (the one Okta signs with)."""
         return self.active_key_of(self.office365_app)
@@ -175,37 +172,23 @@ class FederationView(BaseView):
 
     @property
     def active_certificate(self) -> Certificate:
-        return self._key_certificate(self.active_key)
+        return key_certificate(self.active_key)
 
     def active_key_for(self, domain: str) -> dict[str, Any]:
         """The signing key of the instance that serves a domain (see views.instances)."""
         return self.active_key_of(self.instance_for(domain))  # type: ignore[attr-defined]
 
     def active_certificate_for(self, domain: str) -> Certificate:
-        return self._key_certificate(self.active_key_for(domain))
+        return key_certificate(self.active_key_for(domain))
+
+    def okta_certificates_of(self, app: dict[str, Any]) -> list[Certificate]:
+        """Every signing certificate of an instance (its keys that carry one)."""
+        keys = self.data("okta", "appKeys", app_id_of(app))
+        return [key_certificate(k) for k in keys if k.get("x5c")]
 
     def okta_certificates_for(self, domain: str) -> list[Certificate]:
         """Every signing certificate of the instance that serves a domain."""
-        app = self.instance_for(domain)  # type: ignore[attr-defined]
-        return [
-            Certificate(k["x5c"][0], f"app key {k.get('kid')} x5c[0]")
-            for k in self.data("okta", "appKeys", app_id_of(app))
-            if k.get("x5c")
-        ]
-
-    @staticmethod
-    def _key_certificate(key: dict[str, Any]) -> Certificate:
-        x5c = key.get("x5c") or []
-        if not x5c:
-            raise DataUnavailable(f"key {key.get('kid')} has no x5c certificate")
-        return Certificate(x5c[0], f"app key {key.get('kid')} x5c[0]")
-
-    def okta_certificates(self) -> list[Certificate]:
-        return [
-            Certificate(k["x5c"][0], f"app key {k.get('kid')} x5c[0]")
-            for k in self.signing_keys
-            if k.get("x5c")
-        ]
+        return self.okta_certificates_of(self.instance_for(domain))  # type: ignore[attr-defined]
 
     # connection, provisioning_enabled, log_events: views/credentials.py
 
@@ -260,12 +243,3 @@ class FederationView(BaseView):
 
 def _app_setting(app: dict[str, Any], name: str) -> Any:
     return app_settings(app).get(name)
-
-
-def wsfed_key(uri: str | None) -> tuple[str | None, str | None]:
-    """(host, exk key) of an Okta WS-Fed sign-in URI, or (host, None) when not that shape."""
-    if not uri:
-        return None, None
-    parts = urlsplit(uri)
-    m = WSFED_PATH.match(parts.path)
-    return (parts.hostname or "").lower(), (m.group("key") if m else None)

@@ -219,14 +219,10 @@ class InstancesView(BaseView):
         """Entra's signing certificate for the domain is one of the instance's keys."""
         try:
             fed = self.federation(domain)  # type: ignore[attr-defined]
-            keys = self.data("okta", "appKeys", app_id_of(app))
-        except DataUnavailable:
-            return False
-        if not fed or not fed.get("signingCertificate"):
-            return False
-        try:
+            if not fed or not fed.get("signingCertificate"):
+                return False
             entra = Certificate(fed["signingCertificate"])
-            return any(entra.same_as(Certificate(k["x5c"][0])) for k in keys if k.get("x5c"))
+            return any(entra.same_as(c) for c in self.okta_certificates_of(app))  # type: ignore[attr-defined]
         except DataUnavailable:
             return False
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
+from ..normalize import login
 from ..scope import upn_of
 from .base import BaseView, DataUnavailable
 
@@ -135,7 +136,7 @@ class PeopleView(BaseView):
                 continue
             judged += 1
             user_name = (a.get("credentials") or {}).get("userName")
-            if str(user_name or "").lower() != upn_of(entra):
+            if login(user_name) != upn_of(entra):
                 wrong.append(
                     {
                         "userName": user_name,

@@ -104,16 +104,6 @@ class ProvisioningView(BaseView):
         return self.instance_field(self.office365_app, name)  # type: ignore[attr-defined]
 
     @cached_property
-    def app_domains(self) -> set[str]:
-        """The domains configured on the app: ``settings.app.domains`` and ``domain``,
-        lower-case. ERROR when the app returned neither key.
-
-        >>> sorted(tenant.app_domains)
-        ['contoso.com', 'fabrikam.com']
-        """
-        return self.instance_domains(self.office365_app)  # type: ignore[attr-defined]
-
-    @cached_property
     def username_template(self) -> dict[str, Any]:
         """``credentials.userNameTemplate`` of the app: ``template`` and ``type``.
 

@@ -39,7 +39,7 @@ def import_sdks() -> float:
         UserCollectionResponse,  # the naive reader's models: imported, not timed
     )
 
-    import okta_m365_audit.collect  # noqa: F401
+    import okta_m365_audit.collect.collector  # noqa: F401
 
     return time.perf_counter() - started
 
@@ -61,9 +61,9 @@ def fixed_cost(measure: Any) -> tuple[float, int]:
 
 
 def worker_collect(tenant_file: Path) -> dict[str, Any]:
-    from okta_m365_audit.collect import collect
+    from okta_m365_audit.collect.collector import collect
+    from okta_m365_audit.collect.costs import floor_of
     from okta_m365_audit.config import load_tenant
-    from okta_m365_audit.costs import floor_of
     from okta_m365_audit.emulator import emulator_for
 
     imports = import_sdks()

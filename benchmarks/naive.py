@@ -18,8 +18,8 @@ LARGE_LISTS = {("okta", "users"): 200, ("okta", "appUsers"): 50, ("graph", "user
 
 async def _naive_reads(cfg: Any, endpoints: Any, app_id: str, cap: int) -> dict[str, Any]:
     """The obvious SDK code: typed models, default page sizes, lists one after another."""
-    from okta_m365_audit import snapshot as snap
     from okta_m365_audit.clients import GraphApi, OktaApi, limits_for
+    from okta_m365_audit.snapshot import document as snap
 
     out: dict[str, Any] = {}
     kept: list[Any] = []  # a naive collector holds its models, as ours holds its JSON
@@ -81,9 +81,9 @@ async def _naive_reads(cfg: Any, endpoints: Any, app_id: str, cap: int) -> dict[
 
 
 def worker_naive(tenant_file: Path, app_id: str, cap: int) -> dict[str, Any]:
-    from okta_m365_audit import snapshot as snap
     from okta_m365_audit.config import load_tenant
     from okta_m365_audit.emulator import emulator_for
+    from okta_m365_audit.snapshot import document as snap
 
     imports = import_sdks()
     demo_cfg = load_tenant(DEMO)

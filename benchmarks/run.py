@@ -9,7 +9,7 @@ process with the injected latency, and measures, each in a fresh process so figu
 not leak between measurements:
 
 - **ours**: ``collect()`` as a run does it. Requests made against the pagination floor
-  (okta_m365_audit/costs.py), wall time against the latency floor (longest sequential
+  (okta_m365_audit/collect/costs.py), wall time against the latency floor (longest sequential
   chain x latency), CPU seconds per 1,000 objects, peak RSS.
 - **naive**: the obvious SDK code: typed list calls (SDK models), default page sizes, the
   same ``$select`` (the checks need those fields), one list after another, for the three
@@ -98,9 +98,9 @@ def ensure_tenant(users: int, seed: int, latency_ms: float, jitter_ms: float, in
 
 def served_facts(tenant_file: Path) -> dict[str, Any]:
     """Floors and counts of the snapshot the emulator serves (what the tenant holds)."""
-    from okta_m365_audit import costs
-    from okta_m365_audit import snapshot as snap
+    from okta_m365_audit.collect import costs
     from okta_m365_audit.config import load_tenant
+    from okta_m365_audit.snapshot import document as snap
 
     cfg = load_tenant(tenant_file)
     doc = snap.load(cfg.resolve(cfg.emulator.snapshot))

@@ -58,7 +58,7 @@ from demo_builder import (  # re-exported: build_synthetic_tenant.py imports the
     people,
 )
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 
 __all__ = [
     "AS_OF",

@@ -30,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import demo_builder as demo  # the demo builder (scripts/demo_builder), grown here
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 
 FIRST_NAMES = (
     "Aaron Abigail Adrian Aisha Alba Alex Alice Amir Ana Anders Anna Ari Aria Ben Bianca "

@@ -3,8 +3,9 @@ README's check table, from the code that defines them.
 
 - ``tenant.schema.json``: tenant YAML files (``okta_m365_audit.config.tenant_json_schema``),
   referenced by the ``# yaml-language-server: $schema=`` line of each tenant file;
-- ``snapshot.schema.json``: snapshot files (``okta_m365_audit.snapshot.snapshot_json_schema``).
-- ``results.schema.json``: results files (``okta_m365_audit.results.results_json_schema``),
+- ``snapshot.schema.json``: snapshot files
+  (``okta_m365_audit.snapshot.document.snapshot_json_schema``).
+- ``results.schema.json``: results files (``okta_m365_audit.outputs.results.results_json_schema``),
   the ``results.json`` of each evidence bundle, which the fleet page reads back.
 
 Run it from the repository root after changing any of these models::
@@ -24,10 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from okta_m365_audit.catalog import checks_markdown, implemented_check_ids  # noqa: E402
+from okta_m365_audit.catalog.checks import checks_markdown, implemented_check_ids  # noqa: E402
 from okta_m365_audit.config import tenant_json_schema  # noqa: E402
-from okta_m365_audit.results import results_json_schema  # noqa: E402
-from okta_m365_audit.snapshot import snapshot_json_schema  # noqa: E402
+from okta_m365_audit.outputs.results import results_json_schema  # noqa: E402
+from okta_m365_audit.snapshot.document import snapshot_json_schema  # noqa: E402
 
 SCHEMA_DIR = ROOT / "okta_m365_audit" / "schemas"
 

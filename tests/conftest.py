@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
-from okta_m365_audit import snapshot as snap
 from okta_m365_audit.config import load_tenant
+from okta_m365_audit.snapshot import document as snap
 
 pytest_plugins = ["pytester"]
 
@@ -41,7 +41,7 @@ def _warm_sdk_imports() -> None:
     ("multiple declarations of function MD5_init")."""
     import asyncio
 
-    from okta_m365_audit.collect import collect
+    from okta_m365_audit.collect.collector import collect
     from okta_m365_audit.emulator import Emulator, registrations_for
 
     cfg = load_tenant(DEMO_YAML)

@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 import yaml
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 from okta_m365_audit.views import TenantView
 
 from .conftest import GOLDEN, SUITE, demo_yaml_data
@@ -164,7 +164,7 @@ def _views_over(docs: dict[str, dict[str, Any]], rec: Recorder | None) -> Iterat
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("okta_m365_audit.plugin.fixtures.collect_tenant", collect_tenant)
         # the run's outputs (a bundle per tenant) are thrown away: no need to wait for disk
-        mp.setattr("okta_m365_audit.safe_files.os.fsync", lambda fd: None)
+        mp.setattr("okta_m365_audit.core.safe_files.os.fsync", lambda fd: None)
         yield views
 
 

@@ -22,13 +22,13 @@ import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from okta_m365_audit import snapshot as snap
 from okta_m365_audit.anonymize import Anonymizer, tenantfile
 from okta_m365_audit.anonymize.__main__ import main
 from okta_m365_audit.anonymize.certificates import jwk_thumbprint
 from okta_m365_audit.anonymize.identities import TENANT_SUFFIXES, Identities
 from okta_m365_audit.anonymize.pseudonyms import KEEP_WORDS
 from okta_m365_audit.anonymize.rules import KEPT_GUIDS, PUBLIC_APP_NAMES
+from okta_m365_audit.snapshot import document as snap
 
 from .conftest import DEMO_YAML, GOLDEN, demo_yaml_data, golden_doc, golden_verdicts, run_suite
 from .scenarios import all_scenarios

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from okta_m365_audit import snapshot as snap
 from okta_m365_audit.config import load_tenant
-from okta_m365_audit.safe_files import OutputError
+from okta_m365_audit.core.safe_files import OutputError
+from okta_m365_audit.snapshot import document as snap
 from okta_m365_audit.views import DataUnavailable, TenantView
 
 from .conftest import DEMO_YAML, GOLDEN, SUITE, golden_doc, write_tenant

@@ -30,7 +30,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from okta_m365_audit.catalog import BY_ID, PHASES
+from okta_m365_audit.catalog.checks import BY_ID, PHASES
 from okta_m365_audit.views.federation import Certificate
 from tests.conftest import ROOT, golden_doc, run_suite, write_tenant
 from tests.scenarios.fed import foreign_certificate
@@ -505,8 +505,8 @@ def test_large_tenant_report_in_a_browser(pytester: pytest.Pytester, chromium: s
     sys.path.insert(0, str(ROOT / "scripts"))
     import build_synthetic_tenant as synthetic
 
-    from okta_m365_audit import snapshot as snap
-    from okta_m365_audit.report import HTML_LIST_LIMIT
+    from okta_m365_audit.outputs.report import HTML_LIST_LIMIT
+    from okta_m365_audit.snapshot import document as snap
 
     tenant_file = synthetic.build(3000, pytester.path / "big")
     doc = snap.load(tenant_file.parent / "synthetic-3k" / "snapshot.json")

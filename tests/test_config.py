@@ -19,7 +19,7 @@ import yaml
 
 from okta_m365_audit.clients import Endpoints, OktaApi, graph_credential, okta_private_key
 from okta_m365_audit.config import ConfigErrors, TenantConfig, load_tenant, load_tenants
-from okta_m365_audit.errors import ConfigError
+from okta_m365_audit.core.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 TENANTS = ROOT / "tenants"
@@ -786,7 +786,7 @@ def test_load_tenants_yaml_and_yml_with_one_stem(tmp_path: Path) -> None:
 
 def test_load_tenants_with_known_checks_and_a_missing_folder(tmp_path: Path) -> None:
     """When a waiver names an unknown check, or the folder does not exist: errors, no raise."""
-    from okta_m365_audit.catalog import BY_ID
+    from okta_m365_audit.catalog.checks import BY_ID
 
     tenant_file(tmp_path, set_in("waivers", [waiver(check="FED-99")]))
     configs, errors = load_tenants(tmp_path, known_checks=BY_ID)
@@ -984,7 +984,7 @@ def test_file_name_that_is_not_a_tenant_name(tmp_path):
 def test_waiver_for_an_unknown_check_id(tmp_path):
     """When a waiver names a check the catalog does not have: should fail with its line,
     since the check the operator meant would run unwaived (or the typo hide a real one)."""
-    from okta_m365_audit.catalog import BY_ID
+    from okta_m365_audit.catalog.checks import BY_ID
 
     waiver = {"check": "FED-99", "reason": "r", "approver": "a", "ticket": "T-1",
               "expires": "2099-01-01"}  # fmt: skip

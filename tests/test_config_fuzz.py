@@ -30,7 +30,7 @@ from okta_m365_audit.config import (
     load_tenant,
     load_tenants,
 )
-from okta_m365_audit.errors import ConfigError
+from okta_m365_audit.core.errors import ConfigError
 
 from .test_config import CERTIFICATE_AUTH, GOLDEN, PRIVATE_KEY_AUTH, waiver
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from okta_m365_audit.results import verify_manifest
+from okta_m365_audit.outputs.results import verify_manifest
 from tests.conftest import SUITE, golden_doc, write_tenant
 
 

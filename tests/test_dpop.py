@@ -27,12 +27,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from okta_m365_audit import emulator as emulator_pkg
 from okta_m365_audit.clients import OktaApi, ReadOnlySession
-from okta_m365_audit.collect import collect
+from okta_m365_audit.collect.collector import collect
 from okta_m365_audit.config import load_tenant
+from okta_m365_audit.core.redact import redact_untrusted
 from okta_m365_audit.emulator import Emulator, registrations_for
 from okta_m365_audit.emulator.dpop import jwk_thumbprint
 from okta_m365_audit.emulator.faults import Fault
-from okta_m365_audit.redact import redact_untrusted
 
 from .conftest import DEMO_YAML, ROOT, run_suite, write_tenant
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from okta_m365_audit import drift
-from okta_m365_audit import snapshot as snap
-from okta_m365_audit.collect import collect
+from okta_m365_audit.collect.collector import collect
 from okta_m365_audit.config import load_tenant
 from okta_m365_audit.emulator import Emulator, registrations_for
+from okta_m365_audit.outputs import drift
+from okta_m365_audit.snapshot import document as snap
 from tests.conftest import DEMO_YAML, golden_doc
 from tests.scenarios.fed import domain_left_managed
 from tests.scenarios.helpers import (

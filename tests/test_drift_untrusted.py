@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okta_m365_audit import drift
-from okta_m365_audit import snapshot as snap
-from okta_m365_audit.terminal import printable
+from okta_m365_audit.core.terminal import printable
+from okta_m365_audit.outputs import drift
+from okta_m365_audit.snapshot import document as snap
 from tests.conftest import SUITE, golden_doc, write_tenant
 from tests.scenarios.helpers import app_id, okta_user, per_app
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 
-from okta_m365_audit import snapshot as snap
-from okta_m365_audit.catalog import BY_ID
-from okta_m365_audit.collect import collect
+from okta_m365_audit.catalog.checks import BY_ID
+from okta_m365_audit.collect.collector import collect
 from okta_m365_audit.emulator import Emulator, registrations_for
+from okta_m365_audit.snapshot import document as snap
 
 from .conftest import run_suite, write_tenant
 from .scenarios.access import no_logs_scope

@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 
 from okta_m365_audit import emulator as emulator_module
-from okta_m365_audit import snapshot as snap
 from okta_m365_audit.clients import RawResponse
-from okta_m365_audit.collect import collect
+from okta_m365_audit.clients.failures import error_of
+from okta_m365_audit.collect.collector import collect
+from okta_m365_audit.core.redact import MAX_TREE_DEPTH, REDACTED, redact_tree, redact_untrusted
 from okta_m365_audit.emulator import Emulator, registrations_for
 from okta_m365_audit.emulator.faults import Fault
-from okta_m365_audit.failures import error_of
-from okta_m365_audit.redact import MAX_TREE_DEPTH, REDACTED, redact_tree, redact_untrusted
+from okta_m365_audit.snapshot import document as snap
 
 from .conftest import SUITE, write_tenant
 

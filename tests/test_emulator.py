@@ -18,11 +18,11 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from okta_m365_audit import snapshot as snap
 from okta_m365_audit.clients import Endpoints, GraphApi, OktaApi
-from okta_m365_audit.collect import collect
+from okta_m365_audit.collect.collector import collect
+from okta_m365_audit.core.errors import ConnectError, ReadOnlyViolation
 from okta_m365_audit.emulator import Emulator, registrations_for
-from okta_m365_audit.errors import ConnectError, ReadOnlyViolation
+from okta_m365_audit.snapshot import document as snap
 
 from .conftest import ROOT, write_tenant
 

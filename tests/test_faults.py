@@ -19,11 +19,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okta_m365_audit import snapshot as snap
 from okta_m365_audit.clients import GraphApi, Limits, OktaApi, RealmApi
-from okta_m365_audit.collect import Collector
+from okta_m365_audit.collect.collector import Collector
 from okta_m365_audit.emulator import Emulator, registrations_for
 from okta_m365_audit.emulator.faults import KINDS, Fault
+from okta_m365_audit.snapshot import document as snap
 
 from .conftest import golden_doc, run_suite, write_tenant
 from .scenarios.cred import authentication_failures, connection_disabled

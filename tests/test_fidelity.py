@@ -26,7 +26,7 @@ from msgraph.generated.models.unified_role_eligibility_schedule import (
 )
 from msgraph.generated.models.user import User
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 
 from .conftest import golden_doc
 from .scenarios.cred_consent import legacy_principal_with_role

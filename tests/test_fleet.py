@@ -16,9 +16,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from okta_m365_audit import __version__
-from okta_m365_audit.catalog import CHECKS, PHASES
-from okta_m365_audit.fleet import find_results, load_fleet, render_fleet
-from okta_m365_audit.results import results_document, results_json_schema
+from okta_m365_audit.catalog.checks import CHECKS, PHASES
+from okta_m365_audit.outputs.fleet import find_results, load_fleet, render_fleet
+from okta_m365_audit.outputs.results import results_document, results_json_schema
 
 VALIDATOR = Draft202012Validator(
     results_json_schema(), format_checker=Draft202012Validator.FORMAT_CHECKER

@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okta_m365_audit.fleet import find_results, load_fleet, render_fleet, write_fleet
-from okta_m365_audit.safe_files import OutputError
+from okta_m365_audit.core.safe_files import OutputError
+from okta_m365_audit.outputs.fleet import find_results, load_fleet, render_fleet, write_fleet
 
 from .test_fleet import FleetTable, Tags, make_doc, run_cli, write
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 from tests.conftest import GOLDEN, ROOT, demo_yaml_data
 
 sys.path.insert(0, str(ROOT / "scripts"))

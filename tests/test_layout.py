@@ -1,16 +1,19 @@
-"""The layout holds: no Python file over 400 lines (the project's own tests aside), and the
-package's imports go one way, from the configuration up to the pytest plugin.
+"""The layout holds: no Python file over 400 lines (the project's own tests aside), the
+package is made of stage packages (nothing flat at its top but ``__init__``), each package
+says what it holds and what it may import, and the imports go one way, from the leaves up to
+the pytest plugin.
 
-The layers, lowest first (a module may import its own layer and the layers below it):
-0. leaves every layer uses: errors, names, normalize, terminal, redact, safe_files;
-1. configuration: config;
-2. what the checks and reads are: resources, scope, consent, catalog, catalog_conditions, policy;
-3. clients: clients, failures (how a failed request is told);
-4. collection and the snapshot: collect, collect_consent, costs, snapshot, snapshot_*;
-5. reading a snapshot, and serving one: views, emulator;
-6. one tenant's run and its evidence: session, report, results, drift, anonymize, parallel;
-7. outputs across tenants: tenant_outputs, fleet, fleet_*;
-8. the pytest plugin.
+The stages, lowest first (a package may import its own layer and the layers below it):
+0. core: the leaves every stage uses (errors, names, normalize, terminal, redact,
+   safe_files); and schemas/ (data);
+1. config: tenant files;
+2. catalog: the checks, their conditions and policy, the reads they need, scope, consent;
+3. clients: the SDK clients and transports, and how a failed read is told;
+4. collect: every read into a snapshot; snapshot: its format, JSON and validation;
+5. views: reading a snapshot; emulator: serving one;
+6. session: one run's tenants and their evidence; anonymize (an offline tool);
+7. outputs: handover report, results, bundles, drift, fleet page;
+8. the entry points: plugin (pytest hooks and fixtures), fleet (the fleet page's command).
 """
 
 from __future__ import annotations
@@ -24,17 +27,15 @@ PACKAGE = ROOT / "okta_m365_audit"
 MAX_LINES = 400
 
 LAYERS: dict[str, int] = {
-    "__init__": 0, "errors": 0, "names": 0, "normalize": 0, "terminal": 0, "redact": 0,
-    "safe_files": 0, "schemas": 0,
+    "__init__": 0, "core": 0, "schemas": 0,
     "config": 1,
-    "resources": 2, "scope": 2, "consent": 2, "catalog": 2, "catalog_conditions": 2, "policy": 2,
-    "clients": 3, "failures": 3,
-    "collect": 4, "collect_consent": 4, "costs": 4, "snapshot": 4, "snapshot_json": 4,
-    "snapshot_validation": 4,
+    "catalog": 2,
+    "clients": 3,
+    "collect": 4, "snapshot": 4,
     "views": 5, "emulator": 5,
-    "session": 6, "report": 6, "results": 6, "drift": 6, "anonymize": 6, "parallel": 6,
-    "tenant_outputs": 7, "fleet": 7, "fleet_check": 7, "fleet_load": 7, "fleet_page": 7,
-    "plugin": 8,
+    "session": 6, "anonymize": 6,
+    "outputs": 7,
+    "plugin": 8, "fleet": 8,
 }  # fmt: skip
 
 
@@ -76,6 +77,8 @@ def _imports(path: Path) -> set[str]:
             else:
                 target = node.module or ""
             found.add(target)
+            # ``from .. import snapshot``: the names may be modules, of a later stage
+            found.update(f"{target}.{a.name}" for a in node.names)
         elif isinstance(node, ast.Import):
             found.update(a.name for a in node.names)
     return {t for t in found if t.split(".")[0] == "okta_m365_audit"}
@@ -97,3 +100,29 @@ def test_imports_go_one_way():
             if LAYERS.get(there, 0) > LAYERS[here]:
                 wrong.append(f"{path.relative_to(ROOT)} ({here}) imports {target} ({there})")
     assert wrong == []
+
+
+def test_nothing_flat_at_the_package_top():
+    """Every module lives in the package of its stage, so the folder listing is the design."""
+    flat = {p.name for p in PACKAGE.glob("*.py")} - {"__init__.py"}
+    assert flat == set(), "move these into the package of their stage"
+
+
+def test_every_package_says_what_it_holds_and_may_import():
+    missing = []
+    for init in sorted(PACKAGE.rglob("__init__.py")):
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
+        if init.parent != PACKAGE and "May import" not in doc:
+            missing.append(str(init.relative_to(ROOT)))
+    assert missing == [], 'start each with a docstring: what it holds, and "May import: ..."'
+
+
+def test_every_package_has_an_init():
+    """A folder of modules without ``__init__.py`` would be a namespace package the layer
+    test still sees, but one with no docstring to say what it holds."""
+    bare = sorted(
+        str(d.relative_to(ROOT))
+        for d in PACKAGE.rglob("*")
+        if d.is_dir() and any(d.glob("*.py")) and not (d / "__init__.py").exists()
+    )
+    assert bare == []

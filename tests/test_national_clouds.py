@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from okta_m365_audit import snapshot as snap
 from okta_m365_audit.clients import CLOUDS, Endpoints
 from okta_m365_audit.clients.endpoints import initial_domain_prefix
-from okta_m365_audit.collect import collect
+from okta_m365_audit.collect.collector import collect
 from okta_m365_audit.config import load_tenant
 from okta_m365_audit.emulator import Emulator, registrations_for
+from okta_m365_audit.snapshot import document as snap
 from okta_m365_audit.views import TenantView
 
 from .conftest import DEMO_YAML, golden_doc, golden_verdicts, run_suite, write_tenant

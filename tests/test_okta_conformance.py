@@ -25,12 +25,12 @@ from typing import Any
 
 import pytest
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.catalog.resources import DEPROVISIONED_SEARCH, custom_domain_ids
 from okta_m365_audit.clients import OktaApi
 from okta_m365_audit.config import load_tenant
 from okta_m365_audit.emulator import Emulator, registrations_for
 from okta_m365_audit.emulator.projections import BY_OPERATION, BY_ROUTE, PROJECTIONS
-from okta_m365_audit.resources import DEPROVISIONED_SEARCH, custom_domain_ids
+from okta_m365_audit.snapshot import document as snap
 
 from .conftest import GOLDEN
 from .okta_spec import (

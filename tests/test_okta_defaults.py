@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.catalog.resources import DEPROVISIONED_SEARCH
 from okta_m365_audit.clients import OktaApi
-from okta_m365_audit.collect import collect
+from okta_m365_audit.collect.collector import collect
 from okta_m365_audit.config import load_tenant
 from okta_m365_audit.emulator import Emulator, registrations_for
-from okta_m365_audit.resources import DEPROVISIONED_SEARCH
+from okta_m365_audit.snapshot import document as snap
 from okta_m365_audit.views import TenantView
 
 from .conftest import DEMO_YAML, write_tenant

@@ -33,7 +33,7 @@ from okta_m365_audit.clients import (
     ReadOnlyTransport,
     on_origin,
 )
-from okta_m365_audit.collect import collect, iter_reads
+from okta_m365_audit.collect.collector import collect, iter_reads
 from okta_m365_audit.emulator import Emulator, registrations_for
 from okta_m365_audit.emulator.faults import Fault
 

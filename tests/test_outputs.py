@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from okta_m365_audit.results import results_json_schema, verify_manifest, write_bundle
-from okta_m365_audit.safe_files import OutputError
+from okta_m365_audit.core.safe_files import OutputError
+from okta_m365_audit.outputs.results import results_json_schema, verify_manifest, write_bundle
 
 from .conftest import run_suite, write_tenant
 from .scenarios.fed import foreign_certificate
@@ -120,7 +120,7 @@ def test_no_secret_in_any_output(pytester, golden, monkeypatch):
 def test_baseline_reports_what_changed_and_who(pytester, golden):
     """When run with --baseline on the handover snapshot: the drift (connection DISABLED by
     an admin) is in the results, the bundle's drift.json and the report."""
-    from okta_m365_audit import snapshot as snap
+    from okta_m365_audit.snapshot import document as snap
 
     from .conftest import GOLDEN
     from .scenarios.cred import connection_disabled

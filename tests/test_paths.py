@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from okta_m365_audit import names, safe_files
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.core import names, safe_files
+from okta_m365_audit.snapshot import document as snap
 from tests.conftest import SUITE, golden_doc, write_tenant
 
 HOSTILE_NAMES = [

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from okta_m365_audit import costs
-from okta_m365_audit import snapshot as snap
-from okta_m365_audit.collect import collect
+from okta_m365_audit.collect import costs
+from okta_m365_audit.collect.collector import collect
 from okta_m365_audit.config import load_tenant
 from okta_m365_audit.emulator import Emulator, Latency, emulator_for, registrations_for
 from okta_m365_audit.emulator.process import EmulatorError, EmulatorProcess
+from okta_m365_audit.snapshot import document as snap
 
 from .conftest import DEMO_YAML, ROOT, golden_verdicts, run_suite
 
@@ -258,6 +258,6 @@ def test_bodies_parse_as_the_standard_library_would(raw, expected) -> None:
 
 def test_every_per_parent_read_has_its_parent_in_the_floor():
     """A new per-parent read names what it is read per; the floor must know that parent."""
-    from okta_m365_audit.resources import RESOURCES
+    from okta_m365_audit.catalog.resources import RESOURCES
 
     assert {(r.api, r.per) for r in RESOURCES if r.per} - set(costs.PARENT) == set()

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from okta_m365_audit import snapshot as snap
 from okta_m365_audit.config import load_tenant
+from okta_m365_audit.snapshot import document as snap
 from okta_m365_audit.views import DataUnavailable, TenantView
 
 from .conftest import DEMO_YAML, ROOT, golden_doc

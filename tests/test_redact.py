@@ -1,4 +1,4 @@
-"""Secrets never reach a log line or an error message (okta_m365_audit.redact).
+"""Secrets never reach a log line or an error message (okta_m365_audit.core.redact).
 
 Each kind of secret goes through a real logger (an SDK's, or a child of one, as the SDKs
 log) and is looked for in what pytest's caplog captured: the records and the formatted
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from okta_m365_audit import redact
-from okta_m365_audit.redact import REDACTED, SecretRedactor
+from okta_m365_audit.core import redact
+from okta_m365_audit.core.redact import REDACTED, SecretRedactor
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "tenants" / "demo"

@@ -1,7 +1,7 @@
 """The report's handling of evidence: long lists are cut in the HTML with a count."""
 
-from okta_m365_audit.report import HTML_LIST_LIMIT, _truncated
-from okta_m365_audit.report import fmt as _fmt
+from okta_m365_audit.outputs.report import HTML_LIST_LIMIT, _truncated
+from okta_m365_audit.outputs.report import fmt as _fmt
 
 
 def test_long_lists_are_truncated_with_a_count():

@@ -15,8 +15,8 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from okta_m365_audit.config import tenant_json_schema
-from okta_m365_audit.results import results_json_schema
-from okta_m365_audit.snapshot import snapshot_json_schema
+from okta_m365_audit.outputs.results import results_json_schema
+from okta_m365_audit.snapshot.document import snapshot_json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "okta_m365_audit" / "schemas"

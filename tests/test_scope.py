@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from okta_m365_audit.collect import realm_logins
+from okta_m365_audit.collect.collector import realm_logins
 from okta_m365_audit.config import load_tenant
 from okta_m365_audit.views import DataUnavailable, TenantView
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okta_m365_audit.terminal import escape_surrogates, printable
+from okta_m365_audit.core.terminal import escape_surrogates, printable
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from okta_m365_audit.catalog import BY_ID
+from okta_m365_audit.catalog.checks import BY_ID
 
 from .conftest import golden_verdicts, run_suite, write_tenant
 from .scenarios import all_scenarios

@@ -1,5 +1,5 @@
 """WS-Fed sign-in URIs judged whole, and names compared in every form the real world writes
-them (views/instances.py, normalize.py): unit proofs beside the verdict matrix's scenarios
+them (views/instances.py, core/normalize.py): unit proofs beside the verdict matrix's scenarios
 (tests/scenarios/instances.py)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from okta_m365_audit.config.model import Expectations
-from okta_m365_audit.normalize import domain_name, login, parents
+from okta_m365_audit.core.normalize import domain_name, login, parents
 from okta_m365_audit.views import parse_wsfed_uri
 
 HOSTS = {"contoso-demo.okta.com", "login.contoso.com"}
@@ -76,7 +76,7 @@ def test_tenant_file_names_are_normalised():
 
 def test_users_of_a_child_domain_are_in_scope_of_its_root():
     """A child domain follows its root's federation: its users sign in through Okta."""
-    from okta_m365_audit.scope import in_scope
+    from okta_m365_audit.catalog.scope import in_scope
 
     user = {"userPrincipalName": "A@EU.Contoso.com", "accountEnabled": True, "userType": "Member"}
     assert in_scope(user, {"contoso.com"}, ()) is True

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from okta_m365_audit.parallel import tenant_of, tenant_scopes
+from okta_m365_audit.session.parallel import tenant_of, tenant_scopes
 
 from .conftest import ROOT, SUITE, golden_doc, write_tenant
 from .scenarios.access import no_logs_scope
@@ -37,7 +37,7 @@ from .test_fleet import FleetTable
 #: named $AUDIT_PROBE_CRASH_TEST, kills its worker
 PROBE = """
 import json, os
-import okta_m365_audit.collect as collect_module
+import okta_m365_audit.collect.collector as collect_module
 
 _collect = collect_module.collect
 

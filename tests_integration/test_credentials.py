@@ -12,7 +12,7 @@ import warnings
 
 import pytest
 
-from okta_m365_audit.consent import OFFICE365_CREDENTIAL_FAILURES
+from okta_m365_audit.catalog.consent import OFFICE365_CREDENTIAL_FAILURES
 
 #: Application permissions Okta's provisioning client needs to push users and groups: the
 #: user, group and organization permissions of "Okta Microsoft Graph Client" (api-facts.md,

@@ -3,7 +3,7 @@ with WS-Federation, the right certificate and the declared MFA behaviour."""
 
 import pytest
 
-from okta_m365_audit.normalize import parents
+from okta_m365_audit.core.normalize import parents
 from okta_m365_audit.views import DataUnavailable, parse_wsfed_uri
 from okta_m365_audit.views.instances import WSFED_ENDPOINTS
 from okta_m365_audit.views.provisioning import listing

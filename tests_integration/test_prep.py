@@ -5,7 +5,7 @@ the M365 UPNs."""
 
 import pytest
 
-from okta_m365_audit.normalize import parents
+from okta_m365_audit.core.normalize import parents
 from okta_m365_audit.views import DataUnavailable
 from okta_m365_audit.views.provisioning import app_summary, listing
 

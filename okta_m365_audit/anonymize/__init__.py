@@ -6,9 +6,9 @@ and with every shape, relation and verdict kept: the anonymized snapshot replays
 ``--from-snapshot`` and is served by the emulator like any other, with the tenant file
 mapped the same way (``--tenant-file``).
 
-An offline tool beside the flow, not a stage of it: it may import ``snapshot``,
-``resources``, ``names`` and ``config`` of the package (and ``errors``, what config raises),
-and third-party libraries; nothing of the package imports it.
+An offline tool beside the flow, not a stage of it; nothing of the package imports it.
+May import: core, config, catalog, snapshot, views (``certificates``) and third-party
+libraries.
 
 - ``pseudonyms``: the salted, deterministic, one-to-one tables (words, labels, GUIDs,
   Okta ids, opaque tokens, IPs, numbers).

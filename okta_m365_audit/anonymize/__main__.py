@@ -20,9 +20,9 @@ import secrets
 import sys
 from pathlib import Path
 
-from .. import snapshot as snap
 from ..config import load_tenant
-from ..errors import AuditError
+from ..core.errors import AuditError
+from ..snapshot import document as snap
 from . import tenantfile
 from .rewrite import Anonymizer
 

@@ -177,7 +177,7 @@ class Pseudonyms:
         return round(low + fraction * (high - low), 4)
 
     def tenant_name(self, value: str) -> str:
-        """A tenant name that follows names.py's rule (``anon-`` and eight hex digits)."""
+        """A tenant name that follows core/names.py's rule (``anon-`` and eight hex digits)."""
         return self.unique("tenant", value, lambda b: "anon-" + b[:4].hex())
 
 

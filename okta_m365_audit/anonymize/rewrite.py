@@ -16,8 +16,8 @@ import binascii
 import re
 from typing import Any
 
-from .. import snapshot as snap
-from ..consent import LEGACY_PRINCIPAL_PREFIX, is_legacy_principal
+from ..catalog.consent import LEGACY_PRINCIPAL_PREFIX, is_legacy_principal
+from ..snapshot import document as snap
 from .certificates import Certificates
 from .identities import Identities, guid_base64, is_ip
 from .pseudonyms import Pseudonyms

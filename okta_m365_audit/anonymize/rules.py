@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-from ..resources import GLOBAL_ADMIN_ROLE_TEMPLATE, MICROSOFT_GRAPH_APP_ID
+from ..catalog.resources import GLOBAL_ADMIN_ROLE_TEMPLATE, MICROSOFT_GRAPH_APP_ID
 from .identities import EMAIL_RE, GUID_RE, HOST_RE, OKTA_ID_RE, Identities, is_ip, okta_id_shaped
 
 KEEP = frozenset(

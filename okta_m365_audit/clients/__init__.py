@@ -14,12 +14,16 @@ no redirect is followed. The only POSTs allowed are the token requests (Okta
 - ``okta``, ``graph``: the API clients (``OktaApi``; ``GraphApi``, ``RealmApi``);
 - ``okta_token``: what the Okta service app's token needs beyond the SDK (DPoP key and
   proofs, the scopes Okta refused, token failures naming the tenant file's setting);
-- ``responses``: what they return (``RawResponse``, ``parse_json``, ``TokenError``).
+- ``responses``: what they return (``RawResponse``, ``parse_json``, ``TokenError``);
+- ``failures``: why a read failed, in words safe to store (what the collector records).
+
+May import: core, config, catalog (``resources``: what a read needs); never collect or a
+later stage.
 """
 
 from __future__ import annotations
 
-from ..errors import ConnectError
+from ..core.errors import ConnectError
 from .endpoints import CLOUDS, DEFAULT_LIMITS, OKTA_TOKEN_PATH, Endpoints, Limits, limits_for
 from .graph import GraphApi, RealmApi, graph_credential
 from .okta import OktaApi

@@ -16,7 +16,7 @@ import httpx
 from aiolimiter import AsyncLimiter
 
 from ..config import GraphCertificateAuth, GraphClientSecretAuth, TenantConfig
-from ..errors import ConnectError
+from ..core.errors import ConnectError
 from .endpoints import DEFAULT_LIMITS, Endpoints, Limits
 from .origins import (
     Origin,

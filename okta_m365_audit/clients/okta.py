@@ -31,7 +31,7 @@ import aiohttp
 from aiolimiter import AsyncLimiter
 
 from ..config import OktaPrivateKeyAuth, TenantConfig
-from ..errors import ConnectError
+from ..core.errors import ConnectError
 from .endpoints import DEFAULT_LIMITS, OKTA_TOKEN_PATH, Endpoints, Limits
 from .okta_token import FreshProofs, dpop_failure, dpop_proofs, is_dpop_error, refused_scopes
 from .okta_token import sdk_uses as _sdk_uses

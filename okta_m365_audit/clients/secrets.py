@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .. import redact
 from ..config import OktaPrivateKeyAuth, TenantConfig
-from ..errors import ConfigError
+from ..core import redact
+from ..core.errors import ConfigError
 
 
 def _secret_from_env(cfg: TenantConfig, fieldname: str, var: str) -> str:

@@ -19,7 +19,7 @@ import httpx
 from aiolimiter import AsyncLimiter
 from yarl import URL
 
-from ..errors import ReadOnlyViolation
+from ..core.errors import ReadOnlyViolation
 from .origins import Origin, OriginRefused, TokenRedirect, origin_of, origin_text, redirect_target
 
 # --- request accounting ------------------------------------------------------------------

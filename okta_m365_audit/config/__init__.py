@@ -1,8 +1,8 @@
 """Configuration, the first stage of the flow: tenant YAML files, validated into a typed model.
 
-The flow is config -> clients -> collect -> snapshot/views -> checks -> outputs; this
-package may import only ``okta_m365_audit.errors``, ``okta_m365_audit.names`` and
-third-party libraries, never a later stage.
+The flow is config -> clients -> collect -> snapshot/views -> checks -> outputs.
+May import: core (``errors``, ``names``, ``normalize``) and third-party libraries; never a
+later stage.
 
 A typo must never disable a check silently, so unknown keys are errors, and every error
 names the file, the field (with its line where known) and the fix. Secrets are held only

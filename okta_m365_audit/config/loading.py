@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import ConfigError
-from ..names import is_tenant_name
+from ..core.errors import ConfigError
+from ..core.names import is_tenant_name
 from .messages import _one, _to_config_errors
 from .model import TenantConfig
 from .yaml_loader import _read_document
@@ -121,7 +121,7 @@ def load_tenants(
             data, lines, problems = _read_document(path)
             declared = data.get("name")
             # a rejected file's name still labels its errors (test IDs, bundle folders):
-            # only a name that follows the rule may (names.py), else the file stem does
+            # only a name that follows the rule may (core/names.py), else the file stem does
             if is_tenant_name(declared):
                 entry.name, entry.declared = declared, True
                 entry.line = lines.get(("name",))

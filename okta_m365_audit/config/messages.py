@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ConfigError
+from ..core.errors import ConfigError
 from .model import (
     GraphCertificateAuth,
     GraphClientSecretAuth,

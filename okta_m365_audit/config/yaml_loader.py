@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import ConfigError
+from ..core.errors import ConfigError
 from .messages import _dotted, _kind, _short
 
 #: Bounds on a tenant file, far above any real one (a few KB, about a hundred values, six

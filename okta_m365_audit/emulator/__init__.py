@@ -1,4 +1,8 @@
-"""The emulated sandbox tenant (see server.py); ``python -m okta_m365_audit.emulator``."""
+"""The emulated sandbox tenant (see server.py); ``python -m okta_m365_audit.emulator``.
+
+May import: core, config, catalog, clients, snapshot (layers 0-4); never views, session,
+outputs or the plugin.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ __all__ = ["Emulator", "Latency", "emulator_for", "registrations_for"]
 
 def emulator_for(cfg: TenantConfig) -> Emulator | EmulatorProcess:
     """The emulator a tenant file's ``emulator:`` block asks for (not started yet)."""
-    from .. import snapshot as snap
+    from ..snapshot import document as snap
 
     backend = cfg.emulator
     assert backend is not None and cfg.source_file is not None

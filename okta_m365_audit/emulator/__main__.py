@@ -16,8 +16,8 @@ import threading
 from pathlib import Path
 
 from ..config import load_tenant
-from ..errors import AuditError
-from ..snapshot import SnapshotError, load
+from ..core.errors import AuditError
+from ..snapshot.document import SnapshotError, load
 from .latency import Latency
 from .registration import registrations_for
 from .server import Emulator

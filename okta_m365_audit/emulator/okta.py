@@ -10,8 +10,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ..resources import listed_by_default
-from ..snapshot import parse_time
+from ..catalog.resources import listed_by_default
+from ..snapshot.document import parse_time
 from . import errors
 from .appkeys import BASE_URL
 from .paging import (

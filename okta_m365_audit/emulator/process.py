@@ -18,8 +18,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .. import snapshot as snap
 from ..clients import Endpoints
+from ..snapshot import document as snap
 from .latency import Latency
 from .server import LoggedRequest, emulated_endpoints
 

@@ -23,7 +23,7 @@ from ..config import (
     OktaPrivateKeyAuth,
     TenantConfig,
 )
-from ..errors import ConfigError
+from ..core.errors import ConfigError
 from .tokens import GraphApp, OktaServiceApp, Registrations
 
 

@@ -22,8 +22,8 @@ from typing import Any
 import trustme
 from aiohttp import web
 
-from .. import snapshot as snap
 from ..clients import CLOUDS, Endpoints
+from ..snapshot import document as snap
 from .appkeys import BASE_URL, TENANT_ID
 from .faults import Fault, FaultPlan
 from .graph import GraphRoutes

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..catalog.resources import union_by_id
 from ..clients.endpoints import CLOUDS, Cloud
-from ..resources import union_by_id
 
 
 @dataclass

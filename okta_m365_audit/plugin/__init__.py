@@ -4,7 +4,7 @@ Loaded by the checkout's ``conftest.py`` (``pytest_plugins = ["okta_m365_audit.p
 pytest registers every ``pytest_*`` hook and every fixture this module holds, so each
 submodule's are imported here by name:
 
-- state: where the run's state (session.AuditState) is kept and how hooks find it;
+- state: where the run's state (session.tenants.AuditState) is kept and how hooks find it;
 - options: command-line options, and the run's set-up (tenants, output names);
 - fixtures: tenant parametrization and the fixtures checks ask for (``tenant``, ``domain``...);
 - checks: check metadata, phase gating, each check's verdict and results line;
@@ -13,7 +13,7 @@ submodule's are imported here by name:
 - xdist_hooks: tenants on workers, crashed workers;
 - finish: exit status, evidence bundles, fleet page, terminal summary.
 
-It may import every stage (session, views, report, tenant_outputs...); no stage imports it.
+May import: every stage (session, views, outputs, catalog...); no stage imports it.
 """
 
 from __future__ import annotations

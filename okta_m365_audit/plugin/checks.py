@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from ..catalog import BY_ID, Check
+from ..catalog.checks import BY_ID, Check
+from ..catalog.policy import not_due_reason, waiver_for
 from ..config import TenantConfig
-from ..policy import not_due_reason, waiver_for
-from ..results import PHASE_ORDER
-from ..session import tenant_facts
-from ..terminal import printable
+from ..core.terminal import printable
+from ..outputs.results import PHASE_ORDER
+from ..session.tenants import tenant_facts
 from ..views import DataUnavailable
 from .fixtures import EVIDENCE_KEY, AuditConfigError
 from .html_hooks import attach_html

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from .. import drift, safe_files
-from ..policy import fails_run
-from ..tenant_outputs import write_fleet_page, write_tenant_bundles
-from ..terminal import printable
+from ..catalog.policy import fails_run
+from ..core import safe_files
+from ..core.terminal import printable
+from ..outputs import drift
+from ..outputs.tenant import write_fleet_page, write_tenant_bundles
 from .state import STATE_KEY, is_worker, state_of
 
 

@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from .. import safe_files
-from .. import snapshot as snap
-from ..errors import AuditError
-from ..session import AuditState, TenantEntry, collect_tenant
+from ..core import safe_files
+from ..core.errors import AuditError
+from ..outputs.tenant import compare_with_baseline
+from ..session.tenants import AuditState, TenantEntry, collect_tenant
+from ..snapshot import document as snap
 from ..views import DataUnavailable, TenantView
 from .state import STATE_KEY
 
@@ -78,7 +79,9 @@ def _tenant(request: pytest.FixtureRequest) -> TenantView:
         raise AuditConfigError(entry.error)
     if entry.view is None and entry.collect_error is None:
         try:
-            entry.view = collect_tenant(entry, state)
+            view = collect_tenant(entry, state)
+            compare_with_baseline(state, view.cfg.name, view.doc)
+            entry.view = view
         except (AuditError, snap.SnapshotError, safe_files.OutputError) as exc:
             entry.collect_error = str(exc)
     if entry.collect_error:

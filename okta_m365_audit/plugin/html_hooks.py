@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from .. import __version__
-from ..catalog import BY_ID, Check
-from ..report import audit_html, escape_html, evidence_table
-from ..tenant_outputs import drift_html, results_doc
+from ..catalog.checks import BY_ID, Check
+from ..outputs.report import audit_html, escape_html, evidence_table
+from ..outputs.tenant import drift_html, results_doc
 from .state import current_state
 from .verdicts import verdict_of
 

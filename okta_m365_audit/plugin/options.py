@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from .. import names, redact
-from ..catalog import BY_ID
-from ..policy import SEVERITY_CHOICES
-from ..session import AuditState, UsageProblem, select_tenants
+from ..catalog.checks import BY_ID
+from ..catalog.policy import SEVERITY_CHOICES
+from ..core import names, redact
+from ..session.tenants import AuditState, UsageProblem, select_tenants
 from .state import SESSION_STATE, STATE_KEY, WORKER_INPUT_KEY
 
 GROUP = "okta-m365-audit"

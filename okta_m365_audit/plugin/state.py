@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..session import AuditState
+from ..session.tenants import AuditState
 
 STATE_KEY = pytest.StashKey[AuditState]()
 #: what an xdist controller hands its workers: the run's id and start (file names, results)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ..catalog import Check
+from ..catalog.checks import Check
 from ..views import DataUnavailable
 from .fixtures import AuditConfigError
 

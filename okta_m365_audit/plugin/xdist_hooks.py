@@ -1,4 +1,4 @@
-"""pytest-xdist: tenants on workers (parallel.py), outputs by the controller alone.
+"""pytest-xdist: tenants on workers (session/parallel.py), outputs by the controller alone.
 
 The controller collects no tests: which checks each tenant's run selected comes from the
 worker that audits it (session.tenant_facts), and which check a crashed node was is read
@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from ..catalog import BY_ID
+from ..catalog.checks import BY_ID
 from .fixtures import param_ids
 from .state import WORKER_INPUT_KEY, state_of
 from .verdicts import result_line
@@ -46,7 +46,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     state = state_of(config)
     if state is None or config.getvalue("dist") == "each":
         return None
-    from ..parallel import TenantScheduling
+    from ..session.parallel import TenantScheduling
 
     return TenantScheduling(config, log, tenants=param_ids(state))
 
@@ -60,7 +60,7 @@ def pytest_handlecrashitem(crashitem: str, report: pytest.TestReport, sched: Any
     state = state_of(config) if config is not None else None
     if state is None:
         return
-    from ..parallel import tenant_of
+    from ..session.parallel import tenant_of
 
     tenant, check_id = state.reported.get(crashitem, (None, None))
     tenant = tenant or tenant_of(crashitem, param_ids(state))

@@ -4,6 +4,9 @@ A view never guesses: a read that failed raises ``DataUnavailable`` naming the e
 the status and the scope or permission it needs (the check then ERRORs), and a field the
 API omitted is ``None`` ("cannot tell"), never False. One mixin per area keeps each module
 small; ``TenantView`` is what the checks receive as ``tenant``.
+
+May import: core, config, catalog, clients (``endpoints``), snapshot (layers 0-4); never
+session, outputs or the plugin.
 """
 
 from __future__ import annotations

@@ -13,8 +13,8 @@ import datetime as dt
 import urllib.parse
 from typing import Any
 
-from .. import snapshot as snap
 from ..config import TenantConfig
+from ..snapshot import document as snap
 
 
 class DataUnavailable(Exception):

@@ -5,7 +5,7 @@ work (CRED checks).
 Consent is judged on Entra's side (api-facts.md, Corrections, "Provisioning connection":
 ``authScheme`` OAUTH2 does not tell a consent-based connection from a legacy one): the
 service principal whose ``appId`` is the client id in the connection's authorize link
-(consent.py; an inference from the spec, never guessed when the link is absent) and the
+(catalog/consent.py; an inference from the spec, never guessed when the link is absent) and the
 legacy "Okta AAD Service Principal" objects.
 """
 
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..consent import authorize_client_id, authorize_href, is_legacy_principal
-from ..resources import GLOBAL_ADMIN_ROLE_TEMPLATE
-from ..snapshot import parse_time
+from ..catalog.consent import authorize_client_id, authorize_href, is_legacy_principal
+from ..catalog.resources import GLOBAL_ADMIN_ROLE_TEMPLATE
+from ..snapshot.document import parse_time
 from .base import BaseView, DataUnavailable, require_field
 
 #: what an event's target list calls an Okta app instance (okta-developer-docs System Log
@@ -67,7 +67,7 @@ class CredentialsView(BaseView):
     @cached_property
     def connection_client_id(self) -> str:
         """The OAuth client id in the connection's ``_links.authorize.href`` (inferred from
-        the spec: consent.py); DataUnavailable naming the field when absent."""
+        the spec: catalog/consent.py); DataUnavailable naming the field when absent."""
         conn = self.connection
         if authorize_href(conn) is None:
             raise DataUnavailable(
@@ -114,7 +114,7 @@ class CredentialsView(BaseView):
 
     @cached_property
     def legacy_principals(self) -> list[dict[str, Any]]:
-        """Okta's legacy "Okta AAD Service Principal:<appId>" objects (consent.py)."""
+        """Okta's legacy "Okta AAD Service Principal:<appId>" objects (catalog/consent.py)."""
         return [sp for sp in self.okta_service_principals if is_legacy_principal(sp)]
 
     def directory_roles(self, sp_id: str) -> list[str]:

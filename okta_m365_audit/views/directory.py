@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..normalize import login
-from ..resources import union_by_id
-from ..scope import domain_of, in_scope, upn_of  # noqa: F401 (domain_of: views exports it)
+from ..catalog.resources import union_by_id
+from ..catalog.scope import domain_of, in_scope, upn_of  # noqa: F401 (domain_of: views exports it)
+from ..core.normalize import login
 from .base import BaseView, DataUnavailable
 
 

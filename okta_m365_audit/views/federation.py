@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..clients.endpoints import initial_domain_prefix
-from ..normalize import domain_name
+from ..core.normalize import domain_name
 from .base import (
     BaseView,
     DataUnavailable,
@@ -59,8 +59,9 @@ class FederationView(BaseView):
     def office365_apps(self) -> list[dict[str, Any]]:
         """Every app whose ``name`` is office365 (a label says nothing: custom apps copy it).
         ERROR when an app came back without its name: the read asks for name office365
-        (resources.py), so an unnamed app cannot be told apart, and leaving it out would read
-        as "no Office 365 app", which lets ESS-03 say nobody is assigned (field sweep)."""
+        (catalog/resources.py), so an unnamed app cannot be told apart, and leaving it out
+        would read as "no Office 365 app", which lets ESS-03 say nobody is assigned (field
+        sweep)."""
         apps = require_field(
             self.data("okta", "office365Apps"), "name", "GET /api/v1/apps",
             "cannot tell which are Office 365 apps",

@@ -25,7 +25,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..normalize import domain_name, login, parents
+from ..core.normalize import domain_name, login, parents
 from .base import BaseView, DataUnavailable, app_id_of, app_settings
 from .certificates import Certificate
 

@@ -12,8 +12,8 @@ import datetime as dt
 from functools import cached_property
 from typing import Any
 
-from ..normalize import domain_name
-from ..snapshot import parse_time
+from ..core.normalize import domain_name
+from ..snapshot.document import parse_time
 from .base import BaseView, DataUnavailable, app_settings
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from ..normalize import login
-from ..scope import upn_of
+from ..catalog.scope import upn_of
+from ..core.normalize import login
 from .base import BaseView, DataUnavailable
 
 #: The runbook phase from which a cloud-only tenant's users must hold an immutable ID: for

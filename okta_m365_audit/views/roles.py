@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from ..resources import GLOBAL_ADMIN_ROLE_TEMPLATE, GRAPH_GROUP_TYPE
+from ..catalog.resources import GLOBAL_ADMIN_ROLE_TEMPLATE, GRAPH_GROUP_TYPE
 from .base import BaseView, DataUnavailable, describe_read
 
 GRAPH_USER_TYPE = "#microsoft.graph.user"

@@ -8,9 +8,9 @@ from typing import Any
 from cryptography import x509
 
 import okta_m365_audit
-from okta_m365_audit import snapshot as snap
-from okta_m365_audit.collect import realm_logins
+from okta_m365_audit.collect.collector import realm_logins
 from okta_m365_audit.config import load_tenant
+from okta_m365_audit.snapshot import document as snap
 
 from .consent import consent_reads, legacy_principals
 from .entra import (

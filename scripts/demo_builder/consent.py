@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from okta_m365_audit import snapshot as snap
-from okta_m365_audit.consent import (
+from okta_m365_audit.catalog.consent import (
     LEGACY_PRINCIPAL_PREFIX,
     authorize_client_id,
     is_legacy_principal,
 )
+from okta_m365_audit.snapshot import document as snap
 
 from .facts import TENANT_ID
 from .ids import guid

@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 
 from .facts import (
     AS_OF,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 
 from .facts import BREAK_GLASS, SERVICE_ACCOUNT
 from .ids import at, b64url, graph_time, guid

@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import uuid
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://okta-m365-audit.invalid/tenants/demo")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from okta_m365_audit.catalog import BY_ID
+from okta_m365_audit.catalog.checks import BY_ID
 
 from . import Scenario
 from .fed import foreign_certificate

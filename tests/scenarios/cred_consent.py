@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from okta_m365_audit.consent import OFFICE365_CREDENTIAL_FAILURES, is_legacy_principal
+from okta_m365_audit.catalog.consent import OFFICE365_CREDENTIAL_FAILURES, is_legacy_principal
 
 from . import Scenario
 from .cred import connection_disabled, graph_client_copies

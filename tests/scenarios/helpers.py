@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 
 AS_OF = dt.datetime(2026, 11, 20, 6, tzinfo=dt.UTC)  #: the golden snapshot's collectedAt
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 
 from . import Scenario
 from .helpers import AS_OF

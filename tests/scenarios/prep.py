@@ -7,7 +7,7 @@ import copy
 import re
 from typing import Any
 
-from okta_m365_audit.catalog import BY_ID
+from okta_m365_audit.catalog.checks import BY_ID
 
 from . import Expected, Scenario
 from .helpers import app_user_of, graph_domain, graph_user, o365_app

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from okta_m365_audit import snapshot as snap
+from okta_m365_audit.snapshot import document as snap
 
 from . import Scenario
 from .helpers import o365_app, per_app

@@ -1,0 +1,12 @@
+"""What is audited and read: the checks, when they apply, and the API reads they need.
+
+- ``checks``: every check (ID, phase, severity, remediation, what it reads): CATALOG, BY_ID;
+- ``conditions``: each check's pass condition, in words, for the catalog and the report;
+- ``policy``: phase gating, waivers and which verdicts fail the run;
+- ``resources``: every API read the collector makes (path, scope, what a definitive
+  answer is);
+- ``scope``: which users are in scope (UPN, domain);
+- ``consent``: what tells a consent-based provisioning connection.
+
+May import: core, config (layers 0-1); never a later stage.
+"""

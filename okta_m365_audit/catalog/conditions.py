@@ -1,0 +1,244 @@
+"""What each check reads and the exact condition it judges: the README's check table shows
+both, so an engineer can tell from the table alone what a verdict means on a real tenant.
+
+One entry per catalog ID (checks.py refuses a check without one). ``reads`` names the API
+reads (as resources.py requests them); ``judges`` is the condition a pass requires, with the
+cases that ERROR ("cannot tell") where they are not plain "the read failed".
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Condition(NamedTuple):
+    reads: str
+    judges: str
+
+
+CONDITIONS: dict[str, Condition] = {
+    "ACCESS-01": Condition(
+        "Okta token endpoint; `GET /api/v1/org`",
+        "a token is issued (DPoP-bound where `okta.auth.dpop`) and the org answers with "
+        "`status` ACTIVE",
+    ),
+    "ACCESS-02": Condition(
+        "every Okta read of the run",
+        "no read was refused (401/403, or a scope the token request left out); each "
+        "refusal names its scope",
+    ),
+    "ACCESS-03": Condition(
+        "Entra token endpoint of the tenant's cloud; `GET /organization`",
+        "a token is issued and the only organization's `id` is the tenant file's `m365.tenant_id`",
+    ),
+    "ACCESS-04": Condition(
+        "every Graph read of the run",
+        "no read was refused; each refusal names the application permission it needs",
+    ),
+    "ORG-01": Condition(
+        '`GET /api/v1/apps?filter=name eq "active_directory"`; `GET '
+        "/api/v1/agentPools?poolType=AD`; the Office 365 apps",
+        "where the tenant file declares `on_prem_ad`: an ACTIVE AD app, an OPERATIONAL "
+        "agent in its pool, and the AD app `created` before the Office 365 app; skipped "
+        "when no AD is declared",
+    ),
+    "ORG-02": Condition(
+        "`GET /organization` (`onPremisesSyncEnabled`)",
+        "not (directory sync on in Entra and no `on_prem_ad` declared)",
+    ),
+    "ORG-03": Condition(
+        "`GET /api/v1/domains`; `GET /api/v1/domains/{id}` of the declared custom domain",
+        "the declared `custom_domain` is listed; `validationStatus` VERIFIED or COMPLETED"
+        " (DNS); COMPLETED (certificate issued); its `publicCertificate` expires after "
+        "the warning window; skipped when none is declared",
+    ),
+    "ORG-04": Condition(
+        "`GET /api/v1/org`",
+        "`companyName` equals `org.company_name` and `subdomain` equals `org.subdomain` "
+        "(case-insensitive), each where declared",
+    ),
+    "ESS-01": Condition(
+        "`GET /users`; `GET /organization` (initial domain)",
+        "the service account exists, `accountEnabled` true, cloud-only "
+        "(`onPremisesSyncEnabled` not true and no `onPremisesImmutableId`), and its UPN "
+        "on the initial domain (`*.onmicrosoft.com`, `.us`, `.partner.onmschina.cn`)",
+    ),
+    "ESS-02": Condition(
+        "`GET /roleManagement/directory/roleAssignments` and `roleEligibilitySchedules` "
+        "(Global Administrator); members of role-assignable groups holding it",
+        "the service account holds Global Administrator actively, tenant-wide, directly "
+        "or through a role-assignable group; a PIM-eligible-only holder fails as not "
+        "active",
+    ),
+    "ESS-03": Condition(
+        "`GET /users` (Entra); Okta users, DEPROVISIONED ones included (`search=status eq"
+        ' "DEPROVISIONED"`); Office 365 app users; `GET /domains`',
+        "each excluded account exists in Entra, has no Okta user with that login in any "
+        "state, is not assigned to the Office 365 app, and its UPN's domain is neither "
+        "Federated nor declared",
+    ),
+    "ESS-04": Condition(
+        "Okta users; Office 365 app users",
+        "no Okta user or assignment whose login's local part matches "
+        "`service_account_patterns` unless it is declared",
+    ),
+    "ESS-05": Condition(
+        "the Global Administrator reads of ESS-02; `GET /users`; the Office 365 app users",
+        "at least `min_break_glass_admins` users hold Global Administrator actively "
+        "(directly or through a role-assignable group), enabled, cloud-only, on the "
+        "initial domain, not assigned to the app; eligible-only holders are listed, never"
+        " counted",
+    ),
+    "PREP-01": Condition(
+        '`GET /api/v1/apps?filter=name eq "office365"`; `GET /organization` (initial domain)',
+        "the instances whose `settings.app.msftTenant` is the initial domain's prefix "
+        "(any cloud suffix) exist and are all ACTIVE; each declared domain is listed "
+        "(itself or its root) by exactly one ACTIVE instance; in automatic mode one "
+        "instance serves every declared domain",
+    ),
+    "PREP-02": Condition(
+        "the Office 365 app instances",
+        "every instance serving a declared domain has `signOnMode` SAML_1_1 (WS-Fed; "
+        "BROWSER_PLUGIN is SWA) and `settings.app.wsFedConfigureType` AUTO in automatic "
+        "mode, anything but AUTO in manual mode, or the declared `ws_fed_configure_type`",
+    ),
+    "PREP-03": Condition(
+        "`GET /domains`; the instance serving the domain",
+        "each declared domain is `isVerified` in Entra, is not the `isDefault` domain, "
+        "and is in the domain settings of its instance (a child domain, `isRoot` false, "
+        "through its root)",
+    ),
+    "PREP-04": Condition(
+        "`GET /users` (`onPremisesImmutableId`); the app users of the instance serving "
+        "each user (`profile.immutableId`)",
+        "every in-scope user has an `onPremisesImmutableId` (cloud-only tenants: due with"
+        " phase 4); where assigned, Okta's `profile.immutableId` equals it; no two app "
+        "users send the same immutable ID",
+    ),
+    "PREP-05": Condition(
+        "the app users; `GET /users`; `credentials.userNameTemplate` (evidence)",
+        "every app user's `credentials.userName` equals its Entra user's UPN "
+        "(case-insensitive), the user found by `externalId`, else by `userName`",
+    ),
+    "IMP-01": Condition(
+        "`GET /users` (in scope: enabled members on a declared domain, licensed or not, "
+        "not excluded); Okta users in every state",
+        "each in-scope user has an Okta user whose `profile.login` equals the UPN "
+        "(case-insensitive)",
+    ),
+    "IMP-02": Condition(
+        "the in-scope users; the app users of the instance serving each user's domain",
+        "each in-scope user has an assignment (`externalId` = Entra object id, or "
+        "`credentials.userName` = UPN)",
+    ),
+    "IMP-03": Condition(
+        "the in-scope users' Okta users (DEPROVISIONED included)",
+        "each is ACTIVE, PASSWORD_EXPIRED or RECOVERY; STAGED, PROVISIONED, SUSPENDED, "
+        "LOCKED_OUT and DEPROVISIONED are listed as not activated",
+    ),
+    "IMP-04": Condition(
+        "the app users; `GET /users`",
+        "no app user whose `externalId` and `credentials.userName` match no Entra user",
+    ),
+    "IMP-05": Condition(
+        "the app users (`syncState`)",
+        "no app user in `syncState` ERROR; an app user without `syncState` is cannot-tell",
+    ),
+    "PROV-01": Condition(
+        "`GET /api/v1/apps/{id}/features`",
+        "USER_PROVISIONING is listed with `status` ENABLED (a 400 E0000001 means "
+        "provisioning is off: fail)",
+    ),
+    "PROV-02": Condition(
+        "`GET /api/v1/apps/{id}/features` (USER_PROVISIONING `capabilities`)",
+        "create, profile update and deactivation are ENABLED and password push as "
+        "declared (default DISABLED)",
+    ),
+    "PROV-03": Condition(
+        "the Office 365 app (`settings.app.office365ProvisioningType`)",
+        "equals `provisioning.provisioning_type` exactly where declared; skipped with the"
+        " observed value otherwise (the API strings are unconfirmed)",
+    ),
+    "PROV-04": Condition(
+        "`GET /api/v1/apps/{id}/groups`; `GET /api/v1/groups`",
+        "every group named in `provisioning.assignment_groups` exists and is assigned to the app",
+    ),
+    "CRED-01": Condition(
+        "`GET /api/v1/apps/{id}/connections/default`",
+        "`status` ENABLED",
+    ),
+    "CRED-02": Condition(
+        "the connection's `_links.authorize` (client id); Entra service principals by "
+        'that `appId`; their app role assignments and grants; legacy "Okta AAD Service '
+        'Principal" objects and their directory roles',
+        "the connection is consent-based: the service principal whose `appId` is the "
+        "connection's client id holds consented permissions, and no legacy Okta service "
+        "principal holds a directory role (`authScheme` is evidence only: legacy "
+        "connections report OAUTH2 too)",
+    ),
+    "CRED-03": Condition(
+        "the Entra service principal whose `appId` is the connection's client id; its app"
+        " role assignments and AllPrincipals grants; Microsoft Graph's app roles",
+        "it exists, is enabled, and holds the permissions provisioning needs (display "
+        "names are evidence only)",
+    ),
+    "CRED-04": Condition(
+        "`GET /api/v1/logs` in the window for the app (credential and Office 365 "
+        "Graph-client failure event types)",
+        "no credential failure naming this instance in the window; `general_failure` "
+        "judged apart (lower severity); where provisioning is on, at least one successful"
+        " provisioning or import event",
+    ),
+    "FED-01": Condition(
+        "`GET /domains`",
+        "each declared domain's `authenticationType` is Federated",
+    ),
+    "FED-02": Condition(
+        "`GET /domains/{id}/federationConfiguration`",
+        "a configuration exists (404 or empty fails) with `preferredAuthenticationProtocol` wsFed",
+    ),
+    "FED-03": Condition(
+        "the federation configuration; `GET /api/v1/domains` (the org's own host, "
+        "DNS-verified custom domains); `GET /api/v1/org`",
+        "`passiveSignInUri` (and `activeSignInUri` when set) is `https`, no user info, "
+        "default port, on a host of this org, path "
+        "`/app/office365/<key>/sso/wsfed/passive` (resp. `/active`), no query; one key, "
+        "shared by the domains of the serving instance and by no other instance's domain",
+    ),
+    "FED-04": Condition(
+        "the federation configuration; `GET /api/v1/apps/{id}/credentials/keys` of the "
+        "serving instance",
+        "`signingCertificate` is the same certificate (any encoding) as `x5c[0]` of the "
+        "key whose kid is the instance's `credentials.signing.kid`; Okta signing with "
+        'Entra\'s `nextSigningCertificate` fails as "rollover in progress"',
+    ),
+    "FED-05": Condition(
+        "the federation configuration; the serving instance's keys",
+        "neither the active key's nor Entra's certificate expires within "
+        "`windows.certificate_expiry_days`; a pending `nextSigningCertificate` is one of "
+        "the instance's keys",
+    ),
+    "FED-06": Condition(
+        "the federation configuration (`federatedIdpMfaBehavior`)",
+        "equals the declared `mfa_behavior`; unset in Entra (legacy SupportsMfa, not in "
+        "Graph v1.0) or undeclared in the tenant file is cannot-tell (ERROR)",
+    ),
+    "FED-07": Condition(
+        "the federation configurations of every declared domain; the serving instance's "
+        "`wsFedConfigureType`",
+        "automatic: `issuerUri` is `<domain>:<key>` (a child domain: its root's), the key"
+        " of its sign-in URI; manual: `https://<key>` or `<domain>:<key>`; no two "
+        "unrelated domains share an issuer",
+    ),
+    "FED-08": Condition(
+        "`GET /domains`",
+        "before phase 5, no declared domain is Federated; skipped at phase 5",
+    ),
+    "FED-09": Condition(
+        "Microsoft's public `getuserrealm.srf` for one in-scope user per domain and each "
+        "excluded account",
+        "the sample is Federated with an `AuthURL` that is this org's passive endpoint "
+        "(judged as FED-03, its query aside) with the domain's key; each excluded account"
+        " is Managed",
+    ),
+}

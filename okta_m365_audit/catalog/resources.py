@@ -1,0 +1,310 @@
+"""The catalogue of what the suite reads: every resource, where it lives, how it pages and
+what scope or permission it needs, and the first request of each.
+
+Collection (collect/collector.py), the emulator, the snapshot file (snapshot/document.py,
+which re-exports all of this), the views and drift all read the same table, so a resource
+is declared once. Imports nothing of the package.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.parse
+from dataclasses import dataclass
+from typing import Literal
+
+Api = Literal["okta", "graph", "realm"]
+APIS: tuple[str, ...] = ("okta", "graph", "realm")
+
+GLOBAL_ADMIN_ROLE_TEMPLATE = "62e90394-69f5-4237-9190-012177145e10"
+MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+
+GRAPH_USER_FIELDS = (
+    "id",
+    "userPrincipalName",
+    "displayName",
+    "givenName",
+    "surname",
+    "mail",
+    "accountEnabled",
+    "userType",
+    "onPremisesImmutableId",
+    "onPremisesSyncEnabled",
+    "assignedLicenses",
+    "createdDateTime",
+)
+GRAPH_SP_FIELDS = (
+    "id",
+    "appId",
+    "displayName",
+    "appOwnerOrganizationId",
+    "accountEnabled",
+    "servicePrincipalType",
+)
+
+
+#: Okta's list defaults. A plain ``GET /api/v1/users`` omits DEPROVISIONED users; a
+#: ``search`` (or ``filter``) returns them. Sources: spec listUsers ("This operation omits
+#: users that have a status of DEPROVISIONED ... use a filter or search query instead");
+#: api-facts.md, Corrections ("Users: a list without search/filter omits DEPROVISIONED").
+DEPROVISIONED = "DEPROVISIONED"
+DEPROVISIONED_SEARCH = f'status eq "{DEPROVISIONED}"'
+
+#: The id of the org's own domain in ``GET /api/v1/domains`` (okta-recorded/domains/
+#: list-default-domain-only-sdkpy-2026.json); every other entry is a custom domain.
+DEFAULT_DOMAIN_ID = "default"
+
+
+def listed_by_default(user: dict) -> bool:
+    """Whether a plain ``GET /api/v1/users`` returns this user (see DEPROVISIONED_SEARCH)."""
+    return user.get("status") != DEPROVISIONED
+
+
+def custom_domain_ids(domains: object) -> list[str]:
+    """Ids of the custom domains in a ``GET /api/v1/domains`` body, in its order: each is read
+    again with ``GET /api/v1/domains/{id}``, the only read that carries its certificate
+    (spec DomainListResponse: "a subset of the properties"; api-facts.md, Corrections)."""
+    items = domains.get("domains") if isinstance(domains, dict) else None
+    return [
+        d["id"]
+        for d in items or []
+        if isinstance(d, dict) and isinstance(d.get("id"), str) and d["id"] != DEFAULT_DOMAIN_ID
+    ]
+
+
+GRAPH_GROUP_TYPE = "#microsoft.graph.group"
+
+
+def role_group_ids(*reads: object) -> list[str]:
+    """Ids of the group principals in roleAssignments / roleEligibilitySchedules bodies (each
+    item's expanded ``principal`` with ``@odata.type`` #microsoft.graph.group), each once, in
+    order: the groups whose members the collector reads (globalAdminGroupMembers)."""
+    out: list[str] = []
+    for items in reads:
+        for item in items if isinstance(items, list) else []:
+            principal = item.get("principal") if isinstance(item, dict) else None
+            if not isinstance(principal, dict):
+                continue
+            gid = principal.get("id")
+            if principal.get("@odata.type") == GRAPH_GROUP_TYPE and isinstance(gid, str):
+                if gid not in out:
+                    out.append(gid)
+    return out
+
+
+def union_by_id(*lists: object) -> list:
+    """The objects of several lists, each id once (the first wins); id-less objects kept."""
+    seen: set[str] = set()
+    out = []
+    for items in lists:
+        for obj in items if isinstance(items, list) else []:
+            oid = obj.get("id") if isinstance(obj, dict) else None
+            if isinstance(oid, str):
+                if oid in seen:
+                    continue
+                seen.add(oid)
+            out.append(obj)
+    return out
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One collectable resource: where it lives, how it pages, what it needs."""
+
+    api: Api
+    name: str
+    path: str  #: path template; ``{key}`` is the parent id for per-parent resources
+    query: tuple[tuple[str, str], ...] = ()
+    kind: Literal["list", "object", "wrapped"] = "list"  #: wrapped: {"domains": [...]}
+    page_size_param: str | None = None
+    max_page_size: int | None = None
+    needs: str = ""  #: Okta scope or Graph application permission
+    per: str | None = None  #: what the key is: "office365 app", "custom domain", "domain"...
+    answers: tuple[int, ...] = ()  #: non-2xx statuses that are definitive answers
+    doc: str = ""
+
+    @property
+    def per_parent(self) -> bool:
+        return self.per is not None
+
+    def url_path(self, key: str | None = None) -> str:
+        return self.path.replace("{key}", key) if key is not None else self.path
+
+
+_O = "okta"
+_G = "graph"
+_R = "realm"
+
+RESOURCES: tuple[Resource, ...] = (
+    # --- Okta Management API ---
+    Resource(_O, "org", "/api/v1/org", kind="object", needs="okta.orgs.read",
+             doc="Org settings: subdomain, companyName, status (ACCESS-01, ORG-04)."),
+    Resource(_O, "office365Apps", "/api/v1/apps", (("filter", 'name eq "office365"'),),
+             page_size_param="limit", max_page_size=200, needs="okta.apps.read",
+             doc="Every Office 365 app instance, raw JSON (the SDK models reject them)."),
+    Resource(_O, "adApps", "/api/v1/apps", (("filter", 'name eq "active_directory"'),),
+             page_size_param="limit", max_page_size=200, needs="okta.apps.read",
+             doc="Active Directory integrations (ORG-01)."),
+    Resource(_O, "appKeys", "/api/v1/apps/{key}/credentials/keys", needs="okta.apps.read",
+             per="office365 app", doc="Signing keys; the active one is credentials.signing.kid."),
+    Resource(_O, "appFeatures", "/api/v1/apps/{key}/features", needs="okta.apps.read",
+             per="office365 app", answers=(400,),
+             doc="Provisioning features; 400 E0000001 means provisioning is not enabled."),
+    Resource(_O, "appConnection", "/api/v1/apps/{key}/connections/default", kind="object",
+             needs="okta.apps.read", per="office365 app",
+             doc="The provisioning connection (CRED-01, CRED-02)."),
+    Resource(_O, "appUsers", "/api/v1/apps/{key}/users", page_size_param="limit",
+             max_page_size=500, needs="okta.apps.read", per="office365 app",
+             doc="Assignments with externalId, syncState and the app profile (IMP, PREP-04)."),
+    Resource(_O, "appGroups", "/api/v1/apps/{key}/groups", page_size_param="limit",
+             max_page_size=200, needs="okta.apps.read", per="office365 app",
+             doc="Group assignments (PROV-04)."),
+    Resource(_O, "users", "/api/v1/users", page_size_param="limit", max_page_size=200,
+             needs="okta.users.read",
+             doc="Okta users but DEPROVISIONED ones, which a plain list omits (ESS-03, IMP)."),
+    Resource(_O, "deprovisionedUsers", "/api/v1/users",
+             (("search", DEPROVISIONED_SEARCH),), page_size_param="limit", max_page_size=200,
+             needs="okta.users.read",
+             doc="Deactivated (DEPROVISIONED) Okta users: accounts that still exist (ESS, IMP)."),
+    Resource(_O, "groups", "/api/v1/groups", page_size_param="limit", max_page_size=10000,
+             needs="okta.groups.read", doc="Okta groups, to name assignment groups (PROV-04)."),
+    Resource(_O, "domains", "/api/v1/domains", kind="wrapped", needs="okta.domains.read",
+             doc='Domains, wrapped as {"domains": [...]}; no certificates in it (ORG-03, FED-03).'),
+    Resource(_O, "customDomains", "/api/v1/domains/{key}", kind="object",
+             needs="okta.domains.read", per="custom domain",
+             doc="Each custom domain in full, publicCertificate included (ORG-03)."),
+    # limitPerPoolType: default 5, no documented maximum (spec listAgentPools), so the
+    # collector asks for the default and follows the next links
+    Resource(_O, "agentPools", "/api/v1/agentPools", (("poolType", "AD"),), max_page_size=5,
+             needs="okta.agentPools.read", doc="AD agent pools and their agents (ORG-01)."),
+    Resource(_O, "logs", "/api/v1/logs", (("filter", 'target.id eq "{key}"'),),
+             page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
+             per="office365 app", doc="System Log events naming the app, in the window (CRED-04)."),
+    # Office 365's own event types (app.office365.*, api-facts.md Corrections): whether they
+    # carry the app as a target is unconfirmed, so they are read org-wide by type and judged
+    # by the app instance they name (views/credentials.py). ``sw`` is a System Log filter
+    # operator: spec listLogEvents ("All operators except [ ] are supported"); example
+    # ``eventType sw "user.authentication."`` in okta.com/integrate/documentation/
+    # isv-syslog-references.
+    Resource(_O, "office365Logs", "/api/v1/logs", (("filter", 'eventType sw "app.office365"'),),
+             page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
+             doc="Office 365's own System Log events (app.office365.*), org-wide, in the "
+                 "window (CRED-04)."),
+    # --- Microsoft Graph v1.0 ---
+    Resource(_G, "organization", "/organization", needs="Organization.Read.All",
+             doc="The tenant: id, onPremisesSyncEnabled, verifiedDomains (ACCESS-03, ORG-02)."),
+    Resource(_G, "domains", "/domains", needs="Domain.Read.All",
+             doc="Domains with authenticationType and isVerified (PREP-03, FED-01)."),
+    Resource(_G, "federationConfiguration", "/domains/{key}/federationConfiguration",
+             needs="Domain.Read.All", per="domain", answers=(404,),
+             doc="internalDomainFederation of each domain; 404 when it has none (FED-02..07)."),
+    Resource(_G, "users", "/users", (("$select", ",".join(GRAPH_USER_FIELDS)),),
+             page_size_param="$top", max_page_size=999, needs="User.Read.All",
+             doc="Users with the on-premises and licence fields the checks read."),
+    # $expand=principal: each assignment carries its principal with its @odata.type (user,
+    # group, servicePrincipal), so group principals can be told apart and named. Source:
+    # microsoft-graph-docs-contrib api-reference/v1.0/api/rbacapplication-list-roleassignments.md
+    # ("Example 1: Request using a filter on roleDefinitionId and expand the principal object")
+    Resource(_G, "globalAdminAssignments", "/roleManagement/directory/roleAssignments",
+             (("$filter", f"roleDefinitionId eq '{GLOBAL_ADMIN_ROLE_TEMPLATE}'"),
+              ("$expand", "principal")),
+             needs="RoleManagement.Read.Directory", doc="Active Global Administrator assignments."),
+    # PIM eligibility (not active until activated). List roleEligibilitySchedules supports
+    # $filter and $expand (principal: "Supports $expand"): microsoft-graph-docs-contrib
+    # api-reference/v1.0/api/rbacapplication-list-roleeligibilityschedules.md and
+    # resources/unifiedroleeligibilityschedule.md. Application permissions accepted, least
+    # privileged first: RoleEligibilitySchedule.Read.Directory, RoleManagement.Read.Directory,
+    # ...; the suite already holds RoleManagement.Read.Directory for roleAssignments (and
+    # api-facts.md, Corrections: "PIM eligibility ... (RoleManagement.Read.Directory)"), so
+    # naming it asks for no further grant.
+    Resource(_G, "globalAdminEligibility", "/roleManagement/directory/roleEligibilitySchedules",
+             (("$filter", f"roleDefinitionId eq '{GLOBAL_ADMIN_ROLE_TEMPLATE}'"),
+              ("$expand", "principal")),
+             needs="RoleManagement.Read.Directory",
+             doc="PIM-eligible Global Administrator schedules: not active (ESS-02, ESS-05)."),
+    # Direct members are all members: "Group nesting isn't supported. A group can't be added
+    # as a member of a role-assignable group" (MicrosoftDocs/entra-docs docs/identity/
+    # role-based-access-control/groups-concept.md, "How are role-assignable groups
+    # protected?"), and only role-assignable groups can hold a role (same page). Least
+    # privileged application permission: GroupMember.Read.All (microsoft-graph-docs-contrib
+    # api-reference/v1.0/api/group-list-members.md; Directory.Read.All also covers it).
+    Resource(_G, "globalAdminGroupMembers", "/groups/{key}/members",
+             page_size_param="$top", max_page_size=999, needs="GroupMember.Read.All",
+             per="group holding Global Administrator",
+             doc="Members of each group principal of a Global Administrator assignment or "
+                 "eligibility (ESS-02, ESS-05)."),
+    Resource(_G, "oktaServicePrincipals", "/servicePrincipals",
+             (("$filter", "startswith(displayName,'Okta')"),
+              ("$select", ",".join(GRAPH_SP_FIELDS))),
+             page_size_param="$top", max_page_size=999, needs="Application.Read.All",
+             doc="Okta's multi-tenant apps in the tenant (CRED-03)."),
+    Resource(_G, "graphServicePrincipal", "/servicePrincipals",
+             (("$filter", f"appId eq '{MICROSOFT_GRAPH_APP_ID}'"),
+              ("$select", "id,appId,displayName,appRoles")),
+             needs="Application.Read.All", doc="Microsoft Graph's appRoles, to name permissions."),
+    Resource(_G, "appRoleAssignments", "/servicePrincipals/{key}/appRoleAssignments",
+             page_size_param="$top", max_page_size=999,
+             needs="Application.Read.All", per="service principal",
+             doc="Application permissions granted to each Okta service principal."),
+    Resource(_G, "oauth2PermissionGrants", "/oauth2PermissionGrants",
+             (("$filter", "clientId eq '{key}'"),), page_size_param="$top",
+             max_page_size=999, needs="Directory.Read.All",
+             per="service principal", doc="Delegated grants (consentType AllPrincipals)."),
+    # CRED-02/03: the service principal of the connection's client, found by appId whatever
+    # its display name (consent.authorize_client_id). $filter on appId: Learn "List
+    # servicePrincipals" (appId supports $filter eq), as graphServicePrincipal above.
+    Resource(_G, "oktaClientPrincipal", "/servicePrincipals",
+             (("$filter", "appId eq '{key}'"), ("$select", ",".join(GRAPH_SP_FIELDS))),
+             needs="Application.Read.All", per="connection client id",
+             doc="The service principal whose appId is the provisioning connection's OAuth "
+                 "client id (CRED-02, CRED-03)."),
+    # CRED-02: directory roles held by each legacy "Okta AAD Service Principal" (consent.
+    # is_legacy_principal). Learn "List unifiedRoleAssignments" (rbacapplication-list-
+    # roleassignments): $filter on principalId; least privileged application permission
+    # RoleManagement.Read.Directory, which the suite already holds.
+    Resource(_G, "legacyPrincipalRoles", "/roleManagement/directory/roleAssignments",
+             (("$filter", "principalId eq '{key}'"),), needs="RoleManagement.Read.Directory",
+             per="service principal",
+             doc="Directory role assignments of each legacy Okta AAD Service Principal (CRED-02)."),
+    # --- Microsoft's public home-realm discovery (unauthenticated) ---
+    Resource(_R, "userRealm", "/getuserrealm.srf", (("login", "{key}"), ("json", "1")),
+             kind="object", per="login",
+             doc="How Entra routes a user's sign-in: NameSpaceType and AuthURL (FED-09)."),
+)  # fmt: skip
+
+BY_NAME: dict[tuple[str, str], Resource] = {(r.api, r.name): r for r in RESOURCES}
+
+
+def resource(api: str, name: str) -> Resource:
+    return BY_NAME[(api, name)]
+
+
+def request_params(
+    res: Resource, key: str | None, as_of: dt.datetime, log_days: int
+) -> list[tuple[str, str]]:
+    """Query parameters of a resource's first request: the plan every collection follows.
+
+    The largest page size the endpoint allows, and for the System Log a closed window
+    ``[as_of - log_days, as_of]`` (with ``until`` set, Okta stops paging at the end).
+    """
+    params = [(k, v.replace("{key}", key or "")) for k, v in res.query]
+    if res.page_size_param:
+        params.append((res.page_size_param, str(res.max_page_size)))
+    if res.api == "okta" and res.name in ("logs", "office365Logs"):
+        since = as_of - dt.timedelta(days=log_days)
+        params += [("since", iso_z(since)), ("until", iso_z(as_of)), ("sortOrder", "ASCENDING")]
+    return params
+
+
+def request_line(res: Resource, key: str | None, params: list[tuple[str, str]]) -> str:
+    query = urllib.parse.urlencode(params, safe="$,'():", quote_via=urllib.parse.quote)
+    return f"GET {res.url_path(key)}" + (f"?{query}" if query else "")
+
+
+def iso_z(t: dt.datetime) -> str:
+    """RFC 3339 UTC with milliseconds, as Okta writes timestamps."""
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def parse_time(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))

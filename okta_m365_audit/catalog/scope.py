@@ -1,0 +1,58 @@
+"""Who the integration is for: the M365 users that sign in through Okta once their domain is
+federated (PREP-04, the IMP checks, and FED-09's home-realm samples).
+
+In scope: every enabled member user whose UPN is on a domain to federate (or a child of
+one), not an excluded account, licensed or not. Every user of a federated domain
+authenticates through Okta, so every enabled user on it needs an Okta account and an
+assignment, whatever its licences (api-facts.md, Corrections: support.okta.com "All Office
+365 users are being authenticated with Okta in a federated domain"). Licence state is
+evidence only.
+
+UPNs and logins compare case-insensitively: Entra UPNs are case-insensitive, and so are Okta
+logins (IMP-01).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from ..core.normalize import domain_name, login, parents
+
+
+def upn_of(user: dict[str, Any]) -> str:
+    """The user's UPN as compared (normalize.login; '' when Graph returned none)."""
+    return login(user.get("userPrincipalName"))
+
+
+def domain_of(upn: str | None) -> str:
+    return domain_name((upn or "").rsplit("@", 1)[-1])
+
+
+def in_scope(
+    user: dict[str, Any], domains: Collection[str], excluded: Collection[str]
+) -> bool | None:
+    """True when the Entra user is in scope, False when it is not, None when Graph did not
+    say whether the account is enabled (cannot tell: the caller ERRORs or leaves it out).
+
+    ``domains`` and ``excluded`` are lower-case (the tenant file's loader normalizes them).
+    Guests (``userType`` Guest, or an ``#EXT#`` UPN) are not members. A ``userType`` Graph
+    did not return keeps the user in (the stricter reading: judged, never silently dropped).
+
+    >>> in_scope({"userPrincipalName": "A@Contoso.com", "accountEnabled": True,
+    ...           "userType": "Member", "assignedLicenses": []}, {"contoso.com"}, ())
+    True
+    >>> in_scope({"userPrincipalName": "a@contoso.com"}, {"contoso.com"}, ()) is None
+    True
+    """
+    upn = upn_of(user)
+    # a child domain (eu.contoso.com) follows its root's federation (support.okta.com "How
+    # to federate multiple domains using the Okta UI"): its users sign in through Okta too
+    if not set(parents(domain_of(upn))) & set(domains) or upn in excluded:
+        return False
+    if user.get("userType") == "Guest" or "#ext#" in upn:
+        return False
+    enabled = user.get("accountEnabled")
+    if enabled is None:
+        return None
+    return enabled is True

@@ -1,0 +1,9 @@
+"""Collection: every read of ``catalog.resources``, concurrently, at the largest pages, into
+a snapshot document.
+
+- ``collector``: ``collect`` and the ``Collector`` (paging, origins, failures, realm probes);
+- ``consent``: the Okta service principals a consent-based connection is read through;
+- ``costs``: the request floor of a tenant (how many requests a collection needs at least).
+
+May import: core, config, catalog, clients, snapshot (layers 0-4); never views or later.
+"""

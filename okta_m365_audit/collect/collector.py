@@ -1,0 +1,387 @@
+"""Collect once: read every resource the checks need into a snapshot (ScubaGear's export step).
+
+Okta and Graph are read concurrently; each resource follows its pagination to the end with
+the largest page size the endpoint allows (``catalog.resources.request_params``). Every read
+is recorded, failed ones included, with the status, the error body and the scope or
+permission the endpoint needs, so a check can ERROR with the cause instead of passing.
+
+What the network returns is untrusted (DESIGN.md, "Trust boundaries"): a next link or a
+redirect to another origin than the API's own fails the read, naming that origin, before
+anything is sent there (the transports refuse it too); every read records the origins its
+answers came from; error bodies, messages and exception texts are redacted before they are
+stored (``redact.redact_tree``), so an echoed token never reaches an output.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import gc
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from .. import __version__
+from ..catalog.resources import custom_domain_ids, role_group_ids
+from ..catalog.scope import domain_of, in_scope, upn_of
+from ..clients import (
+    DEFAULT_LIMITS,
+    ConnectError,
+    Limits,
+    OriginRefused,
+    RawResponse,
+    TokenError,
+    origin_of,
+    origin_text,
+    start_tally,
+)
+from ..clients.failures import error_of, next_link, redirect_problem, shape_problem
+from ..config import TenantConfig
+from ..core.errors import ReadOnlyViolation
+from ..core.redact import redact_untrusted
+from ..snapshot import document as snap
+from .consent import read_okta_principals
+
+MAX_PAGES = 10_000  #: a guard against a next link that loops
+FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
+
+
+class Api(Protocol):
+    base: str
+
+    async def get(self, url: str) -> RawResponse: ...
+
+
+class Collector:
+    """Fills one snapshot for one tenant from an Okta and a Graph API."""
+
+    def __init__(
+        self,
+        cfg: TenantConfig,
+        okta: Api,
+        graph: Api,
+        as_of: dt.datetime | None = None,
+        source: str = "live",
+        realm: Api | None = None,
+        limits: Limits = DEFAULT_LIMITS,
+    ):
+        self.cfg, self.okta, self.graph, self.realm = cfg, okta, graph, realm
+        self.limits = limits
+        self.as_of = as_of or dt.datetime.now(dt.UTC)
+        self.doc = snap.new_snapshot(
+            {
+                "tenant": cfg.name,
+                "suiteVersion": __version__,
+                "runId": str(uuid.uuid4()),
+                "collectedAt": snap.iso_z(self.as_of),
+                "source": source,
+                "partial": False,
+                "okta": {"orgUrl": cfg.okta.org_url, "endpoint": okta.base},
+                "graph": {
+                    "tenantId": cfg.m365.tenant_id,
+                    "cloud": cfg.m365.cloud,
+                    "baseUrl": graph.base,
+                },
+            }
+        )
+        self._stream_failure: dict[str, dict[str, Any]] = {}
+        self.connections_read = asyncio.Event()  #: the Graph stream's CRED reads wait for it
+
+    async def run(self) -> dict[str, Any]:
+        with _gc_paused():
+            await asyncio.gather(self._okta(), self._graph())
+        self.doc["meta"]["realmDiscovery"] = "probed" if self.realm else "not probed (offline)"
+        self.doc["meta"]["partial"] = any(not r["ok"] for r in iter_reads(self.doc))
+        return self.doc
+
+    # --- the two streams ---
+
+    # Every stream starts as soon as what it needs is read (a per-app read waits for the
+    # app list, not for the 500 pages of users beside it): the run's wall time is then the
+    # longest chain of pages, the latency floor.
+
+    async def _okta(self) -> None:
+        await self._read("okta", FIRST_READ["okta"])
+        # deprovisionedUsers: the plain users list omits them (resources.DEPROVISIONED_SEARCH)
+        top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools", "office365Logs")
+        await asyncio.gather(
+            self._office365_apps(), self._okta_domains(), *(self._read("okta", n) for n in top)
+        )
+
+    async def _okta_domains(self) -> None:
+        """The domain list, then each custom domain alone: only that read has its certificate."""
+        await self._read("okta", "domains")
+        read = self.doc["okta"]["domains"]
+        ids = custom_domain_ids(read.get("data")) if read.get("ok") else []
+        await asyncio.gather(*(self._read("okta", "customDomains", d) for d in ids))
+
+    async def _office365_apps(self) -> None:
+        try:
+            await self._read("okta", "office365Apps")
+            apps = _items(self.doc["okta"]["office365Apps"])
+            per_app = ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups", "logs")
+            await asyncio.gather(
+                *(self._read("okta", n, a["id"]) for a in apps if "id" in a for n in per_app)
+            )
+        finally:
+            self.connections_read.set()
+
+    async def _graph(self) -> None:
+        await self._read("graph", FIRST_READ["graph"])
+        await asyncio.gather(
+            self._graph_domains(),
+            self._graph_users(),
+            self._okta_service_principals(),
+            self._global_admins(),
+            self._read("graph", "graphServicePrincipal"),
+        )
+
+    async def _global_admins(self) -> None:
+        """Active and PIM-eligible Global Administrators, then the members of each group
+        principal among them (a role-assignable group has no nested groups)."""
+        names = ("globalAdminAssignments", "globalAdminEligibility")
+        await asyncio.gather(*(self._read("graph", n) for n in names))
+        groups = role_group_ids(*(_items(self.doc["graph"][n]) for n in names))
+        await asyncio.gather(*(self._read("graph", "globalAdminGroupMembers", g) for g in groups))
+
+    async def _graph_domains(self) -> None:
+        await self._read("graph", "domains")
+        domains = _items(self.doc["graph"]["domains"])
+        await asyncio.gather(
+            *(self._read("graph", "federationConfiguration", d["id"]) for d in domains if "id" in d)
+        )
+
+    async def _graph_users(self) -> None:
+        await self._read("graph", "users")
+        if self.realm is not None:
+            logins = realm_logins(self.cfg, _items(self.doc["graph"]["users"]))
+            await asyncio.gather(*(self._read("realm", "userRealm", u) for u in logins))
+
+    async def _okta_service_principals(self) -> None:
+        await read_okta_principals(self)  # consent.py (CRED-02, CRED-03)
+
+    # --- one read ---
+
+    async def _read(self, api: str, name: str, key: str | None = None) -> None:
+        res = snap.resource(api, name)
+        params = snap.request_params(res, key, self.as_of, self.cfg.expect.windows.system_log_days)
+        line = snap.request_line(res, key, params)
+        if api in self._stream_failure:
+            error = self._stream_failure[api]
+            record = snap.make_read(line, 0, ok=False, pages=0, error=error, origins=[])
+        else:
+            record = await self._fetch(res, key, line)
+        section = self.doc[api]
+        if res.per_parent:
+            section.setdefault(name, {})[key] = record
+        else:
+            section[name] = record
+
+    async def _fetch(self, res: snap.Resource, key: str | None, line: str) -> dict[str, Any]:
+        """Follow one resource's pages; retry what may pass, bounded in tries and time."""
+        client = {"okta": self.okta, "graph": self.graph, "realm": self.realm}[res.api]
+        assert client is not None
+        limits = self.limits
+        tally = start_tally()
+        url: str | None = line.split(" ", 1)[1]
+        own = origin_of(client.base)
+        pages: list[Any] = []
+        origins: list[str] = []  #: where the answers came from, in order
+        last: RawResponse | None = None
+        deadline = time.monotonic() + limits.max_retry_seconds
+        retries = 0
+
+        def fail(status: int, code: str, message: str) -> dict[str, Any]:
+            message = redact_untrusted(message)
+            error = {"status": status, "code": code, "message": message, "needs": res.needs}
+            return snap.make_read(
+                line, status, ok=False, pages=len(pages), requests=tally.attempts, error=error,
+                origins=origins,
+            )  # fmt: skip
+
+        while url is not None and len(pages) < MAX_PAGES:
+            try:
+                last = await asyncio.wait_for(
+                    client.get(url), timeout=max(0.1, deadline - time.monotonic())
+                )
+            except OriginRefused as exc:  # a URL the transport refused: nothing was sent
+                return fail(0, "origin_refused", str(exc))
+            except TokenError as exc:
+                read = fail(exc.status or 401, "token_request_failed",
+                            f"the {exc.api} token request failed: {exc}")  # fmt: skip
+                self._stream_failure[res.api] = read["error"]
+                return read
+            except (ConnectError, TimeoutError) as exc:
+                transient = getattr(exc, "transient", True)
+                cause = str(exc) or f"no answer within {limits.max_retry_seconds:g} s"
+                if transient and retries < limits.max_retries and time.monotonic() < deadline:
+                    retries += 1
+                    await asyncio.sleep(
+                        min(2**retries * 0.1, max(0.0, deadline - time.monotonic()))
+                    )
+                    continue
+                read = fail(0, "connect_failed", f"{cause} (after {tally.attempts} attempt(s))")
+                if res.name in FIRST_READ.values():  # unreachable: stop the stream
+                    self._stream_failure[res.api] = read["error"]
+                return read
+            except ReadOnlyViolation:
+                raise
+            except Exception as exc:  # an SDK choking on a broken answer (bad JSON...)
+                if retries < limits.max_retries and time.monotonic() < deadline:
+                    retries += 1  # a truncated answer may be whole the next time
+                    continue
+                return fail(last.status if last else 0, "unreadable_response",
+                            f"{type(exc).__name__}: {redact_untrusted(str(exc))[:300]} "
+                            f"(after {tally.attempts} attempt(s))")  # fmt: skip
+            if last.url and origin_text(last.url) not in origins:
+                origins.append(origin_text(last.url))
+            if 300 <= last.status < 400:  # never followed (clients.transport)
+                problem = redirect_problem(last, own, client.base)
+                return fail(last.status, "redirect_refused", problem)
+            if (
+                last.status in RETRY_STATUSES
+                and retries < limits.max_retries
+                and (time.monotonic() < deadline)
+            ):
+                retries += 1  # the SDKs retry 429/503/504 themselves; these they do not
+                continue
+            if last.status == 401 and retries == 0 and hasattr(client, "renew_token"):
+                retries += 1  # a token that expired mid-run: renew it once
+                await client.renew_token()
+                continue
+            if not 200 <= last.status < 300:
+                break
+            problem = shape_problem(res, last.body)
+            if problem and retries < limits.max_retries and time.monotonic() < deadline:
+                retries += 1
+                continue
+            if problem:
+                return fail(last.status, "malformed_response",
+                            f"{problem} (after {tally.attempts} attempt(s))")  # fmt: skip
+            pages.append(last.body)
+            url, refused = next_link(last, own, client.base)
+            if refused:
+                return fail(last.status, "next_link_refused", f"{refused}; {len(pages)} page(s) "
+                            "had been read: the list is incomplete")  # fmt: skip
+        assert last is not None
+        if not 200 <= last.status < 300:
+            error = error_of(res, last)
+            error["message"] += (
+                f" (after {tally.attempts} attempt(s))" if tally.attempts > 1 else ""
+            )
+            if pages:
+                error["message"] += f"; {len(pages)} page(s) had been read: the list is incomplete"
+            if last.status == 401:
+                self._stream_failure.setdefault(res.api, error)
+            return snap.make_read(
+                line,
+                last.status,
+                ok=last.status in res.answers and not pages,
+                pages=len(pages),
+                requests=tally.attempts,
+                error=error,
+                origins=origins,
+            )
+        return snap.make_read(
+            line,
+            last.status,
+            ok=True,
+            pages=len(pages),
+            requests=tally.attempts,
+            data=_join(res, pages),
+            origins=origins,
+        )
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while pages are parsed, then spare it the result.
+
+    Parsing a page allocates thousands of dicts, and every few hundred allocations the
+    collector scans the young objects; as the snapshot grows, its full passes rescan all of
+    it. At 100k users that was well over half of the collection's CPU. Parsed JSON holds no
+    reference cycles (reference counting frees it), so nothing is lost by waiting. After a
+    large collection one full pass runs at the end: it ages the snapshot into the oldest
+    generation, which Python rescans only when as much again has been added since. After a
+    small one (under ``FULL_PASS_AFTER`` new objects) the young collections that follow
+    are cheap, and the full pass (a scan of the whole interpreter) would only add cost.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_count()[0] > FULL_PASS_AFTER:
+            gc.collect()
+        if was_enabled:
+            gc.enable()
+
+
+FULL_PASS_AFTER = 200_000  #: new container objects (about 25k API objects)
+
+
+#: statuses the collector retries itself (the SDKs retry 429, 503 and 504)
+RETRY_STATUSES = (500, 502)
+
+
+def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[str]:
+    """Whom to ask home-realm discovery about: one sample user per domain to federate (the
+    first in-scope user by UPN: enabled member, not excluded, licensed or not, as
+    scope.in_scope says; a user whose accountEnabled Graph did not return is not sampled)
+    and every excluded account. Sampled from the same scope that PREP-04 and IMP judge:
+    every user of a federated domain signs in through Okta, so a licence makes no user a
+    better sample of how the domain routes."""
+    excluded = set(cfg.expect.excluded_accounts) | {cfg.expect.service_account}
+    candidates = sorted(
+        upn_of(u) for u in graph_users if in_scope(u, cfg.expect.domains_to_federate, excluded)
+    )
+    samples = []
+    for domain in cfg.expect.domains_to_federate:
+        samples += [upn for upn in candidates if domain_of(upn) == domain][:1]
+    return samples + sorted(excluded)
+
+
+def _join(res: snap.Resource, pages: list[Any]) -> Any:
+    """The items of every page as one list (objects and wrapped bodies stay as sent)."""
+    if res.kind != "list":
+        return pages[0]
+    items: list[Any] = []
+    for body in pages:
+        items.extend(body["value"] if res.api == "graph" and isinstance(body, dict) else body)
+    return items
+
+
+def _items(read: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not read or not read.get("ok") or not isinstance(read.get("data"), list):
+        return []
+    return read["data"]
+
+
+def iter_reads(doc: dict[str, Any]):
+    """Every Read record of a snapshot, with per-parent ones flattened."""
+    for api in snap.APIS:
+        for name, entry in doc[api].items():
+            if snap.resource(api, name).per_parent:
+                yield from entry.values()
+            else:
+                yield entry
+
+
+async def collect(
+    cfg: TenantConfig, endpoints: Any, as_of: dt.datetime | None = None, offline: bool = False
+) -> dict[str, Any]:
+    """Build the SDK clients for a tenant and collect its snapshot.
+
+    ``offline``: skip Microsoft's public home-realm discovery (FED-09 then skips).
+    """
+    from ..clients import GraphApi, OktaApi, RealmApi, limits_for
+
+    source = "emulator" if endpoints.emulated else "live"
+    limits = limits_for(cfg)
+    async with OktaApi(cfg, endpoints, limits) as okta, GraphApi(cfg, endpoints, limits) as graph:
+        if offline:
+            return await Collector(cfg, okta, graph, as_of, source, None, limits).run()
+        async with RealmApi(endpoints, limits) as realm:
+            return await Collector(cfg, okta, graph, as_of, source, realm, limits).run()

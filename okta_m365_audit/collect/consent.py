@@ -1,0 +1,54 @@
+"""The collector's Entra reads for CRED-02 and CRED-03: Okta's service principals, the one
+whose appId is the provisioning connection's client id (found by appId, whatever its name),
+the permissions each holds, and the directory roles of each legacy "Okta AAD Service
+Principal" (catalog/consent.py says what identifies each).
+
+The principal read by appId needs the connections, which the Okta stream reads: the Graph
+stream waits for ``connections_read`` (set by the collector once every Office 365 app's
+per-app reads are done, whether they succeeded or not), not for the whole Okta stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Protocol
+
+from ..catalog.consent import connection_client_ids, is_legacy_principal
+
+#: what each service principal found is read for (its application and delegated permissions)
+PER_PRINCIPAL = ("appRoleAssignments", "oauth2PermissionGrants")
+
+
+class _Collector(Protocol):
+    doc: dict[str, Any]
+    connections_read: asyncio.Event
+
+    async def _read(self, api: str, name: str, key: str | None = None) -> None: ...
+
+
+async def read_okta_principals(c: _Collector) -> None:
+    async def by_client_id() -> None:
+        await c.connections_read.wait()
+        ids = connection_client_ids(c.doc["okta"].get("appConnection"))
+        await asyncio.gather(*(c._read("graph", "oktaClientPrincipal", i) for i in ids))
+
+    await asyncio.gather(c._read("graph", "oktaServicePrincipals"), by_client_id())
+    graph = c.doc["graph"]
+    listed = _items(graph.get("oktaServicePrincipals"))
+    by_app_id = [sp for r in (graph.get("oktaClientPrincipal") or {}).values() for sp in _items(r)]
+    ids = list(
+        dict.fromkeys(sp["id"] for sp in listed + by_app_id if isinstance(sp.get("id"), str))
+    )
+    legacy = [
+        sp["id"] for sp in listed if is_legacy_principal(sp) and isinstance(sp.get("id"), str)
+    ]
+    await asyncio.gather(
+        *(c._read("graph", n, sp) for sp in ids for n in PER_PRINCIPAL),
+        *(c._read("graph", "legacyPrincipalRoles", sp) for sp in legacy),
+    )
+
+
+def _items(read: Any) -> list[dict[str, Any]]:
+    if not isinstance(read, dict) or not read.get("ok") or not isinstance(read.get("data"), list):
+        return []
+    return [i for i in read["data"] if isinstance(i, dict)]

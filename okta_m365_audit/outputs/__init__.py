@@ -1,0 +1,12 @@
+"""What a run hands over: each tenant's report, results and bundle, drift, the fleet page.
+
+- ``report``: the handover view (escaped HTML shared by every page);
+- ``results``: results.json, its JSON Schema, and the bundle's manifest;
+- ``tenant``: each tenant's outputs from the run's state: results document, self-contained
+  report, JUnit XML, evidence bundle, drift since its baseline, the run's fleet page;
+- ``drift/``: what changed since a baseline snapshot, and who changed it;
+- ``fleet/``: one page over many runs' results files.
+
+May import: every stage below it (core, config, catalog, clients, collect, snapshot,
+views, session); never the plugin.
+"""

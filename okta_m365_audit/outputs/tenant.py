@@ -1,0 +1,207 @@
+"""Each tenant's outputs, from the run's state: its results document, and its evidence bundle
+holding that tenant alone.
+
+A bundle is what an MSP hands one customer, so nothing in it may come from another tenant of
+the same run: its report is a self-contained page of the handover view for that tenant only
+(not pytest-html's run-wide report, which stays beside the bundles for the operator), and
+its JUnit XML is written from that tenant's results lines (not pytest's run-wide file).
+Folders and files are named from validated tenant names and written inside the reports
+folder through core/safe_files.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..core import names, safe_files
+from ..core.terminal import printable
+from ..session.tenants import AuditState, TenantEntry
+from ..snapshot import document as snap
+from . import drift, fleet
+from .report import CSP_META, audit_html, escape_html
+from .results import results_document, write_bundle
+
+
+def compare_with_baseline(state: AuditState, name: str, doc: dict[str, Any]) -> None:
+    """Drift since the baseline, when the tenant has one; a baseline of another org or
+    tenant, or one that cannot be compared, is said ("not compared: why"), never an error of
+    the checks. Called where the tenant is collected (on an xdist worker, its drift travels
+    to the controller in :func:`~..session.tenants.tenant_facts`)."""
+    if name not in state.baselines:
+        return
+    path = state.baselines[name]
+    try:
+        report = drift.compare(snap.load(path), doc)
+    except (drift.DriftError, snap.SnapshotError) as exc:
+        state.drift[name] = {"error": str(exc), "baseline": {"file": str(path)}}
+        return
+    report["baseline"]["file"] = str(path)
+    state.drift[name] = report
+
+
+def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
+    """The tenant's results document: the run, the tenant's identity, every results line."""
+    cfg = entry.cfg
+    facts = state.collected.get(entry.name, {})
+    return results_document(
+        tenant=entry.name,
+        run={
+            "id": state.run_id,
+            "startedAt": snap.iso_z(state.started),
+            "finishedAt": snap.iso_z(dt.datetime.now(dt.UTC)),
+            "suiteVersion": __version__,
+            "operator": state.operator,
+            "failOn": state.fail_on,
+            # a subset (-k, -m, fewer checks, --offline, --from-snapshot) or an interrupted
+            # run is not the tenant's full audit: the fleet page never takes it for one
+            **state.run_facts(entry),
+        },
+        okta={"orgUrl": cfg.okta.org_url if cfg else None},
+        m365={
+            "tenantId": cfg.m365.tenant_id if cfg else None,
+            "cloud": cfg.m365.cloud if cfg else None,
+        },
+        expected_phase=cfg.expect.phase if cfg else None,
+        snapshot=facts.get("snapshot"),
+        results=list(state.results.get(entry.name, {}).values()),
+        config_error=entry.error or facts.get("collectError"),
+        drift=state.drift.get(entry.name),
+    )
+
+
+def drift_html(report: dict[str, Any]) -> str:
+    if "error" in report:
+        return (
+            "<section class='drift'><h3>Drift</h3><p>Not compared: "
+            f"{escape_html(report['error'])}</p></section>"
+        )
+    return drift.render_html(report)
+
+
+def tenant_report(doc: dict[str, Any], drift_report: dict[str, Any] | None) -> str:
+    """A self-contained HTML page of one tenant's handover view (no script; see CSP)."""
+    fragment = drift_html(drift_report) if drift_report else ""
+    title = escape_html(f"okta-m365-audit {__version__}: {doc['tenant']}")
+    return (
+        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+        f"{CSP_META}"
+        f"<title>{title}</title></head><body><h1>{title}</h1>"
+        f"{audit_html([doc], {doc['tenant']: fragment})}</body></html>\n"
+    )
+
+
+#: characters XML 1.0 cannot carry, even escaped (C0 controls but tab, CR, LF; surrogates...)
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml_text(value: Any) -> str:
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}", str(value))
+
+
+#: verdict -> the JUnit element that carries it (None: a pass)
+_JUNIT = {"failed": "failure", "error": "error", "waived": "skipped", "not_due": "skipped",
+          "skipped": "skipped", "passed": None}  # fmt: skip
+
+
+def tenant_junit(doc: dict[str, Any]) -> bytes:
+    """One tenant's JUnit XML, from its results lines (CI systems read it per bundle)."""
+    results = doc["results"]
+    count = {
+        kind: sum(_JUNIT[r["verdict"]] == kind for r in results) for kind in set(_JUNIT.values())
+    }
+    suite = ET.Element(
+        "testsuite",
+        name=f"okta-m365-audit.{doc['tenant']}",
+        tests=str(len(results) + bool(doc.get("configError") and not results)),
+        failures=str(count["failure"]),
+        errors=str(count["error"] + bool(doc.get("configError") and not results)),
+        skipped=str(count["skipped"]),
+        timestamp=_xml_text(doc["run"].get("startedAt", "")),
+    )
+    for r in results:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=_xml_text(f"okta_m365_audit.{r['phase']}.{r['check']}"),
+            name=_xml_text(r["testId"]),
+        )
+        kind = _JUNIT[r["verdict"]]
+        if kind is not None:
+            text = _xml_text(r.get("message") or r["verdict"])
+            element = ET.SubElement(case, kind, message=text[:500], type=r["verdict"])
+            element.text = text
+    if doc.get("configError") and not results:
+        case = ET.SubElement(suite, "testcase", classname="okta_m365_audit", name="tenant")
+        ET.SubElement(case, "error", message=_xml_text(doc["configError"])[:500])
+    root = ET.Element("testsuites")
+    root.append(suite)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def write_tenant_bundles(state: AuditState) -> list[str]:
+    """Per tenant: reports/<tenant>-<time>/ (its report, JUnit XML, results, snapshot, request
+    log, drift, and a manifest with the SHA-256 of each) and its zip. Written even when the
+    run failed; a bundle that cannot be written is one line in the returned problems."""
+    assert state.reports_dir is not None
+    problems = []
+    for entry in state.tenants.values():
+        doc = results_doc(state, entry)
+        drift_report = state.drift.get(entry.name)
+        files: dict[str, Any] = {
+            "results.json": json.dumps(doc, indent=1, default=str) + "\n",
+            "report.html": tenant_report(doc, drift_report),
+            "junit.xml": tenant_junit(doc),
+        }
+        facts = state.collected.get(entry.name, {})
+        if facts.get("snapshotFile") and Path(facts["snapshotFile"]).is_file():
+            files["snapshot.json"] = Path(facts["snapshotFile"])
+        if facts.get("requestLog") and Path(facts["requestLog"]).is_file():
+            files["emulator-requests.json"] = Path(facts["requestLog"])
+        if drift_report is not None:
+            files["drift.json"] = json.dumps(drift_report, indent=1, default=str) + "\n"
+        try:
+            bundle_name = _free_bundle_name(state, names.tenant_name(entry.name, "tenant"))
+            state.bundles[entry.name] = write_bundle(state.reports_dir, bundle_name, files)
+        except (safe_files.OutputError, names.InvalidName) as exc:
+            problems.append(f"evidence bundle of {entry.name} not written: {exc}")
+    return problems
+
+
+def _free_bundle_name(state: AuditState, tenant: str) -> str:
+    """``<tenant>-<time>``, or ``<tenant>-<time>-<n>`` when a run of the same tenant started
+    in the same second already has that bundle: one run's evidence never mixes with
+    another's."""
+    assert state.reports_dir is not None
+    name, n = f"{tenant}-{state.stamp}", 1
+    while (state.reports_dir / name).exists() or (state.reports_dir / f"{name}.zip").exists():
+        n += 1
+        name = f"{tenant}-{state.stamp}-{n}"
+    return name
+
+
+def write_fleet_page(state: AuditState, say: Callable[[str], None]) -> list[str]:
+    """reports/index.html: the latest complete run of every tenant whose results are in the
+    folder. Returns the problems that kept it from being written (one line each)."""
+    assert state.reports_dir is not None
+    notes: list[str] = []
+
+    def note(line: str) -> None:  # a results file skipped: on the page and in the log
+        notes.append(line)
+        say(f"okta-m365-audit: fleet page: {printable(line)}")
+
+    docs = fleet.load_fleet(fleet.find_results(state.reports_dir, note), note)
+    if not docs:
+        return []
+    try:
+        out = fleet.write_fleet(docs, state.reports_dir / "index.html", notes=notes)
+    except safe_files.OutputError as exc:
+        return [f"fleet page not written: {exc}"]
+    say(f"okta-m365-audit: fleet page {out} ({len(docs)} tenant(s))")
+    return []

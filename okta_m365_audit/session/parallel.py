@@ -1,0 +1,142 @@
+"""Many tenants on one machine: pytest-xdist, grouped so that each tenant is collected once.
+
+``pytest tests_integration -n N`` runs the tenants on N worker processes. Every test of one
+tenant goes to the same worker: the tenant is one work unit of xdist's scope scheduling
+(``LoadScopeScheduling``), so its snapshot is read from the APIs exactly once per run, by
+the one worker that runs its checks, never once per worker. The plugin installs this
+scheduler itself (``pytest_xdist_make_scheduler``); the user passes only ``-n N``.
+
+Why not xdist's own ``xdist_group`` marker and ``--dist loadgroup``: that scheduler appends
+``@<group>`` to every node id, so test ids in the JUnit XML, the HTML report and the
+terminal would differ from a run without ``-n``. Here the node ids stay as they are, and the
+tenant is read back from them.
+
+The controller collects no tests (xdist leaves that to the workers), so it only sees node
+ids. A tenant's tests carry its name in their parameter id (``demo``, ``demo-contoso.com``),
+and the controller knows the ids plugin/fixtures.py gives each tenant's tests, since it
+loaded the same tenant files; ``tenant_scopes`` looks each id up there. An id it does not
+know (another plugin's parameters added to it, say) belongs to every tenant whose name is a
+run of its '-'-separated parts; where that is more than one tenant, those tenants share one
+work unit. They may then run on the same worker, but a tenant is never split across two.
+
+This module imports xdist: import it only when xdist runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pytest
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling
+
+SCOPE_PREFIX = "tenant:"
+
+
+def param_id(nodeid: str) -> str | None:
+    """The parameter id of a node id (``demo-contoso.com`` of ``...::test_x[demo-contoso.com]``),
+    or None when the test is not parametrized."""
+    start = nodeid.find("[", max(nodeid.find("::"), 0))
+    if start < 0 or not nodeid.endswith("]"):
+        return None
+    return nodeid[start + 1 : -1]
+
+
+def _names_in(pid: str, names: set[str]) -> set[str]:
+    """The tenant names that are a run of whole '-'-separated parts of a parameter id."""
+    parts = pid.split("-")
+    found = set()
+    for a in range(len(parts)):
+        for b in range(a + 1, len(parts) + 1):
+            candidate = "-".join(parts[a:b])
+            if candidate in names:
+                found.add(candidate)
+    return found
+
+
+def _owners(pid: str, names: set[str], by_id: dict[str, set[str]]) -> set[str]:
+    return by_id.get(pid) or _names_in(pid, names)
+
+
+def _index(tenants: Mapping[str, Iterable[str]]) -> dict[str, set[str]]:
+    """Parameter id -> the tenants whose tests are known to carry it."""
+    by_id: dict[str, set[str]] = {}
+    for name, ids in tenants.items():
+        for pid in ids:
+            by_id.setdefault(pid, set()).add(name)
+    return by_id
+
+
+def tenant_scopes(nodeids: Iterable[str], tenants: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """Node id -> its work unit (``tenant:<name>``) for every test that belongs to a tenant.
+
+    ``tenants`` maps each tenant to the parameter ids its tests are known to get (may be
+    empty). Tenants that some id cannot tell apart are joined into one unit
+    (``tenant:acme+acme-eu``), so no tenant's tests are ever split. Tests of no tenant are
+    left out (xdist groups them by module).
+
+    >>> tenant_scopes(["t.py::test_a[demo]", "t.py::test_b[demo-contoso.com]", "t.py::x"],
+    ...               {"demo": []})
+    {'t.py::test_a[demo]': 'tenant:demo', 't.py::test_b[demo-contoso.com]': 'tenant:demo'}
+    """
+    names = set(tenants)
+    by_id = _index(tenants)
+    parent = {n: n for n in names}
+
+    def root(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    owners: dict[str, set[str]] = {}
+    for nodeid in nodeids:
+        pid = param_id(nodeid)
+        found = _owners(pid, names, by_id) if pid is not None else set()
+        if not found:
+            continue
+        owners[nodeid] = found
+        first, *rest = sorted(found)
+        for other in rest:
+            parent[root(other)] = root(first)
+    members: dict[str, list[str]] = {}
+    for n in sorted(names):
+        members.setdefault(root(n), []).append(n)
+    label = {r: SCOPE_PREFIX + "+".join(ms) for r, ms in members.items()}
+    return {nodeid: label[root(next(iter(found)))] for nodeid, found in owners.items()}
+
+
+def tenant_of(nodeid: str, tenants: Mapping[str, Iterable[str]]) -> str | None:
+    """The one tenant a node id belongs to, or None when it names none or several."""
+    pid = param_id(nodeid)
+    found = _owners(pid, set(tenants), _index(tenants)) if pid is not None else set()
+    return next(iter(found)) if len(found) == 1 else None
+
+
+class TenantScheduling(LoadScopeScheduling):
+    """xdist's scope scheduling with one scope per tenant: all of a tenant's tests run on
+    one worker, tenants are handed out one at a time as workers run dry (the largest first,
+    xdist's ``--loadscope-reorder`` default), and a crashed worker's unfinished tenant goes
+    to its replacement. Tests of no tenant are grouped by module, as ``--dist loadscope``
+    does."""
+
+    def __init__(
+        self,
+        config: pytest.Config,
+        log: Producer | None = None,
+        *,
+        tenants: Mapping[str, Iterable[str]],
+    ) -> None:
+        super().__init__(config, log)
+        self.log = Producer("tenantsched") if log is None else log.tenantsched
+        self.tenants = {name: sorted(ids) for name, ids in sorted(tenants.items())}
+        self._scopes: dict[str, str] | None = None
+
+    def _split_scope(self, nodeid: str) -> str:
+        if self._scopes is None:
+            # first called by schedule(), once every worker's identical collection is in
+            self._scopes = tenant_scopes(self.collection or [nodeid], self.tenants)
+        scope = self._scopes.get(nodeid)
+        if scope is None and nodeid not in (self.collection or ()):
+            scope = tenant_scopes([nodeid], self.tenants).get(nodeid)
+        return scope or super()._split_scope(nodeid)

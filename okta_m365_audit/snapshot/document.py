@@ -1,0 +1,239 @@
+"""The snapshot: every API object the checks read, verbatim, in one versioned JSON file.
+
+One format serves three purposes (DESIGN.md): the evidence a customer receives, the input
+of an offline re-run (``--from-snapshot``), and the state the emulator serves.
+
+Layout (schema version 1)::
+
+    {"format": "okta-m365-audit/snapshot", "schemaVersion": 1,
+     "meta":  {tenant, suiteVersion, runId, collectedAt, source, partial,
+               okta: {orgUrl}, graph: {tenantId, cloud, baseUrl}},
+     "okta":  {<resource>: Read, <per-parent resource>: {<parent id>: Read}},
+     "graph": {...same...}}
+
+A ``Read`` records one paginated stream: the first request, the final HTTP status, the
+number of pages, the origins that answered (``origins``: a collected read's pages all come
+from its API's configured origin, as clients/origins.py holds them), and either ``data``
+(the object, or the items of every page concatenated, exactly as the API returned them)
+or ``error`` (status, code, message, the body as sent with credentials redacted,
+and the scope or permission the endpoint needs). ``ok`` says whether the answer is
+definitive: a 2xx, or a non-2xx the resource declares as a meaningful answer (a domain
+without federation answers 404; an app without provisioning answers 400 to /features).
+
+A snapshot read back is untrusted: :func:`load` and :func:`validate` refuse one whose
+structure is wrong, naming the file and the field, and :func:`data_problem` tells a read
+recorded ``ok`` whose data has the wrong type (validation.py). The resource
+catalogue lives in catalog/resources.py, the JSON streaming and digest in json_text.py; every
+name is re-exported here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from ..catalog.resources import (
+    APIS,
+    BY_NAME,
+    GLOBAL_ADMIN_ROLE_TEMPLATE,
+    GRAPH_SP_FIELDS,
+    GRAPH_USER_FIELDS,
+    MICROSOFT_GRAPH_APP_ID,
+    RESOURCES,
+    Api,
+    Resource,
+    iso_z,
+    parse_time,
+    request_line,
+    request_params,
+    resource,
+    role_group_ids,
+)
+from . import json_text
+from .validation import FORMAT, SCHEMA_VERSION, SnapshotError, data_problem, validate
+
+__all__ = [
+    "APIS",
+    "BY_NAME",
+    "FORMAT",
+    "GLOBAL_ADMIN_ROLE_TEMPLATE",
+    "GRAPH_SP_FIELDS",
+    "GRAPH_USER_FIELDS",
+    "MICROSOFT_GRAPH_APP_ID",
+    "RESOURCES",
+    "SCHEMA_VERSION",
+    "Api",
+    "Resource",
+    "SnapshotError",
+    "data_problem",
+    "digest",
+    "iso_z",
+    "load",
+    "make_read",
+    "new_snapshot",
+    "parse_time",
+    "request_line",
+    "request_params",
+    "resource",
+    "role_group_ids",
+    "save",
+    "snapshot_json_schema",
+    "validate",
+    "without_collection_meta",
+]
+
+
+def make_read(
+    request: str,
+    status: int,
+    *,
+    ok: bool,
+    pages: int = 1,
+    requests: int | None = None,
+    data: Any = None,
+    error: dict[str, Any] | None = None,
+    origins: list[str] | None = None,
+) -> dict[str, Any]:
+    """A Read record (see the module docstring); ``origins`` only when known (a collected
+    read; a hand-made or older record has none)."""
+    read = {
+        "request": request,
+        "status": status,
+        "ok": ok,
+        "pages": pages,
+        "requests": pages if requests is None else requests,
+        "data": data,
+        "error": error,
+    }
+    if origins is not None:
+        read["origins"] = origins
+    return read
+
+
+# --- the file ------------------------------------------------------------------------------
+
+
+def new_snapshot(meta: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "schemaVersion": SCHEMA_VERSION,
+        "meta": meta,
+        "okta": {},
+        "graph": {},
+        "realm": {},
+    }
+
+
+def save(doc: dict[str, Any], path: str | os.PathLike) -> Path:
+    """Write atomically (an exclusive temporary file renamed into place, never through a
+    symlink), so an interrupted or failed run never leaves a half snapshot as evidence;
+    streamed, so a large tenant's snapshot is never held twice in memory; any string an API
+    returned is kept (a lone surrogate as its JSON escape). A failed write raises
+    safe_files.OutputError, one line naming the path and the OS error."""
+    return json_text.write(doc, Path(path))
+
+
+def load(path: str | os.PathLike) -> dict[str, Any]:
+    """The snapshot in a file, validated (:func:`validate`); SnapshotError otherwise."""
+    path = Path(path)
+    try:
+        doc = json_text.read(path)
+    except json_text.JsonFileError as exc:
+        raise SnapshotError(str(exc)) from None
+    return validate(doc, str(path))
+
+
+def digest(doc: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON, to cite a snapshot in a report."""
+    return json_text.sha256(doc)
+
+
+def without_collection_meta(doc: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot minus what differs between two collections of the same state (the meta,
+    and each read's origins: an emulator's port changes from run to run)."""
+    out = json.loads(json.dumps({k: v for k, v in doc.items() if k != "meta"}))
+    for api in APIS:
+        for name, entry in out.get(api, {}).items():
+            for read in entry.values() if BY_NAME[(api, name)].per_parent else [entry]:
+                read.pop("origins", None)
+    return out
+
+
+def snapshot_json_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of the snapshot file."""
+    read = {
+        "type": "object",
+        "required": ["request", "status", "ok", "pages"],
+        "additionalProperties": False,
+        "properties": {
+            "request": {"type": "string", "description": "First request, e.g. GET /api/v1/org"},
+            "status": {"type": "integer", "description": "Final HTTP status (0: no answer)"},
+            "ok": {"type": "boolean", "description": "The answer is definitive"},
+            "pages": {"type": "integer", "minimum": 0},
+            "requests": {"type": "integer", "minimum": 0, "description": "HTTP requests made"},
+            "origins": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Origins (scheme://host[:port]) the answers came from, in "
+                "order; only the API's configured origin is ever asked",
+            },
+            "data": {"description": "Verbatim object, or the items of every page"},
+            "error": {
+                "type": ["object", "null"],
+                "properties": {
+                    "status": {"type": "integer"},
+                    "code": {"type": ["string", "null"]},
+                    "message": {"type": "string"},
+                    "needs": {"type": "string", "description": "Scope or permission required"},
+                    "body": {},
+                },
+            },
+        },
+    }
+    sections = {}
+    for api in APIS:
+        props = {}
+        for r in RESOURCES:
+            if r.api != api:
+                continue
+            desc = f"GET {r.path}" + (f" ({r.doc})" if r.doc else "")
+            if r.per_parent:
+                props[r.name] = {
+                    "type": "object",
+                    "description": f"{desc}; keyed by {r.per} id",
+                    "additionalProperties": {"$ref": "#/$defs/Read"},
+                }
+            else:
+                props[r.name] = {"$ref": "#/$defs/Read", "description": desc}
+        sections[api] = {"type": "object", "properties": props, "additionalProperties": False}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://okta-m365-audit.invalid/schemas/snapshot.schema.json",
+        "title": "okta-m365-audit snapshot",
+        "type": "object",
+        "required": ["format", "schemaVersion", "meta", "okta", "graph"],
+        "properties": {
+            "format": {"const": FORMAT},
+            "schemaVersion": {"const": SCHEMA_VERSION},
+            "meta": {
+                "type": "object",
+                "required": ["tenant", "collectedAt", "suiteVersion"],
+                "properties": {
+                    "tenant": {"type": "string"},
+                    "suiteVersion": {"type": "string"},
+                    "runId": {"type": "string"},
+                    "collectedAt": {"type": "string", "format": "date-time"},
+                    "source": {"enum": ["live", "emulator", "file"]},
+                    "partial": {"type": "boolean"},
+                    "okta": {"type": "object"},
+                    "graph": {"type": "object"},
+                },
+            },
+            "okta": sections["okta"],
+            "graph": sections["graph"],
+            "realm": sections["realm"],
+        },
+        "$defs": {"Read": read},
+    }

@@ -38,6 +38,11 @@ class WaiverState:
             "ticket": w.ticket,
         }
 
+    def waived_text(self) -> str:
+        """Why a failure is shown as waived (the report's xfail reason)."""
+        w = self.waiver
+        return f"waived until {w.expires} by {w.approver} ({w.ticket}): {w.reason}"
+
 
 def waiver_for(check: Check, cfg: TenantConfig, today: dt.date) -> WaiverState | None:
     """The tenant's waiver of a check: active until (and including) its expiry date.
@@ -57,3 +62,10 @@ SEVERITY_CHOICES = ("low", "medium", "high", "critical")
 def fails_run(severity: Severity, threshold: str) -> bool:
     """Whether a failed or errored check of this severity fails the run (info never does)."""
     return severity != Severity.info and severity >= Severity[threshold]
+
+
+def failures_fail_run(severities: list[Severity | None], threshold: str) -> bool:
+    """Whether a run whose failed or errored checks have these severities fails (exit 1)
+    under ``--fail-on``: a failure of no known severity (not a check; a crashed worker)
+    always does."""
+    return any(s is None or fails_run(s, threshold) for s in severities)

@@ -3,7 +3,9 @@
 - ``report``: the handover view (escaped HTML shared by every page);
 - ``results``: results.json, its JSON Schema, and the bundle's manifest;
 - ``tenant``: each tenant's outputs from the run's state: results document, self-contained
-  report, JUnit XML, evidence bundle, drift since its baseline, the run's fleet page;
+  report, JUnit XML, evidence bundle, drift since its baseline; the run's fleet page and
+  its rows of the run-wide report's Environment table;
+- ``ledger``: what each test report brings to the outputs, filed where they are written;
 - ``drift/``: what changed since a baseline snapshot, and who changed it;
 - ``fleet/``: one page over many runs' results files.
 

@@ -205,3 +205,31 @@ def write_fleet_page(state: AuditState, say: Callable[[str], None]) -> list[str]
         return [f"fleet page not written: {exc}"]
     say(f"okta-m365-audit: fleet page {out} ({len(docs)} tenant(s))")
     return []
+
+
+def write_run_outputs(state: AuditState, say: Callable[[str], None]) -> list[str]:
+    """Every tenant's evidence bundle (each announced through ``say``) and the run's fleet
+    page; the problems that kept any from being written, one line each."""
+    problems = write_tenant_bundles(state)
+    for bundle in state.bundles.values():
+        say(f"okta-m365-audit: evidence bundle {bundle}")
+    return problems + write_fleet_page(state, say)
+
+
+def environment_facts(state: AuditState) -> dict[str, Any]:
+    """The run's rows of the run-wide report's Environment table: the suite's version and,
+    per tenant, its file, org, tenant ID, expected phase and where its data came from."""
+    facts: dict[str, Any] = {"okta-m365-audit": __version__}
+    for entry in state.tenants.values():
+        info: dict[str, Any] = {"tenant file": str(entry.path) if entry.path else None}
+        if entry.cfg:
+            info |= {
+                "Okta org": entry.cfg.okta.org_url,
+                "M365 tenant": entry.cfg.m365.tenant_id,
+                "expected phase": entry.cfg.expect.phase,
+                "backend": "emulator" if entry.cfg.emulator else "live",
+            }
+        if entry.from_snapshot:
+            info["backend"] = f"snapshot {entry.from_snapshot}"
+        facts[f"Tenant {entry.name}"] = info
+    return facts

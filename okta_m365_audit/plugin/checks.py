@@ -18,13 +18,12 @@ from ..catalog.checks import BY_ID, Check
 from ..catalog.policy import not_due_reason, waiver_for
 from ..config import TenantConfig
 from ..core.terminal import printable
-from ..outputs.results import PHASE_ORDER
+from ..outputs.ledger import file_report
 from ..session.tenants import tenant_facts
-from ..views import DataUnavailable
-from .fixtures import EVIDENCE_KEY, AuditConfigError
+from .fixtures import EVIDENCE_KEY
 from .html_hooks import attach_html
 from .state import STATE_KEY, current_state, state_of
-from .verdicts import crashed, message, plain, result_line, verdict_of
+from .verdicts import apply_waiver, as_error_when_unread, message, plain, result_line, verdict_of
 
 
 def check_of(item: pytest.Item) -> Check | None:
@@ -113,33 +112,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     report.tenant = dict(item.user_properties).get("tenant", "")  # type: ignore[attr-defined]
     _announce_tenant(item, report)
     if report.when == "call" or (report.when == "setup" and not report.passed):
-        ev = item.stash.get(EVIDENCE_KEY, {})
-        if call.excinfo is not None and call.excinfo.errisinstance(
-            (DataUnavailable, AuditConfigError)
-        ):
-            # Could not read its data: an ERROR, never a FAIL (or a pass). pytest and
-            # pytest-html call a failed report an error by its phase, so report it as setup.
-            ev = ev | {"could not read": str(call.excinfo.value)}
-            report.longrepr = f"ERROR {check.id}: {printable(call.excinfo.value)}"
-            report.when = "setup"
-        elif report.when == "call" and report.failed and crashed(call):
-            # The check itself broke on data it did not expect: it could not evaluate, so
-            # it is an ERROR (with the traceback kept), not a verdict about the tenant.
-            ev = ev | {"could not evaluate": f"{call.excinfo.typename}: {call.excinfo.value}"}
-            report.when = "setup"
+        ev = as_error_when_unread(report, call, check, item.stash.get(EVIDENCE_KEY, {}))
         cfg = _cfg_of(item)
-        state = waiver_for(check, cfg, dt.date.today()) if cfg else None
-        if state is not None and not report.skipped:
-            ev = ev | {"waiver": state.describe()}
-            if report.failed and report.when == "call" and not state.expired:
-                # a waived failure: reported, never hidden, but it does not fail the run
-                report.outcome = "skipped"
-                report.wasxfail = (  # type: ignore[attr-defined]
-                    f"waived until {state.waiver.expires} by {state.waiver.approver} "
-                    f"({state.waiver.ticket}): {state.waiver.reason}"
-                )
-                report.waiver = state.describe()  # type: ignore[attr-defined]
-        ev = plain(ev)
+        ev = plain(apply_waiver(report, waiver_for(check, cfg, dt.date.today()), ev) if cfg else ev)
         if ev:
             report.user_properties.append(("evidence", ev))
         attach_html(report, check, ev)
@@ -182,31 +157,16 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     state = current_state()
     if state is None or state.reports_dir is None:
         return
-    check = BY_ID.get(getattr(report, "check_id", ""))
-    tenant = getattr(report, "tenant", None)
-    if report.failed:
-        # for --fail-on: the check's severity; None (not a check, a crashed worker) always
-        # fails the run
-        crashed_worker = getattr(report, "audit_crash", False)
-        state.failed_severities.append(check.severity if check and not crashed_worker else None)
-    if check is not None and tenant:
-        state.reported[report.nodeid] = (tenant, check.id)
-    facts = getattr(report, "audit_tenant", None)
-    if facts is not None:
-        state.collected[facts["name"]] = facts
-        state.selected_checks[facts["name"]] = set(facts.get("selectedChecks", ()))
-        if facts.get("drift") is not None:
-            state.drift[facts["name"]] = facts["drift"]
-    line = getattr(report, "audit_result", None)
-    if line is not None and tenant:
-        lines = state.results.setdefault(tenant, {})
-        earlier = lines.get(report.nodeid)
-        # one line per test; should it come twice (a crashed worker's check run again by
-        # its replacement), the worse verdict stays
-        if earlier is None or PHASE_ORDER.index(line["verdict"]) <= PHASE_ORDER.index(
-            earlier["verdict"]
-        ):
-            lines[report.nodeid] = line
+    file_report(
+        state,
+        report.nodeid,
+        check=BY_ID.get(getattr(report, "check_id", "")),
+        tenant=getattr(report, "tenant", None),
+        failed=report.failed,
+        crashed_worker=getattr(report, "audit_crash", False),
+        facts=getattr(report, "audit_tenant", None),
+        line=getattr(report, "audit_result", None),
+    )
 
 
 def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config) -> Any:

@@ -16,11 +16,11 @@ from typing import Any
 
 import pytest
 
-from ..catalog.policy import fails_run
+from ..catalog.policy import failures_fail_run
 from ..core import safe_files
 from ..core.terminal import printable
 from ..outputs import drift
-from ..outputs.tenant import write_fleet_page, write_tenant_bundles
+from ..outputs.tenant import write_run_outputs
 from .state import STATE_KEY, is_worker, state_of
 
 
@@ -44,15 +44,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
     if state is None or not state.tenants or is_worker(session.config):
         _fail_on_problems(session, problems)
         return result
-    if exitstatus == pytest.ExitCode.TESTS_FAILED:
-        failed = state.failed_severities
-        if failed and not any(s is None or fails_run(s, state.fail_on) for s in failed):
+    failed = state.failed_severities
+    if exitstatus == pytest.ExitCode.TESTS_FAILED and failed:
+        if not failures_fail_run(failed, state.fail_on):
             session.exitstatus = pytest.ExitCode.OK
-    writer = session.config.get_terminal_writer()
-    problems += write_tenant_bundles(state)
-    for bundle in state.bundles.values():
-        writer.line(f"okta-m365-audit: evidence bundle {bundle}")
-    problems += write_fleet_page(state, writer.line)
+    problems += write_run_outputs(state, session.config.get_terminal_writer().line)
     _fail_on_problems(session, problems)
     return result
 

@@ -17,7 +17,7 @@ import pytest
 from .. import __version__
 from ..catalog.checks import BY_ID, Check
 from ..outputs.report import audit_html, escape_html, evidence_table
-from ..outputs.tenant import drift_html, results_doc
+from ..outputs.tenant import drift_html, environment_facts, results_doc
 from .state import current_state
 from .verdicts import verdict_of
 
@@ -88,19 +88,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if meta is None:
         return
     if state is not None and state.reports_dir is not None and state.tenants:
-        meta["okta-m365-audit"] = __version__
-        for entry in state.tenants.values():
-            info: dict[str, Any] = {"tenant file": str(entry.path) if entry.path else None}
-            if entry.cfg:
-                info |= {
-                    "Okta org": entry.cfg.okta.org_url,
-                    "M365 tenant": entry.cfg.m365.tenant_id,
-                    "expected phase": entry.cfg.expect.phase,
-                    "backend": "emulator" if entry.cfg.emulator else "live",
-                }
-            if entry.from_snapshot:
-                info["backend"] = f"snapshot {entry.from_snapshot}"
-            meta[f"Tenant {entry.name}"] = info
+        meta.update(environment_facts(state))
     for key in list(meta):
         meta[key] = _escaped_values(meta[key])
 

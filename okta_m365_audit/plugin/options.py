@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import getpass
-import os
-import socket
-import uuid
 from pathlib import Path
 
 import pytest
@@ -14,7 +9,7 @@ import pytest
 from ..catalog.checks import BY_ID
 from ..catalog.policy import SEVERITY_CHOICES
 from ..core import names, redact
-from ..session.tenants import AuditState, UsageProblem, select_tenants
+from ..session.tenants import AuditState, UsageProblem, select_tenants, start_run
 from .state import SESSION_STATE, STATE_KEY, WORKER_INPUT_KEY
 
 GROUP = "okta-m365-audit"
@@ -90,45 +85,22 @@ def _audit_run(config: pytest.Config) -> bool:
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     redact.install()  # secrets never reach a log record, whoever logs them
-    for check_marker in ("check(id)", "tenant_level"):
-        config.addinivalue_line("markers", check_marker)
-    for marker in {c.marker for c in BY_ID.values()}:
-        config.addinivalue_line("markers", f"{marker}: checks of that runbook phase")
+    _register_markers(config)
     state = AuditState()
     config.stash[STATE_KEY] = state
     SESSION_STATE.append(state)
     if not _audit_run(config):
         return
-    reports = Path(config.getoption("--reports-dir") or Path(config.rootpath, "reports"))
-    state.reports_dir = reports
-    state.run_id = str(uuid.uuid4())
-    shared = getattr(config, "workerinput", {}).get(WORKER_INPUT_KEY)
-    if shared:  # an xdist worker: the controller's run, so the same snapshot file names
-        state.run_id = shared["runId"]
-        state.started = dt.datetime.fromisoformat(shared["startedAt"])
-    state.operator = (
-        os.environ.get("AUDIT_OPERATOR") or f"{getpass.getuser()}@{socket.gethostname()}"
+    start_run(
+        state,
+        reports_dir=Path(config.getoption("--reports-dir") or Path(config.rootpath, "reports")),
+        controller=getattr(config, "workerinput", {}).get(WORKER_INPUT_KEY),
+        offline=bool(config.getoption("--offline")),
+        fail_on=config.getoption("--fail-on"),
+        selection={"keyword": config.option.keyword, "markers": config.option.markexpr},
+        snapshot_out=config.getoption("--snapshot-out"),
     )
-    state.offline = bool(config.getoption("--offline"))
-    state.fail_on = config.getoption("--fail-on")
-    state.selection = {
-        k: v
-        for k, v in {
-            "keyword": config.option.keyword,
-            "markers": config.option.markexpr,
-            "offline": state.offline,
-        }.items()
-        if v
-    }
-    out = config.getoption("--snapshot-out")
-    state.snapshot_out = Path(out) if out else None
-    # the run-wide report and JUnit XML are written by pytest-html and pytest, which follow
-    # a symlink planted at their (predictable) names: such a link is removed first
-    if getattr(config.option, "htmlpath", None) is None and hasattr(config.option, "htmlpath"):
-        config.option.htmlpath = str(_unlinked(reports / f"audit-{state.stamp}.html"))
-        config.option.self_contained_html = True
-    if getattr(config.option, "xmlpath", None) is None:
-        config.option.xmlpath = str(_unlinked(reports / f"audit-{state.stamp}.junit.xml"))
+    _run_wide_report_paths(config, state)
     try:
         select_tenants(
             state,
@@ -139,6 +111,25 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     except (UsageProblem, names.InvalidName) as exc:
         raise pytest.UsageError(str(exc)) from None
+
+
+def _register_markers(config: pytest.Config) -> None:
+    for check_marker in ("check(id)", "tenant_level"):
+        config.addinivalue_line("markers", check_marker)
+    for marker in {c.marker for c in BY_ID.values()}:
+        config.addinivalue_line("markers", f"{marker}: checks of that runbook phase")
+
+
+def _run_wide_report_paths(config: pytest.Config, state: AuditState) -> None:
+    """The run-wide report and JUnit XML are written by pytest-html and pytest, which follow
+    a symlink planted at their (predictable) names: such a link is removed first."""
+    assert state.reports_dir is not None
+    reports = state.reports_dir
+    if getattr(config.option, "htmlpath", None) is None and hasattr(config.option, "htmlpath"):
+        config.option.htmlpath = str(_unlinked(reports / f"audit-{state.stamp}.html"))
+        config.option.self_contained_html = True
+    if getattr(config.option, "xmlpath", None) is None:
+        config.option.xmlpath = str(_unlinked(reports / f"audit-{state.stamp}.junit.xml"))
 
 
 def _unlinked(path: Path) -> Path:

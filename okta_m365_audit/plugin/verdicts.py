@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 from ..catalog.checks import Check
+from ..catalog.policy import WaiverState
+from ..core.terminal import printable
 from ..views import DataUnavailable
 from .fixtures import AuditConfigError
 
@@ -89,3 +91,35 @@ def crashed(call: pytest.CallInfo) -> bool:
     if excinfo is None:
         return False
     return not excinfo.errisinstance((AssertionError, pytest.fail.Exception))
+
+
+def as_error_when_unread(
+    report: pytest.TestReport, call: pytest.CallInfo, check: Check, ev: dict[str, Any]
+) -> dict[str, Any]:
+    """A check that could not read its data, or broke on data it did not expect, is an
+    ERROR, never a FAIL (or a pass): the report is made a setup failure, which pytest and
+    pytest-html call an error. Returns the evidence with what could not be read added."""
+    if call.excinfo is not None and call.excinfo.errisinstance((DataUnavailable, AuditConfigError)):
+        report.longrepr = f"ERROR {check.id}: {printable(call.excinfo.value)}"
+        report.when = "setup"
+        return ev | {"could not read": str(call.excinfo.value)}
+    if report.when == "call" and report.failed and crashed(call):
+        # the traceback is kept: it is what the check's author needs
+        report.when = "setup"
+        return ev | {"could not evaluate": f"{call.excinfo.typename}: {call.excinfo.value}"}
+    return ev
+
+
+def apply_waiver(
+    report: pytest.TestReport, waiver: WaiverState | None, ev: dict[str, Any]
+) -> dict[str, Any]:
+    """A waived failure is reported, never hidden, but it does not fail the run: its report
+    becomes an xfail-like skip with the waiver's reason. Every report of a waived check
+    (not skipped) carries the waiver in its evidence."""
+    if waiver is None or report.skipped:
+        return ev
+    if report.failed and report.when == "call" and not waiver.expired:
+        report.outcome = "skipped"
+        report.wasxfail = waiver.waived_text()  # type: ignore[attr-defined]
+        report.waiver = waiver.describe()  # type: ignore[attr-defined]
+    return ev | {"waiver": waiver.describe()}

@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import getpass
 import json
+import os
+import socket
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +98,33 @@ class AuditState:
         if entry.cfg is not None and chosen is not None and len(chosen) < len(BY_ID):
             selection["checks"] = f"{len(chosen)} of {len(BY_ID)} checks selected"
         return {"selection": selection, "partial": bool(selection), "interrupted": self.interrupted}
+
+
+def start_run(
+    state: AuditState,
+    *,
+    reports_dir: Path,
+    controller: dict[str, Any] | None,
+    offline: bool,
+    fail_on: str,
+    selection: dict[str, Any],
+    snapshot_out: str | None,
+) -> None:
+    """The run's identity and settings: its id, start and operator (on an xdist worker, the
+    controller's run, so the same snapshot file names), and what narrowed it (-k, -m,
+    --offline: every tenant's results say so)."""
+    state.reports_dir = reports_dir
+    state.run_id = str(uuid.uuid4())
+    if controller:
+        state.run_id = controller["runId"]
+        state.started = dt.datetime.fromisoformat(controller["startedAt"])
+    state.operator = (
+        os.environ.get("AUDIT_OPERATOR") or f"{getpass.getuser()}@{socket.gethostname()}"
+    )
+    state.offline = offline
+    state.fail_on = fail_on
+    state.selection = {k: v for k, v in {**selection, "offline": offline}.items() if v}
+    state.snapshot_out = Path(snapshot_out) if snapshot_out else None
 
 
 def select_tenants(

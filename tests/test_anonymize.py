@@ -207,6 +207,24 @@ def test_golden_leaves_no_original_behind():
     assert [n for n in needles if n.lower() in text.lower()] == []
 
 
+def test_waiver_items_are_mapped_as_the_expectations_they_name():
+    """When waivers name a domain (any case), an excluded account and a resource: the
+    domain and the account are mapped exactly as expect.* maps them (so the waiver still
+    matches its item), the resource name identifies nobody and is kept."""
+    data = demo_yaml_data()
+    base = {"reason": "r", "approver": "a", "ticket": "T-1", "expires": "2099-01-01"}
+    data["waivers"] = [
+        base | {"check": "FED-06", "item": "Contoso.COM."},
+        base | {"check": "ESS-03", "item": "breakglass1@contosodemo.onmicrosoft.com"},
+        base | {"check": "ACCESS-02", "item": "office365Apps"},
+    ]
+    tenant, _ = tenantfile.anonymize(Anonymizer(SALT), data, "x.snapshot.json", "x")
+    items = [w["item"] for w in tenant["waivers"]]
+    assert items[0] == tenant["expect"]["domains_to_federate"][0]
+    assert items[1] in tenant["expect"]["excluded_accounts"]
+    assert items[2] == "office365Apps"
+
+
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
 def test_scenario_leaves_no_original_behind(scenario):
     """When a verdict-matrix scenario is anonymized: nothing of it survives either."""

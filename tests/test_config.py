@@ -395,6 +395,34 @@ def test_waiver_bad_check_id(tmp_path: Path, check: str) -> None:
     assert_names(err, path, "waivers.1.check", line_of(path, f"check: {check}"))
 
 
+@pytest.mark.parametrize(
+    ("item", "kind"),
+    [(["contoso.com", "fabrikam.com"], "a list"), (42, "a number"), ("2027-01-01", "a date"),
+     ({"domain": "contoso.com"}, "a mapping")],
+)  # fmt: skip
+def test_waiver_bad_item_type(tmp_path: Path, item: Any, kind: str) -> None:
+    """When a waiver's item is not one item as text: should fail on one line naming the file,
+    waivers.0.item and its line, and saying to write one waiver per item (a list would
+    otherwise waive more, or nothing, of what was approved)."""
+    text = yaml.safe_dump(GOLDEN | {"waivers": [waiver(item=item)]}, sort_keys=False)
+    text = text.replace("'2027-01-01'", "2027-01-01")  # unquoted: YAML reads a date
+    path = tenant_file(tmp_path, text=text)
+    err = only_error(path)
+    assert_names(err, path, "waivers.0.item", line_of(path, "item:"))
+    assert f"not {kind}" in err.problem and "one waiver per item" in err.problem
+    assert "\n" not in str(err)
+
+
+def test_waiver_item_is_optional_and_kept_as_written(tmp_path: Path) -> None:
+    """When one waiver names an item and another does not: both load; the item is kept as
+    written (matched normalised at run time) and the other waiver is check-wide."""
+    path = tenant_file(
+        tmp_path, set_in("waivers", [waiver(item=" Contoso.COM. "), waiver(check="FED-04")])
+    )
+    cfg = load_tenant(path)
+    assert cfg.waivers[0].item == "Contoso.COM." and cfg.waivers[1].item is None
+
+
 def test_several_errors_reported_together(tmp_path: Path) -> None:
     """When a file has several problems: should fail listing all so they are fixed in one go."""
 

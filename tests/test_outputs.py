@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from jsonschema import Draft202012Validator
 
 from okta_m365_audit.core.safe_files import OutputError
@@ -60,28 +61,73 @@ def test_bundle_manifest_hashes_every_file_and_detects_tampering(pytester, golde
     assert verify_manifest(folder) == ["results.json"]
 
 
-def test_bundle_snapshot_reproduces_the_verdicts(pytester, golden):
-    """Re-running with --from-snapshot on the bundle's snapshot gives the same verdicts
-    (FED-09, a live probe, is skipped offline)."""
+def _verdicts(folder: Path) -> dict[str, str]:
+    doc = json.loads((folder / "results.json").read_text())
+    return {r["testId"]: r["verdict"] for r in doc["results"]}
+
+
+def test_bundle_alone_reproduces_every_verdict(pytester, golden):
+    """When a failing tenant with a waived finding is audited, then its bundle replayed
+    with --from-snapshot and no tenant file at all: the replay takes the expectations from
+    the bundle's tenant.yaml and reproduces every verdict, FED-09 from its stored home-realm
+    answers included (judged, not skipped). A tenant file changed since (a different MFA
+    behaviour declared) does not change the replay: the bundle's expectations are used."""
+    from .scenarios.across import mfa_enforced
+
     foreign_certificate(golden)
-    files = write_tenant(pytester.path / "tenants", golden)
-    run_suite(pytester, files.dir, "--reports-dir", str(pytester.path / "first"))
+    mfa_enforced(golden)
+    waiver = {"check": "FED-06", "item": "contoso.com", "reason": "r", "approver": "a",
+              "ticket": "T-1", "expires": "2099-01-01"}  # fmt: skip
+    files = write_tenant(pytester.path / "tenants", golden, lambda d: d.update(waivers=[waiver]))
+    first = run_suite(pytester, files.dir, "--reports-dir", str(pytester.path / "first"))
     bundle = _bundle(pytester.path / "first")
+    original = _verdicts(bundle)
+    assert original == {k.split("::")[-1]: v for k, v in first.verdicts.items()}
+    assert original["test_fed_06_mfa_behavior_as_declared[demo-contoso.com]"] == "waived"
+    fed09 = {k: v for k, v in original.items() if k.startswith("test_fed_09_")}
+    assert len(fed09) == 5 and set(fed09.values()) == {"passed"}
+
+    empty = pytester.path / "no-tenants"
+    empty.mkdir()
     again = run_suite(
-        pytester, files.dir, "--from-snapshot", str(bundle / "snapshot.json"),
+        pytester, empty, "--from-snapshot", str(bundle / "snapshot.json"),
         "--reports-dir", str(pytester.path / "second"), out="second-out",
     )  # fmt: skip
-    first = {
-        r["testId"]: r["verdict"]
-        for r in json.loads((bundle / "results.json").read_text())["results"]
-    }
-    second_doc = json.loads((_bundle(pytester.path / "second") / "results.json").read_text())
-    second = {r["testId"]: r["verdict"] for r in second_doc["results"]}
-    expected = {k: "skipped" if k.startswith("test_fed_09_") else v for k, v in first.items()}
-    assert second == expected
-    assert (
-        again.verdicts["test_fed_04_certificate_is_oktas_active_key[demo-contoso.com]"] == "failed"
-    )
+    assert _verdicts(_bundle(pytester.path / "second")) == original
+    assert again.ret == 1
+
+    changed = write_tenant(pytester.path / "changed", golden, lambda d: d["expect"].update(
+        mfa_behavior="enforceMfaByFederatedIdp"))  # fmt: skip
+    run_suite(
+        pytester, changed.dir, "--from-snapshot", str(bundle / "snapshot.json"),
+        "--reports-dir", str(pytester.path / "third"), out="third-out",
+    )  # fmt: skip
+    assert _verdicts(_bundle(pytester.path / "third")) == original
+
+
+def test_no_runner_path_in_any_bundle_file(pytester, golden):
+    """When the tenant file names its key, certificate and snapshot by absolute paths (in the
+    checkout and the temp folder): no bundle file, in the folder or the zip, names the temp
+    folder, the checkout or the home folder; the snapshot is named relative to the bundle."""
+    foreign_certificate(golden)  # a failure: messages and evidence are written too
+    files = write_tenant(pytester.path / "tenants", golden)
+    out = pytester.path / "reports"
+    run_suite(pytester, files.dir, "--reports-dir", str(out))
+    folder = _bundle(out)
+    texts = {p.name: p.read_text("utf-8", "replace") for p in folder.iterdir()}
+    with zipfile.ZipFile(folder.with_suffix(".zip")) as zf:
+        texts |= {f"zip:{n}": zf.read(n).decode("utf-8", "replace") for n in zf.namelist()}
+    assert "tenant.yaml" in texts and "zip:" + folder.name + "/tenant.yaml" in texts
+    root = Path(__file__).resolve().parent.parent
+    runner_paths = {str(pytester.path), str(root), str(Path.home()) + "/", "/tmp/"}
+    for name, text in texts.items():
+        found = [p for p in runner_paths if p in text]
+        assert not found, f"{name} names {found}"
+    doc = json.loads(texts["results.json"])
+    assert doc["snapshot"]["file"] == "snapshot.json"
+    assert "<td>snapshot.json (sha256 " in texts["report.html"]
+    tenant = yaml.safe_load(texts["tenant.yaml"])
+    assert tenant["okta"]["auth"]["private_key_file"] == "okta-service-app.pem"
 
 
 def test_no_secret_in_any_output(pytester, golden, monkeypatch):
@@ -115,6 +161,11 @@ def test_no_secret_in_any_output(pytester, golden, monkeypatch):
             texts.append(p.read_text("utf-8", "replace"))
     for secret in (SECRET_TOKEN, SECRET_GRAPH):
         assert not [t for t in texts if secret in t], f"{secret} leaked"
+    # the bundle holds the tenant file used: the secrets' references, never their values
+    [tenant_copy] = [p for p in outputs if p.name == "tenant.yaml"]
+    auth = yaml.safe_load(tenant_copy.read_text())
+    assert auth["okta"]["auth"] == {"method": "api_token", "token_env": "DEMO_OKTA_TOKEN"}
+    assert auth["m365"]["auth"]["client_secret_env"] == "DEMO_GRAPH_SECRET"
 
 
 def test_baseline_reports_what_changed_and_who(pytester, golden):

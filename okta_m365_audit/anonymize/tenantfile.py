@@ -29,6 +29,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.x509.oid import NameOID
 
+from ..core.normalize import domain_name, login
 from .certificates import _rsa_key, jwk_thumbprint
 from .rewrite import Anonymizer
 
@@ -139,6 +140,13 @@ def _waiver(anon: Anonymizer, waiver: Any) -> Any:
             out[key] = anon.name(out[key])
     if isinstance(out.get("ticket"), str):
         out["ticket"] = anon.ids.opaque(out["ticket"])
+    item = out.get("item")
+    if isinstance(item, str) and ("@" in item or "." in item):
+        # a login or a domain, mapped as the expectations it names are (so it still matches);
+        # a resource or capability name identifies nobody and is kept
+        email = "@" in item
+        same = login(item) if email else domain_name(item)  # as the expectations are written
+        out["item"] = _mapped(anon, "email" if email else "domain", same)
     return out
 
 

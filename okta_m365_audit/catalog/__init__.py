@@ -2,7 +2,8 @@
 
 - ``checks``: every check (ID, phase, severity, remediation, what it reads): CATALOG, BY_ID;
 - ``conditions``: each check's pass condition, in words, for the catalog and the report;
-- ``policy``: phase gating, waivers and which verdicts fail the run;
+- ``policy``: phase gating and which verdicts fail the run;
+- ``waivers``: which waiver covers a check or one of its items, and what became of each;
 - ``resources``: every API read the collector makes (path, scope, what a definitive
   answer is);
 - ``scope``: which users are in scope (UPN, domain);

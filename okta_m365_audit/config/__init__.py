@@ -15,6 +15,9 @@ file; the values are read when a client is built (see ``clients``), never stored
 - ``messages``: pydantic's errors as one-line ConfigError messages (file, line, field, fix).
 - ``loading``: load_tenant, and the tenants of a folder (load_tenants, discover_tenants).
 - ``schema``: the JSON Schema of tenant files.
+- ``waiver``: a waiver of a check or of one of its items.
+- ``tenant_copy``: the tenant file as loaded, written back with secret references only
+  (what an evidence bundle keeps, so a replay judges against the same expectations).
 """
 
 from .loading import discover_tenants, load_tenant, load_tenants

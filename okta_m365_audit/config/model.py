@@ -6,7 +6,6 @@ reference: the name of an environment variable, or the path of a key or certific
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -15,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, 
 
 from ..core.names import TENANT_NAME_PATTERN
 from ..core.normalize import domain_name, login
+from .waiver import Waiver
 
 GUID_RE = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -332,14 +332,6 @@ class Expectations(_Strict):
                 "initial domain (*.onmicrosoft.com; .us or partner.onmschina.cn in national clouds)"
             )
         return v
-
-
-class Waiver(_Strict):
-    check: str = Field(pattern=r"^[A-Z]+-\d{2}$", description="Check ID, e.g. FED-06.")
-    reason: str = Field(min_length=1)
-    approver: str = Field(min_length=1)
-    ticket: str = Field(min_length=1)
-    expires: dt.date
 
 
 class EmulatedBackend(_Strict):

@@ -48,6 +48,7 @@ CSS = """
 .audit .evidence th{background:#fafafa;font-weight:normal;font-style:italic}
 .audit .remediation{margin-top:4px}
 .audit details{margin-top:4px}
+.audit .waiver-warnings{background:#fbe9b7;border:1px solid #b58900;padding:6px 24px}
 @media print{
   #environment,#results-table,.filters,.collapsible,.summary__reload,.controls,
   #not-found-message,.logexpander,.summary__data p:last-child{display:none !important}
@@ -145,15 +146,23 @@ def _counts(doc: dict[str, Any]) -> str:
     return f"<table class='counts'><tr><th>Severity</th>{head}</tr>{''.join(rows)}</table>"
 
 
+def _scope(w: dict[str, Any]) -> str:
+    return f"item {w['item']}" if w.get("item") else "check-wide"
+
+
 def _result_row(r: dict[str, Any]) -> str:
     waiver = ""
     if r.get("waiver"):
         w = r["waiver"]
         waiver = (
-            f"<p><b>Waiver</b> ({_e(w.get('status'))}): {_e(w.get('reason'))}; approved by "
-            f"{_e(w.get('approver'))}, ticket {_e(w.get('ticket'))}</p>"
+            f"<p class='waiver'><b>Waiver</b> ({_e(w.get('status'))}, {_e(_scope(w))}): "
+            f"{_e(w.get('reason'))}; approved by {_e(w.get('approver'))}, ticket "
+            f"{_e(w.get('ticket'))}</p>"
         )
-    message = f"<p>{_e(r['message'])}</p>" if r.get("message") else ""
+    message = ""
+    if r.get("message"):  # a waived result's own finding, kept beside its waiver
+        label = "<b>Finding:</b> " if r["verdict"] == "waived" else ""
+        message = f"<p class='message'>{label}{_e(r['message'])}</p>"
     remediation = (
         f"<p class='remediation'><b>Remediation:</b> {_e(r['remediation'])}</p>"
         if r["verdict"] in ("failed", "error", "waived")
@@ -189,11 +198,43 @@ def _phases(doc: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _waiver_warnings(doc: dict[str, Any]) -> str:
+    """Waivers that expire soon, have expired, or name an item the run never produced: at
+    the top, where the reader cannot miss them."""
+    lines = [w["warning"] for w in doc.get("waivers") or () if w.get("warning")]
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    return f"<ul class='waiver-warnings'>{items}</ul>" if lines else ""
+
+
+def _waivers(doc: dict[str, Any]) -> str:
+    """Every waiver of the tenant file: scope, expiry, status, what it waived in this run."""
+    notes = doc.get("waivers") or []
+    if not notes:
+        return ""
+    rows = "".join(
+        f"<tr data-check='{_e(w['check'])}' data-status='{_e(w['status'])}'>"
+        f"<td class='check-id'>{_e(w['check'])}</td><td>{_e(_scope(w))}</td>"
+        f"<td>{_e(w['expires'])}</td>"
+        f"<td>{_e('expired on ' + w['expires'] if w['status'] == 'expired' else w['status'])}"
+        f"{' (stale)' if w.get('stale') else ''}</td>"
+        f"<td>{_e(w.get('reason'))}<br><small>approved by {_e(w.get('approver'))}, ticket "
+        f"{_e(w.get('ticket'))}</small></td>"
+        f"<td>{'<br>'.join(_e(t) for t in w.get('waived') or ()) or 'nothing in this run'}"
+        f"</td></tr>"
+        for w in notes
+    )
+    return (
+        "<h3>Waivers</h3><table class='waivers'><tr><th>Check</th><th>Scope</th>"
+        "<th>Expires</th><th>Status</th><th>Reason</th><th>Waived in this run</th></tr>"
+        f"{rows}</table>"
+    )
+
+
 def tenant_section(doc: dict[str, Any], drift_html: str = "") -> str:
     return (
         f"<section class='audit-tenant' data-tenant='{_e(doc['tenant'])}'>"
-        f"<h2>Tenant {_e(doc['tenant'])}</h2>{_header(doc)}{_phase_strip(doc)}{_counts(doc)}"
-        f"{drift_html}{_phases(doc)}</section>"
+        f"<h2>Tenant {_e(doc['tenant'])}</h2>{_header(doc)}{_waiver_warnings(doc)}"
+        f"{_phase_strip(doc)}{_counts(doc)}{drift_html}{_phases(doc)}{_waivers(doc)}</section>"
     )
 
 

@@ -15,9 +15,17 @@ Results file, schema version 1::
      "configError": null | "why the tenant could not be loaded or collected",
      "summary": {"verdicts": {verdict: n}, "bySeverity": {severity: {verdict: n}},
                  "worstFailing": severity | null, "phases": {phase key: state}},
-     "results": [{"testId", "check", "phase", "phaseLabel", "severity", "title",
+     "results": [{"testId", "check", "item", "phase", "phaseLabel", "severity", "title",
                   "verdict", "message", "remediation", "evidence", "waiver"}],
+     "waivers": [{"check", "item", "scope", "expires", "status", "daysLeft", "stale",
+                  "reason", "approver", "ticket", "waived", "warning"}],
      "drift": null | {...}}
+
+A waived result keeps its own ``message`` (what was found); its ``waiver`` says which
+waiver covered it. ``waivers`` says what became of each waiver of the tenant file
+(waivers.py): expired, expiring within 14 days, or stale (naming an item the run never
+produced), each with a one-line ``warning``. Paths in a bundle's files are relative to the
+bundle (``snapshot.file`` is ``snapshot.json``).
 
 ``run.partial`` says the run was a subset (``-k``, ``-m``) or an offline replay, and
 ``run.selection`` what limited it; ``run.interrupted`` says the session stopped early. Only
@@ -84,6 +92,7 @@ def results_document(
     results: list[dict[str, Any]],
     config_error: str | None = None,
     drift: dict[str, Any] | None = None,
+    waivers: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     ordered = sorted(results, key=lambda r: (list(PHASES).index(r["phase"]), r["testId"]))
     return {
@@ -98,6 +107,7 @@ def results_document(
         "configError": config_error,
         "summary": summarize(ordered),
         "results": ordered,
+        "waivers": waivers or [],
         "drift": drift,
     }
 
@@ -184,6 +194,12 @@ def results_json_schema() -> dict[str, Any]:
         "properties": {
             "testId": {"type": "string"},
             "check": {"type": "string", "pattern": r"^[A-Z]+-\d{2}$"},
+            "item": {
+                "type": ["string", "null"],
+                "description": "What the test is about beside the tenant (a domain, an "
+                "excluded account, an API resource, a capability), as compared; what a "
+                "waiver's item names. null: a test of the whole tenant.",
+            },
             "phase": {"enum": list(PHASES)},
             "phaseLabel": {"type": "string"},
             "severity": {"enum": [s.name for s in Severity]},
@@ -192,7 +208,30 @@ def results_json_schema() -> dict[str, Any]:
             "message": {"type": ["string", "null"]},
             "remediation": {"type": "string"},
             "evidence": {"type": "object"},
-            "waiver": {"type": ["object", "null"]},
+            "waiver": {
+                "type": ["object", "null"],
+                "description": "The waiver that covers this check's item (status, expired, "
+                "expires, scope check-wide or item, item, reason, approver, ticket); the "
+                "message beside it is the finding itself.",
+            },
+        },
+    }
+    waiver_note = {
+        "type": "object",
+        "required": ["check", "scope", "expires", "status", "stale", "warning"],
+        "properties": {
+            "check": {"type": "string"},
+            "item": {"type": ["string", "null"]},
+            "scope": {"enum": ["check-wide", "item"]},
+            "expires": {"type": "string", "format": "date"},
+            "status": {"enum": ["active", "expiring", "expired"]},
+            "daysLeft": {"type": "integer"},
+            "stale": {"type": "boolean"},
+            "reason": {"type": "string"},
+            "approver": {"type": "string"},
+            "ticket": {"type": "string"},
+            "waived": {"type": "array", "items": {"type": "string"}},
+            "warning": {"type": ["string", "null"]},
         },
     }
     counts = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}
@@ -263,6 +302,13 @@ def results_json_schema() -> dict[str, Any]:
                 },
             },
             "results": {"type": "array", "items": result},
+            "waivers": {
+                "type": "array",
+                "description": "Each waiver of the tenant file and what became of it in this "
+                "run: expiring within 14 days, expired (it no longer waives), or stale (it "
+                "names an item the run never produced). Absent in files of earlier versions.",
+                "items": waiver_note,
+            },
             "drift": {"type": ["object", "null"]},
         },
     }

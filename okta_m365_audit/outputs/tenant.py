@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..catalog.waivers import waiver_notes
+from ..config.tenant_copy import TENANT_FILE, tenant_file_copy
 from ..core import names, safe_files
 from ..core.terminal import printable
 from ..session.tenants import AuditState, TenantEntry
@@ -40,9 +42,9 @@ def compare_with_baseline(state: AuditState, name: str, doc: dict[str, Any]) -> 
     try:
         report = drift.compare(snap.load(path), doc)
     except (drift.DriftError, snap.SnapshotError) as exc:
-        state.drift[name] = {"error": str(exc), "baseline": {"file": str(path)}}
+        state.drift[name] = {"error": str(exc), "baseline": {"file": path.name}}
         return
-    report["baseline"]["file"] = str(path)
+    report["baseline"]["file"] = path.name  # outputs never name the runner's folders
     state.drift[name] = report
 
 
@@ -50,6 +52,10 @@ def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
     """The tenant's results document: the run, the tenant's identity, every results line."""
     cfg = entry.cfg
     facts = state.collected.get(entry.name, {})
+    results = list(state.results.get(entry.name, {}).values())
+    snapshot = facts.get("snapshot")
+    if snapshot is not None:  # the bundle's copy, named relative to the bundle
+        snapshot = snapshot | {"file": SNAPSHOT if snapshot.get("file") else None}
     return results_document(
         tenant=entry.name,
         run={
@@ -69,11 +75,23 @@ def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
             "cloud": cfg.m365.cloud if cfg else None,
         },
         expected_phase=cfg.expect.phase if cfg else None,
-        snapshot=facts.get("snapshot"),
-        results=list(state.results.get(entry.name, {}).values()),
+        snapshot=snapshot,
+        results=results,
         config_error=entry.error or facts.get("collectError"),
         drift=state.drift.get(entry.name),
+        waivers=waiver_notes(cfg, results, waivers_as_of(state, entry)) if cfg else [],
     )
+
+
+#: the name of the bundle's copy of the snapshot
+SNAPSHOT = "snapshot.json"
+
+
+def waivers_as_of(state: AuditState, entry: TenantEntry) -> dt.date:
+    """The day the checks judged waivers on (plugin/checks.py): when the tenant's data was
+    collected, else the run's start."""
+    collected = (state.collected.get(entry.name, {}).get("snapshot") or {}).get("collectedAt")
+    return snap.parse_time(collected).date() if collected else state.started.date()
 
 
 def drift_html(report: dict[str, Any]) -> str:
@@ -161,7 +179,9 @@ def write_tenant_bundles(state: AuditState) -> list[str]:
         }
         facts = state.collected.get(entry.name, {})
         if facts.get("snapshotFile") and Path(facts["snapshotFile"]).is_file():
-            files["snapshot.json"] = Path(facts["snapshotFile"])
+            files[SNAPSHOT] = Path(facts["snapshotFile"])
+        if entry.cfg is not None:  # the expectations judged, secrets by reference only
+            files[TENANT_FILE] = tenant_file_copy(entry.cfg, state.run_id)
         if facts.get("requestLog") and Path(facts["requestLog"]).is_file():
             files["emulator-requests.json"] = Path(facts["requestLog"])
         if drift_report is not None:

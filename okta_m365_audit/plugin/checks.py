@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from ..catalog.checks import BY_ID, Check
-from ..catalog.policy import not_due_reason, waiver_for
+from ..catalog.policy import not_due_reason
+from ..catalog.waivers import normalised, waiver_for
 from ..config import TenantConfig
 from ..core.terminal import printable
 from ..outputs.ledger import file_report
@@ -52,6 +53,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         callspec = getattr(item, "callspec", None)
         if callspec is not None and "_tenant" in callspec.params:
             item.user_properties.append(("tenant", callspec.params["_tenant"]))
+            # the one thing the test is about (a domain, an account...): what a waiver names
+            for argname, value in callspec.params.items():
+                if argname != "_tenant":
+                    item.user_properties.append(("item", normalised(value, argname)))
+                    break
     if problems:
         raise pytest.UsageError("\n".join(problems))
 
@@ -85,6 +91,16 @@ def _cfg_of(item: pytest.Item) -> TenantConfig | None:
     return entry.cfg if entry else None
 
 
+def _as_of(item: pytest.Item) -> dt.date:
+    """The day waivers are judged on: when the tenant's data was collected (today for a live
+    or emulated run, the snapshot's day for a replay), else the run's start."""
+    state = item.config.stash[STATE_KEY]
+    entry = state.tenants.get(dict(item.user_properties).get("tenant", ""))
+    if entry is not None and entry.view is not None:
+        return entry.view.as_of.date()
+    return state.started.date()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Any:
     """A check's failure message quotes tenant data (names, UPNs, API answers): shown on a
@@ -114,7 +130,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
     if report.when == "call" or (report.when == "setup" and not report.passed):
         ev = as_error_when_unread(report, call, check, item.stash.get(EVIDENCE_KEY, {}))
         cfg = _cfg_of(item)
-        ev = plain(apply_waiver(report, waiver_for(check, cfg, dt.date.today()), ev) if cfg else ev)
+        item_name = dict(item.user_properties).get("item")
+        waiver = waiver_for(check.id, item_name, cfg, _as_of(item)) if cfg else None
+        ev = plain(apply_waiver(report, call, waiver, ev))
         if ev:
             report.user_properties.append(("evidence", ev))
         attach_html(report, check, ev)
@@ -147,8 +165,9 @@ def _record_result(
         return
     verdict = verdict_of(report)
     report.audit_result = result_line(  # type: ignore[attr-defined]
-        item.name, check, verdict, message(report, call, verdict), ev
-    )
+        item.name, check, verdict, message(report, call, verdict), ev,
+        dict(item.user_properties).get("item"),
+    )  # fmt: skip
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:

@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 
 from ..catalog.policy import failures_fail_run
+from ..catalog.waivers import terminal_lines, waiver_notes
 from ..core import safe_files
 from ..core.terminal import printable
 from ..outputs import drift
-from ..outputs.tenant import write_run_outputs
+from ..outputs.tenant import waivers_as_of, write_run_outputs
 from .state import STATE_KEY, is_worker, state_of
 
 
@@ -77,6 +78,16 @@ def _fail_on_problems(session: pytest.Session, problems: list[str]) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     state = config.stash.get(STATE_KEY, None)
+    for entry in state.tenants.values() if state_of(config) and state else ():
+        if entry.cfg is None or not entry.cfg.waivers:
+            continue
+        results = sorted(state.results.get(entry.name, {}).values(), key=lambda r: r["testId"])
+        notes = waiver_notes(entry.cfg, results, waivers_as_of(state, entry))
+        lines = terminal_lines(notes, results)
+        if lines:
+            terminalreporter.write_sep("-", f"okta-m365-audit: waivers of {entry.name}")
+            for line in lines:
+                terminalreporter.write_line(printable(line), yellow=line.startswith("WARNING"))
     for name, report in (state.drift if state else {}).items():
         terminalreporter.write_sep("-", f"okta-m365-audit: drift of {name} since its baseline")
         if "error" in report:

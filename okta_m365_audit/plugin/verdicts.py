@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from ..catalog.checks import Check
-from ..catalog.policy import WaiverState
+from ..catalog.waivers import WaiverState
 from ..core.terminal import printable
 from ..views import DataUnavailable
 from .fixtures import AuditConfigError
@@ -38,11 +38,10 @@ def skip_reason(report: pytest.TestReport) -> str:
 
 
 def message(report: pytest.TestReport, call: pytest.CallInfo, verdict: str) -> str | None:
-    """What a reader needs: the assertion's sentence, the error's cause, the skip's reason."""
+    """What a reader needs: the assertion's sentence, the error's cause, the skip's reason.
+    A waived failure keeps its own sentence (the waiver rides beside it, in ``waiver``)."""
     if verdict in ("skipped", "not_due"):
         return skip_reason(report)
-    if verdict == "waived":
-        return str(getattr(report, "wasxfail", ""))
     if call.excinfo is None:
         return None
     text = str(call.excinfo.value)
@@ -54,12 +53,19 @@ def message(report: pytest.TestReport, call: pytest.CallInfo, verdict: str) -> s
 
 
 def result_line(
-    test_id: str, check: Check, verdict: str, text: str | None, ev: dict[str, Any]
+    test_id: str,
+    check: Check,
+    verdict: str,
+    text: str | None,
+    ev: dict[str, Any],
+    item: str | None = None,
 ) -> dict[str, Any]:
-    """One line of a tenant's results file."""
+    """One line of a tenant's results file (``item``: what the test is parametrized over
+    beside the tenant, as compared; None for a test of the whole tenant)."""
     return {
         "testId": test_id,
         "check": check.id,
+        "item": item,
         "phase": check.phase,
         "phaseLabel": check.phase_label,
         "severity": check.severity.name,
@@ -111,15 +117,17 @@ def as_error_when_unread(
 
 
 def apply_waiver(
-    report: pytest.TestReport, waiver: WaiverState | None, ev: dict[str, Any]
+    report: pytest.TestReport, call: pytest.CallInfo, waiver: WaiverState | None, ev: dict[str, Any]
 ) -> dict[str, Any]:
-    """A waived failure is reported, never hidden, but it does not fail the run: its report
-    becomes an xfail-like skip with the waiver's reason. Every report of a waived check
-    (not skipped) carries the waiver in its evidence."""
+    """A waived failure is reported with its own finding, never hidden, but it does not fail
+    the run: its report becomes an xfail-like skip whose reason holds the waiver and the
+    finding. Every report of a waived check or item (not skipped) carries the waiver in its
+    evidence."""
     if waiver is None or report.skipped:
         return ev
     if report.failed and report.when == "call" and not waiver.expired:
+        finding = message(report, call, "failed") or ""
         report.outcome = "skipped"
-        report.wasxfail = waiver.waived_text()  # type: ignore[attr-defined]
+        report.wasxfail = f"{waiver.text()}; finding: {printable(finding)}"  # type: ignore[attr-defined]
         report.waiver = waiver.describe()  # type: ignore[attr-defined]
     return ev | {"waiver": waiver.describe()}

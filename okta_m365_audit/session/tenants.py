@@ -26,8 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.checks import BY_ID
-from ..config import TenantConfig, load_tenants
+from ..config import TenantConfig, load_tenant, load_tenants
+from ..config.tenant_copy import TENANT_FILE
 from ..core import names, redact, safe_files
+from ..core.errors import ConfigError
 from ..snapshot import document as snap
 from ..views import TenantView
 
@@ -139,12 +141,14 @@ def select_tenants(
     with its config or the error that keeps it from being audited."""
     wanted = [names.tenant_name(name, "--tenant") for name in wanted]
     snapshots: dict[str, Path] = {}
+    bundled: dict[str, TenantConfig | ConfigError | None] = {}
     for raw in from_snapshots:
         try:
             tenant = snap.load(raw)["meta"]["tenant"]
         except snap.SnapshotError as exc:
             raise UsageProblem(f"--from-snapshot: {exc}") from None
         snapshots[tenant] = Path(raw)
+        bundled[tenant] = bundled_tenant_file(Path(raw))
         if tenant not in wanted:
             wanted.append(tenant)
     unreadable_baselines = []
@@ -163,6 +167,12 @@ def select_tenants(
             raise UsageProblem(redact.redact(str(err)))  # no name to report it under
         broken.setdefault(name, []).append(err)
     by_stem = {c.source_file.stem: c for c in configs.values() if c.source_file}
+    for name, found in bundled.items():  # a bundle's replay: the expectations it judged
+        if isinstance(found, TenantConfig):
+            configs[name] = found
+            broken.pop(name, None)
+        elif found is not None:
+            broken[name] = [found]
     if not wanted:
         wanted = sorted(set(configs) | set(broken))
     if not wanted:
@@ -190,6 +200,21 @@ def select_tenants(
         for name in state.tenants:
             if name not in state.baselines:
                 state.drift[name] = {"error": f"the baseline could not be read: {problem}"}
+
+
+def bundled_tenant_file(snapshot: Path) -> TenantConfig | ConfigError | None:
+    """The tenant file of the bundle a replayed snapshot sits in (``tenant.yaml`` beside it,
+    tenant_copy.py): the expectations its verdicts were judged against, so a replay of the
+    bundle alone reproduces them, whatever the tenants folder holds today. None: the
+    snapshot is not in a bundle (the tenants folder's file is used)."""
+    path = snapshot.parent / TENANT_FILE
+    if not path.is_file():
+        return None
+    try:
+        cfg = load_tenant(path, known_checks=BY_ID)
+    except ConfigError as exc:
+        return exc
+    return cfg
 
 
 def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
@@ -223,10 +248,13 @@ def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
     entry.snapshot_sha256 = snap.digest(doc)
     view = TenantView(cfg, doc)
     if entry.from_snapshot is not None:
-        view.realm_skip_reason = (
-            "home-realm discovery is a live probe; not run with --from-snapshot "
-            f"(the snapshot's answers, if any, are kept as evidence: {doc['realm'] != {}})"
-        )
+        # a replay judges the answers the snapshot holds, as the run that collected them did
+        if doc["meta"].get("realmDiscovery") != "probed":
+            view.realm_skip_reason = (
+                "home-realm discovery was not probed for this snapshot (meta.realmDiscovery: "
+                f"{doc['meta'].get('realmDiscovery') or 'not recorded'}); FED-09 has no "
+                "answers to judge"
+            )
     elif state.offline:
         view.realm_skip_reason = "home-realm discovery not probed: --offline"
     return view

@@ -38,11 +38,12 @@ def _not_due(phase: int, extra: dict[str, str] | None = None):
     return expected
 
 
-def _waive(check: str, expires: str):
+def _waive(check: str, expires: str, item: str | None = None):
     def patch(data: dict[str, Any]) -> None:
         data["waivers"] = [{
             "check": check, "reason": "certificate rollover scheduled with the customer",
             "approver": "J. Doe (MSP security lead)", "ticket": "CHG-1042", "expires": expires,
+            **({"item": item} if item else {}),
         }]  # fmt: skip
 
     return patch
@@ -52,8 +53,14 @@ def mfa_enforced(doc: dict[str, Any]) -> None:
     federation(doc, "contoso.com")["federatedIdpMfaBehavior"] = "enforceMfaByFederatedIdp"
 
 
+def mfa_enforced_everywhere(doc: dict[str, Any]) -> None:
+    for domain in ("contoso.com", "fabrikam.com"):
+        federation(doc, domain)["federatedIdpMfaBehavior"] = "enforceMfaByFederatedIdp"
+
+
 FED04 = "test_fed_04_certificate_is_oktas_active_key[demo-contoso.com]"
 FED06 = "test_fed_06_mfa_behavior_as_declared[demo-contoso.com]"
+FED06_FABRIKAM = "test_fed_06_mfa_behavior_as_declared[demo-fabrikam.com]"
 
 SCENARIOS = [
     Scenario(
@@ -73,6 +80,13 @@ SCENARIOS = [
         mutate=foreign_certificate,
         patch=_waive("FED-04", "2099-12-31"),
         exit_code=0,
+    ),
+    Scenario(
+        "a waiver of one domain while the check fails on two (the other still fails)",
+        {FED06: "waived", FED06_FABRIKAM: "failed"},
+        mutate=mfa_enforced_everywhere,
+        patch=_waive("FED-06", "2099-12-31", item="Contoso.COM."),  # normalised as a domain
+        exit_code=1,
     ),
     Scenario(
         "an expired waiver of a failing check",

@@ -291,3 +291,19 @@ def test_write_bundle_that_fails_raises_one_line_and_leaves_no_partial_file(tmp_
     assert not (reports / "acme-1" / "manifest.json").exists()
     assert not (reports / "acme-1.zip").exists()
     assert not [p for p in (reports / "acme-1").iterdir()]
+
+
+def test_a_config_error_in_the_bundle_names_the_file_not_its_folder(pytester, golden):
+    """When the tenant file cannot be loaded: the bundle's results and report say which file
+    and field, by the file's name, without the runner's folder."""
+    files = write_tenant(pytester.path / "tenants", golden, lambda d: d.update(waivers=[
+        {"check": "FED-06", "item": 42, "reason": "r", "approver": "a", "ticket": "T",
+         "expires": "2099-01-01"}]))  # fmt: skip
+    out = pytester.path / "reports"
+    run_suite(pytester, files.dir, "--reports-dir", str(out))
+    folder = _bundle(out)
+    doc = json.loads((folder / "results.json").read_text())
+    assert doc["configError"].startswith("demo.yaml:")
+    assert "waivers.0.item" in doc["configError"]
+    for p in folder.iterdir():
+        assert str(pytester.path) not in p.read_text("utf-8", "replace"), p.name

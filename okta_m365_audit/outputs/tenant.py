@@ -52,7 +52,7 @@ def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
     """The tenant's results document: the run, the tenant's identity, every results line."""
     cfg = entry.cfg
     facts = state.collected.get(entry.name, {})
-    results = list(state.results.get(entry.name, {}).values())
+    results = _without_folders(list(state.results.get(entry.name, {}).values()), entry)
     snapshot = facts.get("snapshot")
     if snapshot is not None:  # the bundle's copy, named relative to the bundle
         snapshot = snapshot | {"file": SNAPSHOT if snapshot.get("file") else None}
@@ -77,10 +77,28 @@ def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
         expected_phase=cfg.expect.phase if cfg else None,
         snapshot=snapshot,
         results=results,
-        config_error=entry.error or facts.get("collectError"),
+        config_error=_without_folders(entry.error or facts.get("collectError"), entry),
         drift=state.drift.get(entry.name),
         waivers=waiver_notes(cfg, results, waivers_as_of(state, entry)) if cfg else [],
     )
+
+
+def _without_folders(value: Any, entry: TenantEntry) -> Any:
+    """A tenant's problem (its configError, and the messages and evidence of the checks that
+    ERROR with it) as the bundle holds it: the folders of its tenant file and replayed
+    snapshot left out of the paths it names (the file names stay), so no bundle file names
+    the runner's folders."""
+    if isinstance(value, dict):
+        return {k: _without_folders(v, entry) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_folders(v, entry) for v in value]
+    if not isinstance(value, str):
+        return value
+    for path in (entry.path, entry.from_snapshot):
+        if path is not None:
+            for folder in {str(path.parent), str(path.parent.resolve())}:
+                value = value.replace(folder.rstrip("/") + "/", "")
+    return value
 
 
 #: the name of the bundle's copy of the snapshot

@@ -25,7 +25,15 @@ async def _naive_reads(cfg: Any, endpoints: Any, app_id: str, cap: int) -> dict[
     kept: list[Any] = []  # a naive collector holds its models, as ours holds its JSON
     limits = limits_for(cfg)
     async with OktaApi(cfg, endpoints, limits) as okta_api, GraphApi(cfg, endpoints, limits) as g:
-        client = okta_api._client
+        # the obvious code builds okta.client.Client (its typed list methods); it is given
+        # the suite's read-only session so that both go through the same transport
+        from okta.client import Client
+
+        from okta_m365_audit.clients.okta_sdk import isolated_from_okta_settings
+
+        with isolated_from_okta_settings():
+            client = Client(okta_api._conf)
+        client.get_request_executor().set_session(okta_api._sdk_session())
 
         async def okta_list(method: Any, *args: Any) -> tuple[int, int]:
             from okta.pagination import PaginationHelper

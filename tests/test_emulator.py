@@ -271,8 +271,13 @@ def test_transports_refuse_anything_but_get(tmp_path, golden):
 
     async def go():
         async with OktaApi(cfg, emu.endpoints()) as okta, GraphApi(cfg, emu.endpoints()) as graph:
+            # the SDK's own request for what ApplicationApi.deactivate_application sends
+            executor = okta._client
+            path = f"/api/v1/apps/{app_id}/lifecycle/deactivate"
+            request, error = await executor.create_request("POST", path, headers={})
+            assert error is None
             with pytest.raises(ReadOnlyViolation, match="refused POST"):
-                await okta._client.deactivate_application(app_id)
+                await executor.fire_request(request)
             with pytest.raises(ReadOnlyViolation, match="refused POST"):
                 await graph.client.users.post(User(display_name="x"))
             with pytest.raises(ReadOnlyViolation, match="refused DELETE"):

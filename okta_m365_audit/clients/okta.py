@@ -21,10 +21,7 @@ Two things about the service app's token are handled here, where the token is ob
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -33,8 +30,8 @@ from aiolimiter import AsyncLimiter
 from ..config import OktaPrivateKeyAuth, TenantConfig
 from ..core.errors import ConnectError
 from .endpoints import DEFAULT_LIMITS, OKTA_TOKEN_PATH, Endpoints, Limits
+from .okta_sdk import request_executor
 from .okta_token import FreshProofs, dpop_failure, dpop_proofs, is_dpop_error, refused_scopes
-from .okta_token import sdk_uses as _sdk_uses
 from .origins import TokenRedirect, on_origin
 from .responses import RawResponse, TokenError, parse_json
 from .secrets import _secret_from_env, okta_private_key
@@ -42,7 +39,8 @@ from .transport import ReadOnlySession
 
 
 class OktaApi:
-    """The official okta SDK client, used for auth, retries and transport; bodies stay raw."""
+    """The official okta SDK's request executor (its auth, retries and transport); bodies
+    stay raw. ``_client`` is that executor, rebuilt when the scopes are narrowed."""
 
     def __init__(self, cfg: TenantConfig, endpoints: Endpoints, limits: Limits = DEFAULT_LIMITS):
         self.base = endpoints.okta_base.rstrip("/")
@@ -87,15 +85,13 @@ class OktaApi:
         self._ssl = endpoints.ssl_context()
 
     def _build_client(self, scopes: list[str]) -> Any:
-        """An okta Client asking for ``scopes`` (all of them share the run's DPoP key)."""
-        from okta.client import Client
-
+        """The SDK's request executor asking for ``scopes`` (all of them share the run's DPoP
+        key), built as ``okta.client.Client`` builds it without importing it (okta_sdk.py)."""
         conf = self._conf | ({"scopes": list(scopes)} if scopes else {})
-        with _isolated_from_okta_settings(), _sdk_uses(self._proofs):
-            client = Client(conf)
+        executor = request_executor(conf, self._proofs)
         if self._session is not None:
-            client.get_request_executor().set_session(self._sdk_session())
-        return client
+            executor.set_session(self._sdk_session())
+        return executor
 
     def _sdk_session(self) -> Any:
         assert self._session is not None
@@ -109,7 +105,7 @@ class OktaApi:
         )
         limiter = AsyncLimiter(self.limits.okta_requests_per_minute, 60)
         self._session = ReadOnlySession(session, self.origin, self.base + OKTA_TOKEN_PATH, limiter)
-        self._client.get_request_executor().set_session(self._sdk_session())
+        self._client.set_session(self._sdk_session())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -118,7 +114,7 @@ class OktaApi:
 
     async def renew_token(self) -> None:
         """Drop the cached access token, so the next request fetches a new one."""
-        self._client.get_request_executor().clear_cached_token()
+        self._client.clear_cached_token()
 
     async def get(self, url: str) -> RawResponse:
         """GET a path or a URL on the org's origin (OriginRefused for any other, before the
@@ -136,11 +132,10 @@ class OktaApi:
             )
         if error is not None:
             raise self._token_error(error)
-        executor = client.get_request_executor()
         # fire_request_helper is execute() minus its two extra json.loads of every body (a
         # cache probe and an error check we do not use): the SDK's transport and its 429
         # retries, with each page parsed once, here
-        _, response, text, error = await executor.fire_request_helper(request, 0, time.time())
+        _, response, text, error = await client.fire_request_helper(request, 0, time.time())
         if response is None:
             raise ConnectError(f"Okta {self.base}: {_connect_cause(error)}", _transient(error))
         body = parse_json(text)
@@ -160,7 +155,7 @@ class OktaApi:
         """The SDK's request for ``url``, for which it first obtains a token if it has none
         (the error is then the token endpoint's)."""
         try:
-            return await client.get_request_executor().create_request("GET", url, headers={})
+            return await client.create_request("GET", url, headers={})
         except TokenRedirect as exc:
             raise TokenError("okta", str(exc), exc.status) from None
 
@@ -206,32 +201,6 @@ class OktaApi:
 
 def _is_scope_refusal(error: Any) -> bool:
     return getattr(error, "error_code", None) == "invalid_scope"
-
-
-@contextlib.contextmanager
-def _isolated_from_okta_settings() -> Iterator[None]:
-    """Build the okta Client from our config alone.
-
-    The SDK merges ``OKTA_*`` environment variables and ``okta.yaml`` files (in the home and
-    working folders) into its config when a Client is built, and its HTTP client takes
-    HTTP(S)_PROXY then (reference/sdk-notes.md): a stray one could change the org, the
-    credentials or the route. They are hidden for that moment.
-    """
-    import okta.config.config_setter as setter
-
-    hidden = ("HTTP_PROXY", "HTTPS_PROXY")  # its HTTP client reads these when it is built
-    saved_env = {
-        k: os.environ.pop(k)
-        for k in list(os.environ)
-        if k.startswith("OKTA_") or k.upper() in hidden
-    }
-    saved_paths = setter._GLOBAL_YAML_PATH, setter._LOCAL_YAML_PATH
-    setter._GLOBAL_YAML_PATH = setter._LOCAL_YAML_PATH = os.devnull + ".okta-m365-audit-none"
-    try:
-        yield
-    finally:
-        setter._GLOBAL_YAML_PATH, setter._LOCAL_YAML_PATH = saved_paths
-        os.environ.update(saved_env)
 
 
 def _okta_error_status(error: Any) -> int | None:

@@ -30,6 +30,15 @@ def _marginal(cpu: float, objects: int, figures: dict[str, Any]) -> float:
     return (cpu - figures["fixed_cpu_s"]) / (extra / 1000) if extra > 0 else float("nan")
 
 
+def _parts(parts: dict[str, float]) -> str:
+    """A whole run's stages (plugin/timing.py), in seconds."""
+    return (
+        f"start-up {parts['startup_s']:.2f} s, collection {parts['collection_s']:.2f} s, "
+        f"checks {parts['checks_s']:.2f} s (tenant data {parts['tenant_collect_s']:.2f} s), "
+        f"outputs {parts['outputs_s']:.2f} s, exit {parts['exit_s']:.2f} s"
+    )
+
+
 def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a"
 
@@ -66,9 +75,11 @@ def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argp
             lines += [
                 f"  whole run wall      {r['wall_s']:>10.1f} s ({_ratio(r['wall_s'], floor_s)} "
                 f"the latency floor), exit {r['exit_code']}",
-                f"  whole run peak RSS  {r['rss_peak_mib']:>10.0f} MiB; HTML report "
+                f"  whole run peak RSS  {r.get('rss_peak_mib', 0):>10.0f} MiB; HTML report "
                 f"{(r['html_bytes'] or 0) / 1e6:.2f} MB",
             ]
+            if "parts" in r:
+                lines.append("  whole run parts     " + _parts(r["parts"]))
         if "naive" in s:
             n, nf = s["naive"], s["naive_full"]
             large_objects = sum(f["large_counts"].values())
@@ -101,4 +112,13 @@ def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argp
             f"  pytest -n {args.workers:<9} {par['wall_s']:>10.1f} s, exit {par['exit_code']} "
             f"({_ratio(ser['wall_s'], par['wall_s'])} faster)",
         ]
+        if "parts" in ser:
+            lines.append("  serial parts        " + _parts(ser["parts"]))
+        if "parts" in par:
+            lines.append("  -n parts            " + _parts(par["parts"]))
+        for w in par.get("workers", []):
+            lines.append(
+                f"    worker {w['worker']:<10} start-up {w['startup_s']:.2f} s, "
+                f"tenant collections {w['tenant_collect_s']:.1f} s, CPU {w['cpu_s']:.1f} s"
+            )
     return "\n".join(lines)

@@ -82,7 +82,8 @@ def isolated_from_okta_settings() -> Iterator[None]:
 _KEYS: dict[str, Any] = {}
 
 
-def _signing_key(pem: str) -> Any:
+def signing_key(pem: str) -> Any:
+    """The private key of this PEM (as secrets.okta_private_key writes it), parsed once."""
     key = _KEYS.get(pem)
     if key is None:
         from cryptography.hazmat.primitives import serialization
@@ -123,7 +124,7 @@ class ClientAssertion:
             "jti": str(uuid.uuid4()),
         }
         headers = {"kid": self._kid} if self._kid else {}
-        return jwt.encode(claims, _signing_key(self._pem), "RS256", headers)
+        return jwt.encode(claims, signing_key(self._pem), "RS256", headers)
 
     def __repr__(self) -> str:  # never the key
         return f"<ClientAssertion for {self._client_id}>"

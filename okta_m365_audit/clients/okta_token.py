@@ -7,7 +7,8 @@ the ``use_dpop_nonce`` challenge, okta/request_executor.py sends ``Authorization
 and a proof with ``ath``); its proof generator (okta/dpop.py) builds the claims. Two things
 it does not do well enough here are replaced, the protocol left to it:
 
-- its generator makes an RSA 3072 key with pycryptodome (about 1.2 s) and reloads it from
+- its generator makes an RSA 3072 key with pycryptodome (about 1.2 s; ours is made on a
+  thread while the run builds its clients) and reloads it from
   PEM for every proof (about 120 ms each, measured on this project's 2-core machine): a
   100k-user tenant is 500+ pages. ``dpop_proofs`` keeps the same generator but holds a
   ``cryptography`` key object, which PyJWT signs with in about a millisecond. The key is
@@ -22,6 +23,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import re
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -55,20 +57,62 @@ class _KeyObject:
 
 
 def dpop_proofs() -> Any:
-    """The SDK's DPoP proof generator with a key made by ``cryptography`` (module docstring)."""
+    """The SDK's DPoP proof generator with a key made by ``cryptography`` (module docstring).
+
+    The key (RSA 3072, the SDK's size) takes 0.5-1 s to make on this project's machine; it
+    is made on a thread of its own (OpenSSL releases the GIL) while the run goes on building
+    its clients, and waited for when the first proof is signed."""
     import time
 
     from okta.dpop import RSA_KEY_SIZE_BITS, DPoPProofGenerator
 
     class Proofs(DPoPProofGenerator):
+        _made: tuple[_KeyObject, dict[str, str]] | None = None
+        _making: _Background | None = None
+
         def _rotate_keys_internal(self) -> None:
-            key = rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_SIZE_BITS)
-            numbers = key.public_key().public_numbers()
-            self._rsa_key = _KeyObject(key)  # type: ignore[assignment]
-            self._public_jwk = {"kty": "RSA", "n": _b64_int(numbers.n), "e": _b64_int(numbers.e)}
+            self._making = _Background(RSA_KEY_SIZE_BITS)
             self._key_created_at = time.time()
 
+        def _key(self) -> tuple[_KeyObject, dict[str, str]]:
+            if self._making is not None:
+                self._made, self._making = self._making.result(), None
+            assert self._made is not None
+            return self._made
+
+        # what the SDK's generator reads (and sets to None in its __init__)
+        _rsa_key = property(lambda self: self._key()[0], lambda self, _value: None)
+        _public_jwk = property(lambda self: self._key()[1], lambda self, _value: None)
+
     return Proofs({})
+
+
+class _Background:
+    """A DPoP key pair being made on a daemon thread: ``result()`` waits for it (and raises
+    what making it raised)."""
+
+    def __init__(self, bits: int):
+        self._bits = bits
+        self._out: tuple[_KeyObject, dict[str, str]] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._make, name="dpop-key", daemon=True)
+        self._thread.start()
+
+    def _make(self) -> None:
+        try:
+            key = rsa.generate_private_key(public_exponent=65537, key_size=self._bits)
+            numbers = key.public_key().public_numbers()
+            jwk = {"kty": "RSA", "n": _b64_int(numbers.n), "e": _b64_int(numbers.e)}
+            self._out = (_KeyObject(key), jwk)
+        except BaseException as exc:  # handed to the thread that waits for the key
+            self._error = exc
+
+    def result(self) -> tuple[_KeyObject, dict[str, str]]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._out is not None
+        return self._out
 
 
 def _b64_int(value: int) -> str:

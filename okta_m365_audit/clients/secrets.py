@@ -45,6 +45,9 @@ def okta_private_key(cfg: TenantConfig, auth: OktaPrivateKeyAuth) -> str:
     from cryptography.hazmat.primitives import serialization
 
     raw = _read_file(cfg, "okta.auth.private_key_file", auth.private_key_file)
+    cached = _PEM_OF.get(raw)
+    if cached is not None:  # the same key read again (the emulator's registration, a client)
+        return cached
     try:
         if raw.lstrip().startswith(b"{"):
             import jwt
@@ -68,7 +71,12 @@ def okta_private_key(cfg: TenantConfig, auth: OktaPrivateKeyAuth) -> str:
         serialization.NoEncryption(),
     ).decode()
     redact.register(pem)
+    _PEM_OF[raw] = pem
     return pem
+
+
+#: the key file's bytes -> its PEM, for the life of the process: each key is parsed once
+_PEM_OF: dict[bytes, str] = {}
 
 
 def check_certificate(cfg: TenantConfig, data: bytes, password: str | None) -> None:

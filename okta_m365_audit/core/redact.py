@@ -147,6 +147,9 @@ PATTERNS: tuple[tuple[re.Pattern[str], Any], ...] = (
 _lock = threading.Lock()
 _secrets: set[str] = set()
 _known: re.Pattern[str] | None = None
+#: secrets were registered since ``_known`` was compiled: compiled again at the next use, not
+#: at every registration (a PEM's forms make it a 0.15 s compile; a run registers several)
+_stale = False
 
 
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/=_-]{16,}")
@@ -185,7 +188,7 @@ def register(value: str | bytes | None) -> None:
     Bytes that are not UTF-8 text (a PKCS#12 file) are registered in base64, the form
     they would take in JSON or a log line.
     """
-    global _known
+    global _stale
     if value is None:
         return
     if isinstance(value, bytes):
@@ -203,22 +206,32 @@ def register(value: str | bytes | None) -> None:
         before = len(_secrets)
         _secrets.update(_forms(value))
         if len(_secrets) != before:
-            ordered = sorted(_secrets, key=len, reverse=True)  # longest first
-            _known = re.compile("|".join(re.escape(s) for s in ordered))
+            _stale = True
+
+
+def _known_pattern() -> re.Pattern[str] | None:
+    global _known, _stale
+    if _stale:
+        with _lock:
+            if _stale:
+                ordered = sorted(_secrets, key=len, reverse=True)  # longest first
+                _known = re.compile("|".join(re.escape(s) for s in ordered)) if ordered else None
+                _stale = False
+    return _known
 
 
 def forget_all() -> None:
     """Drop every registered value (for tests)."""
-    global _known
+    global _known, _stale
     with _lock:
         _secrets.clear()
-        _known = None
+        _known, _stale = None, False
 
 
 def redact(text: Any) -> str:
     """``text`` (or its str()) with registered secrets and secret-shaped values replaced."""
     text = text if isinstance(text, str) else str(text)
-    known = _known
+    known = _known_pattern()
     if known is not None:
         text = known.sub(REDACTED, text)
     for pattern, replacement in PATTERNS:

@@ -15,6 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from ..clients import _read_file, _secret_from_env, okta_private_key
+from ..clients.okta_sdk import signing_key
 from ..config import (
     GRAPH_READ_PERMISSIONS,
     OKTA_READ_SCOPES,
@@ -39,9 +40,7 @@ def registrations_for(cfg: TenantConfig) -> Registrations:
 
     auth = cfg.okta.auth
     if isinstance(auth, OktaPrivateKeyAuth):
-        private = serialization.load_pem_private_key(
-            okta_private_key(cfg, auth).encode(), password=None
-        )
+        private = signing_key(okta_private_key(cfg, auth))  # parsed once a run, shared
         public = private.public_key().public_bytes(
             serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
         )

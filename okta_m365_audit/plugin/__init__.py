@@ -11,7 +11,8 @@ submodule's are imported here by name:
 - verdicts: pytest's outcomes mapped to the audit's verdicts;
 - html_hooks: pytest-html's columns, Environment table and the handover view, escaped;
 - xdist_hooks: tenants on workers, crashed workers;
-- finish: exit status, evidence bundles, fleet page, terminal summary.
+- finish: exit status, evidence bundles, fleet page, terminal summary;
+- timing: the run's stages timed for the benchmark (only when it asks).
 
 May import: every stage (session, views, outputs, catalog...); no stage imports it.
 """
@@ -52,6 +53,9 @@ from .xdist_hooks import (
     pytest_handlecrashitem,
     pytest_xdist_make_scheduler,
 )
+
+#: a plugin of its own: its hooks share names with the ones above
+pytest_plugins = ["okta_m365_audit.plugin.timing"]
 
 __all__ = [
     "_tenant",

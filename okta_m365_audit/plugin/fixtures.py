@@ -6,6 +6,7 @@ could not be read raises during setup, so the check ERRORs.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -16,6 +17,7 @@ from ..outputs.tenant import compare_with_baseline
 from ..session.tenants import AuditState, TenantEntry, collect_tenant
 from ..snapshot import document as snap
 from ..views import DataUnavailable, TenantView
+from . import timing
 from .state import STATE_KEY
 
 
@@ -78,12 +80,14 @@ def _tenant(request: pytest.FixtureRequest) -> TenantView:
     if entry.error:
         raise AuditConfigError(entry.error)
     if entry.view is None and entry.collect_error is None:
+        started = time.perf_counter()
         try:
             view = collect_tenant(entry, state)
             compare_with_baseline(state, view.cfg.name, view.doc)
             entry.view = view
         except (AuditError, snap.SnapshotError, safe_files.OutputError) as exc:
             entry.collect_error = str(exc)
+        timing.add_seconds("tenant_collect_s", time.perf_counter() - started)
     if entry.collect_error:
         raise AuditConfigError(entry.collect_error)
     assert entry.view is not None

@@ -8,19 +8,10 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install demo test lint schemas bench bench-quick clean
 
-# An audit loads the pytest plugins it uses and no other: the dev extra installs test-only
-# plugins (hypothesis...) for `make test`, and autoloading them costs a small tenant's run
-# more than a second (issue 16). tests/test_imports.py holds the audit to this list.
-AUDIT_PLUGINS := -p pytest_metadata.plugin -p pytest_html.plugin -p xdist.plugin
-AUDIT         := PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(BIN)/pytest $(AUDIT_PLUGINS)
-
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
-
-install: $(STAMP)
+# An audit (python -m okta_m365_audit) is pytest with the plugins it uses and no other: the
+# dev extra installs test-only plugins (hypothesis...) for `make test`, and autoloading them
+# costs a small tenant's run more than a second (issue 16; tests/test_imports.py).
+AUDIT := $(BIN)/python -m okta_m365_audit
 
 ## Run the compliance suite on the emulated demo tenant; writes reports/audit-*.html
 demo: $(STAMP)

@@ -97,12 +97,9 @@ def worker_collect(tenant_file: Path) -> dict[str, Any]:
     }
 
 
-#: how an audit runs (the Makefile's AUDIT): plugin autoloading off, the plugins it uses named
-AUDIT_PLUGINS = ["-p", "pytest_metadata.plugin", "-p", "pytest_html.plugin", "-p", "xdist.plugin"]
-
-
 def worker_run(tenants_dir: Path, reports_dir: Path, extra: list[str]) -> dict[str, Any]:
-    """The whole suite in a fresh interpreter, as ``make demo`` runs it: a cold process whose
+    """The whole suite in a fresh interpreter, as ``make demo`` runs it (``python -m
+    okta_m365_audit``: the audit's plugins only): a cold process whose
     figures include python's and pytest's start-up and every import.
 
     The plugin times its stages (okta_m365_audit/plugin/timing.py) into a side file, one
@@ -118,8 +115,8 @@ def worker_run(tenants_dir: Path, reports_dir: Path, extra: list[str]) -> dict[s
     timings = reports_dir / "timings.jsonl"
     timings.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    env |= {"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", "OKTA_M365_AUDIT_TIMINGS": str(timings)}
-    cmd = [sys.executable, "-m", "pytest", *AUDIT_PLUGINS, "tests_integration",
+    env["OKTA_M365_AUDIT_TIMINGS"] = str(timings)
+    cmd = [sys.executable, "-m", "okta_m365_audit", "tests_integration",
            "--tenants-dir", str(tenants_dir), "--reports-dir", str(reports_dir),
            "-q", "-p", "no:cacheprovider", *extra]  # fmt: skip
     t0 = time.time()

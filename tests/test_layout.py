@@ -1,5 +1,5 @@
 """The layout holds: no Python file over 400 lines (the project's own tests aside), the
-package is made of stage packages (nothing flat at its top but ``__init__``), each package
+package is made of stage packages (nothing flat at its top but ``__init__`` and ``__main__``), each package
 says what it holds and what it may import, and the imports go one way, from the leaves up to
 the pytest plugin.
 
@@ -13,7 +13,8 @@ The stages, lowest first (a package may import its own layer and the layers belo
 5. views: reading a snapshot; emulator: serving one;
 6. session: one run's tenants and their evidence; anonymize (an offline tool);
 7. outputs: handover report, results, bundles, drift, fleet page;
-8. the entry points: plugin (pytest hooks and fixtures), fleet (the fleet page's command).
+8. the entry points: plugin (pytest hooks and fixtures), fleet (the fleet page's command),
+   and ``__main__`` (the audit command: pytest with the audit's plugins only).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ LAYERS: dict[str, int] = {
     "views": 5, "emulator": 5,
     "session": 6, "anonymize": 6,
     "outputs": 7,
-    "plugin": 8, "fleet": 8,
+    "plugin": 8, "fleet": 8, "__main__": 8,
 }  # fmt: skip
 
 
@@ -104,7 +105,7 @@ def test_imports_go_one_way():
 
 def test_nothing_flat_at_the_package_top():
     """Every module lives in the package of its stage, so the folder listing is the design."""
-    flat = {p.name for p in PACKAGE.glob("*.py")} - {"__init__.py"}
+    flat = {p.name for p in PACKAGE.glob("*.py")} - {"__init__.py", "__main__.py"}
     assert flat == set(), "move these into the package of their stage"
 
 

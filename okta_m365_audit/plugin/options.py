@@ -8,9 +8,11 @@ import pytest
 
 from ..catalog.checks import BY_ID
 from ..catalog.policy import SEVERITY_CHOICES
+from ..clients.okta_token import make_dpop_key_ahead
+from ..config import OktaPrivateKeyAuth
 from ..core import names, redact
 from ..session.tenants import AuditState, UsageProblem, select_tenants, start_run
-from .state import SESSION_STATE, STATE_KEY, WORKER_INPUT_KEY
+from .state import SESSION_STATE, STATE_KEY, WORKER_INPUT_KEY, is_worker
 
 GROUP = "okta-m365-audit"
 
@@ -111,6 +113,21 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     except (UsageProblem, names.InvalidName) as exc:
         raise pytest.UsageError(str(exc)) from None
+    _dpop_key_ahead(config, state)
+
+
+def _dpop_key_ahead(config: pytest.Config, state: AuditState) -> None:
+    """When this process will collect a tenant whose Okta app uses DPoP, its key (0.5-1 s to
+    make) is started now, on a thread, while pytest collects the checks. Not in an xdist
+    controller (its workers collect) nor when nothing is read from an API."""
+    controller = bool(getattr(config.option, "numprocesses", None)) and not is_worker(config)
+    if controller or state.offline:
+        return
+    for entry in state.tenants.values():
+        auth = entry.cfg.okta.auth if entry.cfg is not None else None
+        if entry.from_snapshot is None and isinstance(auth, OktaPrivateKeyAuth) and auth.dpop:
+            make_dpop_key_ahead()
+            return
 
 
 def _register_markers(config: pytest.Config) -> None:

@@ -129,10 +129,12 @@ def worker_run(tenants_dir: Path, reports_dir: Path, extra: list[str]) -> dict[s
     workers = [x for x in lines if x.get("worker") is not None]
     out: dict[str, Any] = {"wall_s": wall, "exit_code": proc.returncode}
     if main:
+        # an xdist controller collects no checks: its workers do (their own lines)
+        collected = main.get("collected", main.get("session_start", main["configure"]))
         parts = {
             "startup_s": main["configure"] - t0,
-            "collection_s": main["collected"] - main["configure"],
-            "checks_s": main["checks_done"] - main["collected"],
+            "collection_s": collected - main["configure"],
+            "checks_s": main["checks_done"] - collected,
             "tenant_collect_s": main.get("tenant_collect_s", 0.0),
             "outputs_s": main["outputs_done"] - main["checks_done"],
             "exit_s": t0 + wall - main["outputs_done"],
@@ -144,6 +146,7 @@ def worker_run(tenants_dir: Path, reports_dir: Path, extra: list[str]) -> dict[s
             {
                 "worker": w["worker"],
                 "startup_s": w["configure"] - spawn,
+                "collection_s": w.get("collected", w["configure"]) - w["configure"],
                 "tenant_collect_s": w.get("tenant_collect_s", 0.0),
                 "cpu_s": w["cpu_s"],
                 "rss_peak_mib": w["rss_peak_mib"],

@@ -72,6 +72,7 @@ def dpop_proofs() -> Any:
 
         def _rotate_keys_internal(self) -> None:
             self._making = _AHEAD.pop() if _AHEAD else _Background(RSA_KEY_SIZE_BITS)
+            _start_next_ahead()  # the next tenant's, while this one is read and checked
             self._key_created_at = time.time()
 
         def _key(self) -> tuple[_KeyObject, dict[str, str]]:
@@ -87,17 +88,27 @@ def dpop_proofs() -> Any:
     return Proofs({})
 
 
-#: a key started before any client needed it (make_dpop_key_ahead), taken by the first
+#: a key started before any client needed it (make_dpop_keys_ahead), taken by the next
 _AHEAD: list[_Background] = []
+#: how many more keys this process will need, to start ahead one at a time
+_MORE = [0]
 
 
-def make_dpop_key_ahead() -> None:
-    """Start making the run's first DPoP key now, on its own thread (the plugin calls this
-    when a tenant of the run uses DPoP): it is then made while pytest imports and collects
-    the checks, on the core they leave free."""
-    from okta.dpop import RSA_KEY_SIZE_BITS
+def make_dpop_keys_ahead(count: int) -> None:
+    """Start making the run's DPoP keys ahead of need, one at a time, on a thread (OpenSSL
+    releases the GIL): ``count`` is how many tenants of the run use DPoP. The plugin calls
+    this at configure, so the first key is made while pytest collects the checks, and each
+    next one while the tenant before it is read and checked. A key is never shared between
+    tenants (nor between their Okta orgs)."""
+    _MORE[0] = count
+    _start_next_ahead()
 
-    if not _AHEAD:
+
+def _start_next_ahead() -> None:
+    if not _AHEAD and _MORE[0] > 0:
+        from okta.dpop import RSA_KEY_SIZE_BITS
+
+        _MORE[0] -= 1
         _AHEAD.append(_Background(RSA_KEY_SIZE_BITS))
 
 

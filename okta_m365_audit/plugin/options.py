@@ -8,7 +8,7 @@ import pytest
 
 from ..catalog.checks import BY_ID
 from ..catalog.policy import SEVERITY_CHOICES
-from ..clients.okta_token import make_dpop_key_ahead
+from ..clients.okta_token import make_dpop_keys_ahead
 from ..config import OktaPrivateKeyAuth
 from ..core import names, redact
 from ..session.tenants import AuditState, UsageProblem, select_tenants, start_run
@@ -117,17 +117,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _dpop_key_ahead(config: pytest.Config, state: AuditState) -> None:
-    """When this process will collect a tenant whose Okta app uses DPoP, its key (0.5-1 s to
-    make) is started now, on a thread, while pytest collects the checks. Not in an xdist
-    controller (its workers collect) nor when nothing is read from an API."""
+    """When this process will collect tenants whose Okta app uses DPoP, their keys (0.5-1 s
+    each to make) are made ahead, on a thread: the first while pytest collects the checks.
+    Not in an xdist controller (its workers collect), nor when nothing is read from an API.
+    A worker counts every such tenant (which of them it gets is decided later): at most one
+    key made ahead goes unused."""
     controller = bool(getattr(config.option, "numprocesses", None)) and not is_worker(config)
     if controller or state.offline:
         return
+    count = 0
     for entry in state.tenants.values():
         auth = entry.cfg.okta.auth if entry.cfg is not None else None
         if entry.from_snapshot is None and isinstance(auth, OktaPrivateKeyAuth) and auth.dpop:
-            make_dpop_key_ahead()
-            return
+            count += 1
+    if count:
+        make_dpop_keys_ahead(count)
 
 
 def _register_markers(config: pytest.Config) -> None:

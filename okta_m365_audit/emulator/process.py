@@ -66,6 +66,14 @@ class EmulatorProcess:
             return [LoggedRequest(**row) for row in json.load(answer)]
 
     def start(self) -> EmulatorProcess:
+        """Start the child (unless ``spawn`` did) and wait until it serves."""
+        if self._proc is None:
+            self.spawn()
+        return self._wait_ready()
+
+    def spawn(self) -> EmulatorProcess:
+        """Start the child without waiting for it: its start-up (imports, TLS, the snapshot)
+        then overlaps whatever the run does before ``start``."""
         cmd = [
             sys.executable, "-m", "okta_m365_audit.emulator", "--json", "--until-stdin-closes",
             "--snapshot", str(self.snapshot), "--tenant", str(self.tenant_file),
@@ -78,10 +86,18 @@ class EmulatorProcess:
             cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
             text=True, env=env,
         )  # fmt: skip
-        line: list[str] = []
-        reader = threading.Thread(target=lambda: line.append(self._proc.stdout.readline()))  # type: ignore[union-attr]
-        reader.start()
-        reader.join(START_TIMEOUT)
+        self._line: list[str] = []
+        self._reader = threading.Thread(
+            target=lambda: self._line.append(self._proc.stdout.readline()),  # type: ignore[union-attr]
+            daemon=True,
+        )
+        self._reader.start()
+        return self
+
+    def _wait_ready(self) -> EmulatorProcess:
+        assert self._proc is not None
+        self._reader.join(START_TIMEOUT)
+        line = self._line
         if not line or not line[0].strip():
             self._proc.kill()
             self._proc.wait()

@@ -11,6 +11,7 @@ from ..catalog.policy import SEVERITY_CHOICES
 from ..clients.okta_token import make_dpop_keys_ahead
 from ..config import OktaPrivateKeyAuth
 from ..core import names, redact
+from ..emulator import spawn_ahead
 from ..session.tenants import AuditState, UsageProblem, select_tenants, start_run
 from .state import SESSION_STATE, STATE_KEY, WORKER_INPUT_KEY, is_worker
 
@@ -113,12 +114,14 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     except (UsageProblem, names.InvalidName) as exc:
         raise pytest.UsageError(str(exc)) from None
-    _dpop_key_ahead(config, state)
+    _ahead_of_need(config, state)
 
 
-def _dpop_key_ahead(config: pytest.Config, state: AuditState) -> None:
-    """When this process will collect tenants whose Okta app uses DPoP, their keys (0.5-1 s
-    each to make) are made ahead, on a thread: the first while pytest collects the checks.
+def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
+    """What this process will wait for, started now (it overlaps pytest's collection of the
+    checks). The DPoP keys of tenants whose Okta app uses DPoP (0.5-1 s each to make), on a
+    thread, one ahead at a time; in a run without workers, the first tenant's emulator
+    process when its tenant file asks for one (1.5-2 s to start).
     Not in an xdist controller (its workers collect), nor when nothing is read from an API.
     A worker counts every such tenant (which of them it gets is decided later): at most one
     key made ahead goes unused."""
@@ -132,6 +135,11 @@ def _dpop_key_ahead(config: pytest.Config, state: AuditState) -> None:
             count += 1
     if count:
         make_dpop_keys_ahead(count)
+    if is_worker(config):  # which tenants a worker gets is decided later
+        return
+    first = next((e for e in state.tenants.values() if e.cfg and e.from_snapshot is None), None)
+    if first is not None and first.cfg is not None and first.cfg.emulator is not None:
+        spawn_ahead(first.cfg)  # an emulated tenant's emulator process, started now
 
 
 def _register_markers(config: pytest.Config) -> None:

@@ -30,8 +30,10 @@ async def _naive_reads(cfg: Any, endpoints: Any, app_id: str, cap: int) -> dict[
         from okta.client import Client
 
         from okta_m365_audit.clients.okta_sdk import isolated_from_okta_settings
+        from okta_m365_audit.clients.okta_token import sdk_uses
 
-        with isolated_from_okta_settings():
+        # the same DPoP key as the session's fresh proofs (okta_token.FreshProofs)
+        with isolated_from_okta_settings(), sdk_uses(okta_api._proofs):
             client = Client(okta_api._conf)
         client.get_request_executor().set_session(okta_api._sdk_session())
 

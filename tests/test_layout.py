@@ -1,7 +1,7 @@
 """The layout holds: no Python file over 400 lines (the project's own tests aside), the
-package is made of stage packages (nothing flat at its top but ``__init__`` and ``__main__``), each package
-says what it holds and what it may import, and the imports go one way, from the leaves up to
-the pytest plugin.
+package is made of stage packages (nothing flat at its top but ``__init__`` and
+``__main__``), each package says what it holds and what it may import, and the imports go
+one way, from the leaves up to the pytest plugin.
 
 The stages, lowest first (a package may import its own layer and the layers below it):
 0. core: the leaves every stage uses (errors, names, normalize, terminal, redact,

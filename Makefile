@@ -8,6 +8,14 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: install demo test lint schemas bench bench-quick clean
 
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
 # An audit (python -m okta_m365_audit) is pytest with the plugins it uses and no other: the
 # dev extra installs test-only plugins (hypothesis...) for `make test`, and autoloading them
 # costs a small tenant's run more than a second (issue 16; tests/test_imports.py).

@@ -20,7 +20,6 @@ import base64
 import contextlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -31,6 +30,7 @@ import aiohttp
 import pytest
 
 from okta_m365_audit.catalog.checks import BY_ID, PHASES
+from okta_m365_audit.outputs.handover_pdf import find_chromium
 from okta_m365_audit.views.federation import Certificate
 from tests.conftest import ROOT, golden_doc, run_suite, write_tenant
 from tests.scenarios.fed import foreign_certificate
@@ -69,17 +69,6 @@ FED04_FAILED = f"{TENANT} tr[data-check='FED-04'][data-verdict='failed']"
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def find_chromium() -> str | None:
-    """$CHROMIUM, else Debian's ``chromium`` (or ``chromium-browser``) on the PATH."""
-    candidates = [os.environ.get("CHROMIUM")]
-    candidates += [shutil.which(n) for n in ("chromium", "chromium-browser")]
-    candidates.append("/usr/bin/chromium")
-    for path in candidates:
-        if path and os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
 
 
 def require_chromium() -> str:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from ..core.errors import ConfigError
 from ..core.names import is_tenant_name
+from .customer import LOGO_FIX, logo_problem
 from .messages import _one, _to_config_errors
 from .model import TenantConfig
 from .yaml_loader import _read_document
@@ -44,6 +45,11 @@ def _validate(
     if problems:
         raise _one(problems)
     cfg._source_file = path.resolve()
+    if cfg.customer.logo is not None:
+        problem = logo_problem(cfg.resolve(cfg.customer.logo))
+        if problem:
+            raise ConfigError(file, "customer.logo", problem, LOGO_FIX,
+                              lines.get(("customer", "logo")))  # fmt: skip
     if known_checks is not None:
         known = set(known_checks)
         for i, waiver in enumerate(cfg.waivers):

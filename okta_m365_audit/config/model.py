@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, 
 
 from ..core.names import TENANT_NAME_PATTERN
 from ..core.normalize import domain_name, login
+from .customer import Customer
 from .waiver import Waiver
 
 GUID_RE = re.compile(
@@ -366,6 +367,7 @@ class TenantConfig(_Strict):
     okta: OktaConfig
     m365: M365Config
     expect: Expectations
+    customer: Customer = Customer()
     waivers: tuple[Waiver, ...] = ()
     limits: ApiLimits = ApiLimits()
     emulator: EmulatedBackend | None = None

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from .customer import image_type
 from .model import TenantConfig
 
 #: the name of the bundle's copy of the tenant file
@@ -44,7 +45,22 @@ def tenant_data(cfg: TenantConfig) -> dict[str, Any]:
             ref = PurePath(holder[key])
             if ref.is_absolute():
                 holder[key] = ref.name
+    if cfg.customer.logo is not None:  # the bundle's own copy: a replay of it finds it
+        data["customer"]["logo"] = bundled_logo_name(cfg)
     return data
+
+
+def bundled_logo_name(cfg: TenantConfig) -> str | None:
+    """The name of the bundle's copy of the customer's logo (``logo.png``...), or None when
+    the tenant file names none (or it can no longer be read: the bundle then has none)."""
+    if cfg.customer.logo is None:
+        return None
+    try:
+        with cfg.resolve(cfg.customer.logo).open("rb") as fh:
+            kind = image_type(fh.read(16))
+    except OSError:
+        return None
+    return f"logo{kind[1]}" if kind else None
 
 
 def tenant_file_copy(cfg: TenantConfig, run_id: str) -> str:

@@ -7,7 +7,7 @@ a manifest of SHA-256 hashes so the customer can verify nothing was changed afte
 Results file, schema version 1::
 
     {"format": "okta-m365-audit/results", "schemaVersion": 1,
-     "tenant": "demo",
+     "tenant": "demo", "customer": {"displayName"},
      "run": {"id", "startedAt", "finishedAt", "suiteVersion", "operator", "failOn",
              "selection", "partial", "interrupted"},
      "okta": {"orgUrl"}, "m365": {"tenantId", "cloud"}, "expectedPhase": 5,
@@ -93,12 +93,14 @@ def results_document(
     config_error: str | None = None,
     drift: dict[str, Any] | None = None,
     waivers: list[dict[str, Any]] | None = None,
+    customer: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     ordered = sorted(results, key=lambda r: (list(PHASES).index(r["phase"]), r["testId"]))
     return {
         "format": FORMAT,
         "schemaVersion": SCHEMA_VERSION,
         "tenant": tenant,
+        "customer": customer or {"displayName": None},
         "run": run,
         "okta": okta,
         "m365": m365,
@@ -132,9 +134,16 @@ BUNDLE_NAME_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,127}$"
 MANIFEST = "manifest.json"
 
 
-def write_bundle(reports_dir: Path, bundle_name: str, files: dict[str, Path | str | bytes]) -> Path:
+def write_bundle(
+    reports_dir: Path,
+    bundle_name: str,
+    files: dict[str, Path | str | bytes],
+    notes: list[str] | None = None,
+) -> Path:
     """Write the bundle folder ``reports_dir/bundle_name/`` (file name -> source file, or
     text/bytes content), its manifest and ``reports_dir/bundle_name.zip``; return the zip.
+    The manifest's ``notes`` say what the bundle lacks and why ("report.pdf: not written:
+    ...").
 
     Every path is built from the validated bundle name and file names and checked to stay
     inside reports_dir (safe_files.inside), so a name cannot climb out and a bundle folder
@@ -167,6 +176,8 @@ def write_bundle(reports_dir: Path, bundle_name: str, files: dict[str, Path | st
         "suiteVersion": __version__,
         "files": {p.name: _manifest_entry(p) for p in sorted(written)},
     }
+    if notes:
+        manifest["notes"] = list(notes)
     manifest_path = safe_files.inside(reports_dir, bundle_name, MANIFEST)
     safe_files.write_text(manifest_path, json.dumps(manifest, indent=1) + "\n")
     zip_path = safe_files.inside(reports_dir, f"{bundle_name}.zip")
@@ -282,6 +293,12 @@ def results_json_schema() -> dict[str, Any]:
                         "check ran (Ctrl-C, -x). Absent (files of earlier versions): false.",
                     },
                 },
+            },
+            "customer": {
+                "type": "object",
+                "description": "Who the handover document is for: displayName (the tenant "
+                "file's customer.display_name, or null). Absent in files of earlier versions.",
+                "properties": {"displayName": {"type": ["string", "null"]}},
             },
             "okta": {"type": "object"},
             "m365": {"type": "object"},

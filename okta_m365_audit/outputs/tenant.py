@@ -21,12 +21,14 @@ from typing import Any
 
 from .. import __version__
 from ..catalog.waivers import waiver_notes
-from ..config.tenant_copy import TENANT_FILE, tenant_file_copy
+from ..config.customer import logo_data_uri
+from ..config.tenant_copy import TENANT_FILE, bundled_logo_name, tenant_file_copy
 from ..core import names, safe_files
 from ..core.terminal import printable
 from ..session.tenants import AuditState, TenantEntry
 from ..snapshot import document as snap
 from . import drift, fleet
+from .handover_bundle import Handover, print_all
 from .report import CSP_META, audit_html, escape_html
 from .results import results_document, write_bundle
 
@@ -80,6 +82,7 @@ def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
         config_error=_without_folders(entry.error or facts.get("collectError"), entry),
         drift=state.drift.get(entry.name),
         waivers=waiver_notes(cfg, results, waivers_as_of(state, entry)) if cfg else [],
+        customer={"displayName": cfg.customer.display_name if cfg else None},
     )
 
 
@@ -181,35 +184,65 @@ def tenant_junit(doc: dict[str, Any]) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def write_tenant_bundles(state: AuditState) -> list[str]:
-    """Per tenant: reports/<tenant>-<time>/ (its report, JUnit XML, results, snapshot, request
-    log, drift, and a manifest with the SHA-256 of each) and its zip. Written even when the
-    run failed; a bundle that cannot be written is one line in the returned problems."""
+def _bundle_files(state: AuditState, entry: TenantEntry, doc: dict[str, Any]) -> dict[str, Any]:
+    """A tenant's bundle files but its handover document, PDF and manifest."""
+    drift_report = state.drift.get(entry.name)
+    files: dict[str, Any] = {
+        "results.json": json.dumps(doc, indent=1, default=str) + "\n",
+        "report.html": tenant_report(doc, drift_report),
+        "junit.xml": tenant_junit(doc),
+    }
+    facts = state.collected.get(entry.name, {})
+    if facts.get("snapshotFile") and Path(facts["snapshotFile"]).is_file():
+        files[SNAPSHOT] = Path(facts["snapshotFile"])
+    if entry.cfg is not None:  # the expectations judged, secrets by reference only
+        files[TENANT_FILE] = tenant_file_copy(entry.cfg, state.run_id)
+        logo = bundled_logo_name(entry.cfg)
+        if logo is not None and entry.cfg.customer.logo is not None:
+            files[logo] = entry.cfg.resolve(entry.cfg.customer.logo)
+    if facts.get("requestLog") and Path(facts["requestLog"]).is_file():
+        files["emulator-requests.json"] = Path(facts["requestLog"])
+    if drift_report is not None:
+        files["drift.json"] = json.dumps(drift_report, indent=1, default=str) + "\n"
+    return files
+
+
+def write_tenant_bundles(
+    state: AuditState, pdf: bool = True, say: Callable[[str], None] = lambda _: None
+) -> list[str]:
+    """Per tenant: reports/<tenant>-<time>/ (its handover document and its PDF, report,
+    JUnit XML, results, snapshot, request log, drift, and a manifest with the SHA-256 of
+    each) and its zip. Written even when the run failed; a bundle that cannot be written is
+    one line in the returned problems. A PDF that cannot be printed is not a problem of the
+    run: one line through ``say``, and a note in the bundle's manifest."""
     assert state.reports_dir is not None
     problems = []
+    docs = {entry.name: results_doc(state, entry) for entry in state.tenants.values()}
+    handovers = {
+        name: Handover(docs[name], _bundle_files(state, entry, docs[name]), _logo(entry))
+        for name, entry in zip(docs, state.tenants.values(), strict=True)
+    }
+    print_all(list(handovers.values()), pdf, say)
     for entry in state.tenants.values():
-        doc = results_doc(state, entry)
-        drift_report = state.drift.get(entry.name)
-        files: dict[str, Any] = {
-            "results.json": json.dumps(doc, indent=1, default=str) + "\n",
-            "report.html": tenant_report(doc, drift_report),
-            "junit.xml": tenant_junit(doc),
-        }
-        facts = state.collected.get(entry.name, {})
-        if facts.get("snapshotFile") and Path(facts["snapshotFile"]).is_file():
-            files[SNAPSHOT] = Path(facts["snapshotFile"])
-        if entry.cfg is not None:  # the expectations judged, secrets by reference only
-            files[TENANT_FILE] = tenant_file_copy(entry.cfg, state.run_id)
-        if facts.get("requestLog") and Path(facts["requestLog"]).is_file():
-            files["emulator-requests.json"] = Path(facts["requestLog"])
-        if drift_report is not None:
-            files["drift.json"] = json.dumps(drift_report, indent=1, default=str) + "\n"
+        hand = handovers[entry.name]
         try:
             bundle_name = _free_bundle_name(state, names.tenant_name(entry.name, "tenant"))
-            state.bundles[entry.name] = write_bundle(state.reports_dir, bundle_name, files)
+            state.bundles[entry.name] = write_bundle(
+                state.reports_dir, bundle_name, hand.bundle_files(), hand.notes()
+            )
         except (safe_files.OutputError, names.InvalidName) as exc:
             problems.append(f"evidence bundle of {entry.name} not written: {exc}")
     return problems
+
+
+def _logo(entry: TenantEntry) -> str | None:
+    """The customer's logo as a data: URI (checked when the tenant file loaded)."""
+    if entry.cfg is None or entry.cfg.customer.logo is None:
+        return None
+    try:
+        return logo_data_uri(entry.cfg.resolve(entry.cfg.customer.logo))
+    except (OSError, ValueError):
+        return None
 
 
 def _free_bundle_name(state: AuditState, tenant: str) -> str:
@@ -245,10 +278,11 @@ def write_fleet_page(state: AuditState, say: Callable[[str], None]) -> list[str]
     return []
 
 
-def write_run_outputs(state: AuditState, say: Callable[[str], None]) -> list[str]:
+def write_run_outputs(state: AuditState, say: Callable[[str], None], pdf: bool = True) -> list[str]:
     """Every tenant's evidence bundle (each announced through ``say``) and the run's fleet
-    page; the problems that kept any from being written, one line each."""
-    problems = write_tenant_bundles(state)
+    page; the problems that kept any from being written, one line each. ``pdf``: print each
+    handover document to report.pdf (--no-pdf: not)."""
+    problems = write_tenant_bundles(state, pdf, say)
     for bundle in state.bundles.values():
         say(f"okta-m365-audit: evidence bundle {bundle}")
     return problems + write_fleet_page(state, say)

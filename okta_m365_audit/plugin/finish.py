@@ -49,7 +49,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
     if exitstatus == pytest.ExitCode.TESTS_FAILED and failed:
         if not failures_fail_run(failed, state.fail_on):
             session.exitstatus = pytest.ExitCode.OK
-    problems += write_run_outputs(state, session.config.get_terminal_writer().line)
+    problems += write_run_outputs(
+        state,
+        session.config.get_terminal_writer().line,
+        pdf=not session.config.getoption("--no-pdf", False),
+    )
     _fail_on_problems(session, problems)
     return result
 

@@ -67,6 +67,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="where reports, results and evidence bundles go (default: reports/)",
     )
     group.addoption(
+        "--no-pdf",
+        action="store_true",
+        help="write no report.pdf into the evidence bundles (printing each tenant's handover "
+        "document with headless Chromium takes 1-2 s); handover.html is written either way",
+    )
+    group.addoption(
         "--snapshot-out",
         default=None,
         metavar="DIR",

@@ -1,0 +1,135 @@
+"""report.pdf, read back page by page with pypdf: every remediation, skip reason and check ID
+of the results document is in it, nothing is cut at a page's edge or break, and a runner
+without Chromium gets one line and a manifest note instead of a PDF.
+
+Without Chromium the printing tests are skipped, except under CI (``CI`` set), where a
+missing browser fails them (tests/test_browser.py's rule).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from okta_m365_audit.outputs import handover_bundle
+from okta_m365_audit.outputs.handover import PHASE_SECTIONS, handover_document
+from okta_m365_audit.outputs.handover import specific_remediation as remedy
+from okta_m365_audit.outputs.handover_bundle import Handover, print_all
+from okta_m365_audit.outputs.handover_pdf import print_pdf
+
+from .test_browser import require_chromium
+from .test_handover import HOSTILE, _doc, failing_bundle
+
+A4_WIDTH = 595.3  #: points
+
+
+def _squeezed(text: str) -> str:
+    """Text with every whitespace removed: a value wrapped over lines (or pages) still
+    matches."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_pages(path_or_bytes: Path | bytes) -> list[str]:
+    import io
+
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else path_or_bytes.read_bytes()
+    reader = PdfReader(io.BytesIO(data))
+    for page in reader.pages:  # the page is A4 wide, so nothing was laid out beyond it
+        assert float(page.mediabox.width) == pytest.approx(A4_WIDTH, abs=1)
+    return [page.extract_text() or "" for page in reader.pages]
+
+
+def test_failing_tenants_pdf_holds_every_remediation_skip_reason_and_check(pytester, golden):
+    require_chromium()
+    folder = failing_bundle(pytester, golden)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert "report.pdf" in manifest["files"] and "notes" not in manifest
+    doc = json.loads((folder / "results.json").read_text())
+    pages = pdf_pages(folder / "report.pdf")
+    assert len(pages) >= 5 and all(p.strip() for p in pages)
+    text = _squeezed("".join(pages))
+
+    assert _squeezed(HOSTILE) in text
+    assert _squeezed("3 findings, 3 critical, 1 waived") in text
+    missing = []
+    for r in doc["results"]:
+        assert r["check"] in text
+        wanted = []
+        if r["verdict"] in ("failed", "error", "waived"):
+            wanted += [remedy(r), r["message"]]
+        if r["verdict"] in ("skipped", "not_due"):
+            wanted.append(r["message"])
+        missing += [(r["testId"], w) for w in wanted if _squeezed(w) not in text]
+    assert not missing
+    assert any(r["verdict"] == "skipped" for r in doc["results"])  # a skip reason was seen
+
+    # the last row of each phase's table is printed whole (its title, item and evidence)
+    for key in PHASE_SECTIONS:
+        rows = sorted((r for r in doc["results"] if r["phase"] == key),
+                      key=lambda r: (r["check"], r.get("item") or "", r["testId"]))  # fmt: skip
+        if rows:
+            last = rows[-1]
+            for value in (last["title"], last.get("item") or "tenant"):
+                assert _squeezed(value) in text, (key, value)
+    assert doc["snapshot"]["sha256"] in text  # the appendix, on the last pages
+    assert "Appendix" in pages[-1] or "Appendix" in pages[-2]
+
+
+def test_long_tokens_and_wide_tables_wrap_inside_the_page():
+    """A 100-character UPN, a long URL and an 8-column table of long values: each is in the
+    PDF whole (once line breaks are removed), on A4 pages."""
+    chromium = require_chromium()
+    upn = "a" * 60 + ".very.long.local.part@" + "subdomain-" * 3 + "contoso.onmicrosoft.com"
+    url = "https://login.microsoftonline.com/" + "x" * 80 + "/wsfed?wtrealm=urn:federation:x"
+    doc = _doc()
+    doc["results"][0]["item"] = upn
+    doc["results"][0]["evidence"] = {
+        "observed": [{f"column{i}": f"{'v' * 30}-{i}-{n}" for i in range(8)} for n in range(3)],
+        "expected": {"passiveLogOnUri": url},
+    }
+    pages = pdf_pages(print_pdf(handover_document(doc), chromium))
+    text = _squeezed("".join(pages))
+    assert upn in text and url in text
+    for n in range(3):
+        assert f"{'v' * 30}-7-{n}" in text  # the last column of every row
+
+
+def _handover() -> Handover:
+    return Handover(_doc(), {"results.json": "{}\n"})
+
+
+def test_no_chromium_is_one_line_and_a_manifest_note(monkeypatch):
+    monkeypatch.setattr(handover_bundle, "find_chromium", lambda: None)
+    hands, lines = [_handover(), _handover()], []
+    print_all(hands, True, lines.append)
+    assert len(lines) == 1 and lines[0].startswith("okta-m365-audit: report.pdf not written: ")
+    for hand in hands:
+        assert hand.pdf is None and "report.pdf" not in hand.bundle_files()
+        assert hand.notes() == [f"report.pdf: not written: {hand.pdf_note}"]
+        assert "no Chromium found" in hand.notes()[0]
+        assert "report.pdf: not written: no Chromium found" in hand.bundle_files()["handover.html"]
+
+
+def test_a_chromium_that_fails_is_one_line_naming_why(monkeypatch, tmp_path):
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(handover_bundle, "find_chromium", lambda: str(broken))
+    hand, lines = _handover(), []
+    print_all([hand], True, lines.append)
+    assert hand.pdf is None
+    assert hand.pdf_note == "Chromium printed no PDF (exit 3: cannot open display)"
+    assert lines == [
+        "okta-m365-audit: report.pdf not written for acme: Chromium printed no PDF (exit 3: "
+        "cannot open display); handover.html is complete"
+    ]
+
+
+def test_no_pdf_is_noted_and_says_nothing(monkeypatch):
+    hand, lines = _handover(), []
+    print_all([hand], False, lines.append)
+    assert lines == [] and hand.notes() == ["report.pdf: not written: turned off (--no-pdf)"]

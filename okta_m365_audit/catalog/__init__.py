@@ -7,7 +7,9 @@
 - ``resources``: every API read the collector makes (path, scope, what a definitive
   answer is);
 - ``scope``: which users are in scope (UPN, domain);
-- ``consent``: what tells a consent-based provisioning connection.
+- ``consent``: what tells a consent-based provisioning connection;
+- ``version``: the catalog's digest, so two runs' verdicts are compared only when the
+  same checks judged the same conditions.
 
 May import: core, config (layers 0-1); never a later stage.
 """

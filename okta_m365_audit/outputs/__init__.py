@@ -10,6 +10,12 @@
   report, JUnit XML, evidence bundle, drift since its baseline; the run's fleet page and
   its rows of the run-wide report's Environment table;
 - ``ledger``: what each test report brings to the outputs, filed where they are written;
+- ``changes`` (with ``changes_schema``, ``changes_html``): what changed since the tenant's
+  previous complete run (new, fixed, still open), in results.json and the handover view;
+- ``headline``: a run in a few words (findings by severity, overall verdict, what is new),
+  said alike by the terminal, the Markdown summary and the fleet page;
+- ``morning``: the terminal's closing table, one line per tenant;
+- ``summary_md``: ``summary.md`` of a bundle, a run and the fleet (CI job summary, chat);
 - ``drift/``: what changed since a baseline snapshot, and who changed it;
 - ``fleet/``: one page over many runs' results files.
 

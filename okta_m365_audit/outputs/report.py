@@ -12,6 +12,8 @@ from typing import Any
 
 from ..catalog.checks import PHASES, Severity
 from ..core.terminal import escape_surrogates
+from .changes_html import CSS as CHANGES_CSS
+from .changes_html import changes_html
 
 #: verdict -> (label shown, css class); shown as text too, never by colour alone
 VERDICT_LABELS: dict[str, tuple[str, str]] = {
@@ -233,8 +235,9 @@ def _waivers(doc: dict[str, Any]) -> str:
 def tenant_section(doc: dict[str, Any], drift_html: str = "") -> str:
     return (
         f"<section class='audit-tenant' data-tenant='{_e(doc['tenant'])}'>"
-        f"<h2>Tenant {_e(doc['tenant'])}</h2>{_header(doc)}{_waiver_warnings(doc)}"
-        f"{_phase_strip(doc)}{_counts(doc)}{drift_html}{_phases(doc)}{_waivers(doc)}</section>"
+        f"<h2>Tenant {_e(doc['tenant'])}</h2>{changes_html(doc)}{_header(doc)}"
+        f"{_waiver_warnings(doc)}{_phase_strip(doc)}{_counts(doc)}{drift_html}{_phases(doc)}"
+        f"{_waivers(doc)}</section>"
     )
 
 
@@ -242,4 +245,4 @@ def audit_html(docs: list[dict[str, Any]], drift_html: dict[str, str] | None = N
     """The whole handover view: one section per tenant."""
     drift_html = drift_html or {}
     sections = "".join(tenant_section(d, drift_html.get(d["tenant"], "")) for d in docs)
-    return f"<style>{CSS}</style><div class='audit'>{sections}</div>"
+    return f"<style>{CSS}{CHANGES_CSS}</style><div class='audit'>{sections}</div>"

@@ -8,8 +8,8 @@ Results file, schema version 1::
 
     {"format": "okta-m365-audit/results", "schemaVersion": 1,
      "tenant": "demo", "customer": {"displayName"},
-     "run": {"id", "startedAt", "finishedAt", "suiteVersion", "operator", "failOn",
-             "selection", "partial", "interrupted"},
+     "run": {"id", "startedAt", "finishedAt", "suiteVersion", "catalogVersion", "operator",
+             "failOn", "selection", "partial", "interrupted"},
      "okta": {"orgUrl"}, "m365": {"tenantId", "cloud"}, "expectedPhase": 5,
      "snapshot": {"file", "sha256", "collectedAt", "source"} | null,
      "configError": null | "why the tenant could not be loaded or collected",
@@ -19,7 +19,12 @@ Results file, schema version 1::
                   "verdict", "message", "remediation", "evidence", "waiver"}],
      "waivers": [{"check", "item", "scope", "expires", "status", "daysLeft", "stale",
                   "reason", "approver", "ticket", "waived", "warning"}],
-     "drift": null | {...}}
+     "drift": null | {...},
+     "changes": null | {"previous", "notCompared" | "scope", "counts", "new", "fixed",
+                        "stillOpen", "closedWithoutPass"}}
+
+``changes`` is what changed since the tenant's previous complete run (changes.py); runs are
+compared only at the same ``run.catalogVersion`` (catalog/version.py).
 
 A waived result keeps its own ``message`` (what was found); its ``waiver`` says which
 waiver covered it. ``waivers`` says what became of each waiver of the tenant file
@@ -50,6 +55,7 @@ from .. import __version__
 from ..catalog.checks import PHASES, Severity
 from ..core import safe_files
 from ..core.names import TENANT_NAME_PATTERN
+from .changes_schema import changes_json_schema
 
 FORMAT = "okta-m365-audit/results"
 SCHEMA_VERSION = 1
@@ -266,6 +272,11 @@ def results_json_schema() -> dict[str, Any]:
                     "startedAt": {"type": "string", "format": "date-time"},
                     "finishedAt": {"type": "string", "format": "date-time"},
                     "suiteVersion": {"type": "string"},
+                    "catalogVersion": {
+                        "type": "string",
+                        "description": "Digest of the checks' IDs, phases, severities and "
+                        "pass conditions: runs are compared only at the same catalog version.",
+                    },
                     "operator": {"type": "string"},
                     "failOn": {"enum": ["low", "medium", "high", "critical"]},
                     "selection": {
@@ -327,5 +338,6 @@ def results_json_schema() -> dict[str, Any]:
                 "items": waiver_note,
             },
             "drift": {"type": ["object", "null"]},
+            "changes": changes_json_schema(),
         },
     }

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..catalog.version import catalog_version
 from ..catalog.waivers import waiver_notes
 from ..config.customer import logo_data_uri
 from ..config.tenant_copy import TENANT_FILE, bundled_logo_name, tenant_file_copy
@@ -28,9 +29,11 @@ from ..core.terminal import printable
 from ..session.tenants import AuditState, TenantEntry
 from ..snapshot import document as snap
 from . import drift, fleet
+from .changes import changes_for
 from .handover_bundle import Handover, print_all
 from .report import CSP_META, audit_html, escape_html
 from .results import results_document, write_bundle
+from .summary_md import bundle_summary, write_fleet_summary, write_run_summary
 
 
 def compare_with_baseline(state: AuditState, name: str, doc: dict[str, Any]) -> None:
@@ -58,13 +61,14 @@ def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
     snapshot = facts.get("snapshot")
     if snapshot is not None:  # the bundle's copy, named relative to the bundle
         snapshot = snapshot | {"file": SNAPSHOT if snapshot.get("file") else None}
-    return results_document(
+    doc = results_document(
         tenant=entry.name,
         run={
             "id": state.run_id,
             "startedAt": snap.iso_z(state.started),
             "finishedAt": snap.iso_z(dt.datetime.now(dt.UTC)),
             "suiteVersion": __version__,
+            "catalogVersion": catalog_version(),
             "operator": state.operator,
             "failOn": state.fail_on,
             # a subset (-k, -m, fewer checks, --offline, --from-snapshot) or an interrupted
@@ -84,6 +88,8 @@ def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
         waivers=waiver_notes(cfg, results, waivers_as_of(state, entry)) if cfg else [],
         customer={"displayName": cfg.customer.display_name if cfg else None},
     )
+    doc["changes"] = changes_for(state, doc)  # what changed since its previous run
+    return doc
 
 
 def _without_folders(value: Any, entry: TenantEntry) -> Any:
@@ -191,6 +197,7 @@ def _bundle_files(state: AuditState, entry: TenantEntry, doc: dict[str, Any]) ->
         "results.json": json.dumps(doc, indent=1, default=str) + "\n",
         "report.html": tenant_report(doc, drift_report),
         "junit.xml": tenant_junit(doc),
+        "summary.md": bundle_summary(doc),
     }
     facts = state.collected.get(entry.name, {})
     if facts.get("snapshotFile") and Path(facts["snapshotFile"]).is_file():
@@ -275,6 +282,10 @@ def write_fleet_page(state: AuditState, say: Callable[[str], None]) -> list[str]
     except safe_files.OutputError as exc:
         return [f"fleet page not written: {exc}"]
     say(f"okta-m365-audit: fleet page {out} ({len(docs)} tenant(s))")
+    try:
+        write_fleet_summary(docs, state.reports_dir / "summary.md", notes=notes)
+    except safe_files.OutputError as exc:
+        return [f"fleet summary not written: {exc}"]
     return []
 
 
@@ -285,6 +296,7 @@ def write_run_outputs(state: AuditState, say: Callable[[str], None], pdf: bool =
     problems = write_tenant_bundles(state, pdf, say)
     for bundle in state.bundles.values():
         say(f"okta-m365-audit: evidence bundle {bundle}")
+    problems += write_run_summary(state, [results_doc(state, e) for e in state.tenants.values()])
     return problems + write_fleet_page(state, say)
 
 

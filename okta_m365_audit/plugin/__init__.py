@@ -12,7 +12,8 @@ submodule's are imported here by name:
 - html_hooks: pytest-html's columns, Environment table and the handover view, escaped;
 - xdist_hooks: tenants on workers, crashed workers;
 - finish: exit status, evidence bundles, fleet page, terminal summary;
-- timing: the run's stages timed for the benchmark (only when it asks).
+- timing: the run's stages timed for the benchmark (only when it asks);
+- terminal_view: check failures as their message (unless --tb chose), the morning view.
 
 May import: every stage (session, views, outputs, catalog...); no stage imports it.
 """

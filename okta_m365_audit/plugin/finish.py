@@ -22,6 +22,7 @@ from ..core import safe_files
 from ..core.terminal import printable
 from ..outputs import drift
 from ..outputs.tenant import waivers_as_of, write_run_outputs
+from . import terminal_view
 from .state import STATE_KEY, is_worker, state_of
 
 
@@ -80,7 +81,12 @@ def _fail_on_problems(session: pytest.Session, problems: list[str]) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Any:
+    """Around pytest's own summary: check failures shown as their message (unless --tb
+    chose otherwise); after it, drift and the morning view, the last thing printed."""
+    terminal_view.shorten_failures(terminalreporter)
+    result = yield
     state = config.stash.get(STATE_KEY, None)
     for entry in state.tenants.values() if state_of(config) and state else ():
         if entry.cfg is None or not entry.cfg.waivers:
@@ -98,3 +104,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             terminalreporter.write_line(f"not compared: {printable(report['error'])}")
         else:
             terminalreporter.write_line(drift.render_text(report))
+    if state is not None and state.tenants and state.reports_dir and not is_worker(config):
+        terminal_view.write_morning_view(terminalreporter, state)
+    return result

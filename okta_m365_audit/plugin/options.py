@@ -61,6 +61,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "and who changed it per the System Log; repeatable, matched by tenant",
     )
     group.addoption(
+        "--previous",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="an earlier run's results.json or evidence bundle folder to compare with (new, "
+        "fixed, still open); repeatable, matched by tenant; default: each tenant's latest "
+        "complete run under the reports folder",
+    )
+    group.addoption(
         "--reports-dir",
         default=None,
         metavar="DIR",
@@ -109,6 +118,7 @@ def pytest_configure(config: pytest.Config) -> None:
         selection={"keyword": config.option.keyword, "markers": config.option.markexpr},
         snapshot_out=config.getoption("--snapshot-out"),
     )
+    state.previous = [Path(p) for p in config.getoption("--previous")]
     _run_wide_report_paths(config, state)
     try:
         select_tenants(

@@ -84,6 +84,13 @@ class AuditState:
     selected_checks: dict[str, set[str]] = field(default_factory=dict)
     #: the session ended early (Ctrl-C, -x, --maxfail): no tenant's results are complete
     interrupted: bool = False
+    #: --previous: results files (or bundle folders) to compare with, matched by tenant;
+    #: empty: each tenant's latest complete run under the reports folder
+    previous: list[Path] = field(default_factory=list)
+    #: tenant -> what changed since its previous run (outputs/changes.py), computed once
+    changes: dict[str, Any] = field(default_factory=dict)
+    #: the previous runs found, read once per run (outputs/changes.py)
+    previous_runs: dict[str, Any] | None = None
 
     @property
     def stamp(self) -> str:

@@ -14,7 +14,9 @@ replay, not interrupted) is shown; later partial or interrupted runs are listed 
 it, never in its place, and a tenant with no complete run shows its latest run marked as
 such. The page is a tenant x phase matrix (worst tenants first), each cell naming its state
 in text and colour, with the worst failing severity, the verdict counts, the run's time and
-a link to the tenant's HTML report when ``report.html`` lies beside its results file. It
+a link to the tenant's HTML report when ``report.html`` lies beside its results file, and
+its findings by severity and what is new since its previous run. ``summary.md`` beside the
+page says the same in Markdown (``--summary`` names another file). It
 needs no JavaScript and loads nothing from elsewhere. Exit status: 0 when the page was
 written (whatever the tenants' verdicts: the page reports, it does not gate), 2 when no
 results file was found or the page could not be written.

@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from ...core.safe_files import OutputError
+from .. import summary_md  # a module, not its names: summary_md imports this package
 from ..results import FORMAT
 from .check import run_kind
 from .load import FLEET_KEY, find_results, load_fleet, stderr_warn
@@ -28,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("results_dir", metavar="RESULTS_DIR", type=Path)
     parser.add_argument(
         "-o", "--output", metavar="OUT.html", type=Path, help="default: RESULTS_DIR/index.html"
+    )
+    parser.add_argument(
+        "--summary",
+        metavar="OUT.md",
+        type=Path,
+        help="the fleet in Markdown, for a CI job summary or a chat message "
+        "(default: summary.md beside the page)",
     )
     args = parser.parse_args(argv)
     root: Path = args.results_dir
@@ -63,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
     out = args.output or root / "index.html"
     try:
         write_fleet(docs, out, notes=notes)
+        summary = summary_md.write_fleet_summary(
+            docs, args.summary or out.parent / "summary.md", notes=notes
+        )
     except OutputError as exc:
         stderr_warn(f"error: {exc}")
         return 2
@@ -71,6 +82,6 @@ def main(argv: list[str] | None = None) -> int:
     counts = f" ({', '.join(counted)})" if counted else ""
     print(
         f"okta-m365-audit fleet: merged {_plural(len(docs), 'tenant')} "
-        f"from {_plural(len(paths), 'results file')}{counts} into {out}"
+        f"from {_plural(len(paths), 'results file')}{counts} into {out} and {summary}"
     )
     return 0

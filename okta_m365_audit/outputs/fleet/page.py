@@ -19,6 +19,7 @@ from typing import Any
 from ... import __version__
 from ...catalog.checks import PHASES, Severity
 from ...core import safe_files
+from .. import headline
 from ..report import CSP_META, VERDICT_LABELS, escape_html
 from .check import parse_time, run_kind, selection_text
 from .load import FLEET_KEY, fleet_order, is_shown_complete
@@ -28,24 +29,30 @@ STATE_LABELS: dict[str, tuple[str, str]] = VERDICT_LABELS | {"none": ("NO CHECKS
 #: a phase without results in a partial or interrupted run was not run, not clean
 NOT_RUN = ("NOT RUN", "v-unknown")
 COUNT_COLUMNS = ("failed", "error", "waived", "passed")
-#: tenant, worst severity, one per phase, the counts, run, report
-COLUMNS = 2 + len(PHASES) + len(COUNT_COLUMNS) + 2
+#: tenant, worst severity, one per phase, findings, new since last run, the counts, run,
+#: report
+COLUMNS = 2 + len(PHASES) + 2 + len(COUNT_COLUMNS) + 2
 
 CSS = """
-body{font-family:system-ui,Arial,sans-serif;margin:16px;color:#111}
+body{font-family:system-ui,Arial,sans-serif;margin:8px;color:#111}
 h1{font-size:1.4em;margin:0 0 8px}
 h2{font-size:1.1em;margin:20px 0 6px}
 table{border-collapse:collapse}
 th,td{border:1px solid #999;padding:4px 6px;text-align:left;vertical-align:top}
 .meta th{background:#eee;font-weight:normal;white-space:nowrap}
-.fleet thead th{background:#eee;font-size:0.8em;vertical-align:bottom}
-.fleet thead th.phase{max-width:8em}
-.fleet thead th.phase b{display:block;font-size:1.15em}
-.fleet td.state{text-align:center;white-space:nowrap;font-size:0.85em}
+.fleet{font-size:0.9em}
+.fleet th,.fleet td{padding:3px 4px}
+.fleet thead th{background:#eee;font-size:0.75em;vertical-align:bottom;font-weight:normal}
+.fleet thead th.phase{max-width:6.5em}
+.fleet thead th.phase b{display:block;font-size:1.2em}
+.fleet td.state{text-align:center;white-space:nowrap;font-size:0.8em}
 .fleet td.num{text-align:right}
-.fleet td.tenant{min-width:12em;max-width:18em;overflow-wrap:anywhere}
+.fleet td.findings,.fleet td.new{font-size:0.85em;max-width:6em}
+.fleet td.worst{font-size:0.9em;max-width:6em}
+.fleet td.new{font-weight:bold;background:#f8d0d0}
+.fleet td.tenant{min-width:9em;max-width:13em;overflow-wrap:anywhere}
 .fleet td.tenant b{font-size:1.05em}
-.fleet td.run{white-space:nowrap;font-size:0.9em}
+.fleet td.run{font-size:0.8em;max-width:7.5em}
 .fleet td small,.fleet td .sub{display:block;color:#444;font-size:0.8em}
 .fleet .config-error{margin-top:4px;padding:3px 5px;border:2px solid #8a1c7c;
   background:#f3c6ef;max-width:36em;white-space:pre-wrap;word-break:break-word}
@@ -187,6 +194,20 @@ def _worst_cell(worst: Any, complete: bool) -> str:
     return f"<td class='worst {_e(css)}' data-worst='{_e(worst)}'>{_e(worst)}</td>"
 
 
+def _findings_cells(doc: dict[str, Any]) -> str:
+    """Findings by severity and what is new since the tenant's previous run (the terminal's
+    morning view says the same, from the same functions: outputs/headline.py)."""
+    counts = headline.findings_by_severity(doc)
+    new = headline.change_counts(doc)
+    css = "new" if new and new.get("new") else "num"
+    return (
+        f"<td class='findings' data-findings='{sum(counts.values())}'>"
+        f"{_e(headline.severity_text(counts))}</td>"
+        f"<td class='{css}' data-new='{_e(new.get('new', 0) if new else '')}'>"
+        f"{_e(headline.new_text(doc))}</td>"
+    )
+
+
 def _later_row(later: dict[str, Any], out_path: Path) -> str:
     """A sub-row under a tenant: a partial or interrupted run after the one shown."""
     text = (
@@ -231,7 +252,8 @@ def _tenant_rows(doc: dict[str, Any], out_path: Path, now: dt.datetime) -> str:
     return (
         f"<tr data-tenant='{_e(doc.get('tenant', ''))}' data-complete='{str(complete).lower()}'>"
         f"{_tenant_cell(doc, complete)}{_worst_cell(summary.get('worstFailing'), complete)}"
-        f"{cells}{counts}<td class='run'>{''.join(run_bits)}</td><td class='link'>{link}</td>"
+        f"{cells}{_findings_cells(doc)}{counts}<td class='run'>{''.join(run_bits)}</td>"
+        f"<td class='link'>{link}</td>"
         f"</tr>{later}"
     )
 
@@ -286,7 +308,9 @@ def render_fleet(
     count_heads = "".join(f"<th scope='col'>{_e(STATE_LABELS[c][0])}</th>" for c in COUNT_COLUMNS)
     head = (
         "<tr><th scope='col'>Tenant</th><th scope='col'>Worst failing severity</th>"
-        f"{phase_heads}{count_heads}<th scope='col'>Run</th><th scope='col'>Report</th></tr>"
+        f"{phase_heads}<th scope='col'>Findings by severity</th>"
+        f"<th scope='col'>New since last run</th>{count_heads}"
+        "<th scope='col'>Run</th><th scope='col'>Report</th></tr>"
     )
     rows = "".join(_tenant_rows(d, out_path, now) for d in docs)
     meta = (

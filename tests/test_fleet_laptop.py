@@ -56,3 +56,14 @@ def test_twenty_tenants_fit_a_laptop_screen(tmp_path: Path, chromium: str) -> No
     assert seen["rows"] == 20 and seen["news"] == 20, seen
     assert seen["scroll"] <= LAPTOP["width"], f"scrolls sideways: {seen}"
     assert seen["table"] <= LAPTOP["width"], seen
+
+
+def test_findings_and_new_since_last_run_per_tenant(tmp_path: Path) -> None:
+    page = _fleet(tmp_path).read_text("utf-8")
+    row = page.split("data-tenant='customer-00-north'")[1].split("</tr>")[0]
+    assert "data-findings='2'>2 critical</td>" in row
+    assert "data-new='2'>2 new, 1 fixed</td>" in row
+    first = page.split("data-tenant='customer-01-northw'")[1].split("</tr>")[0]
+    assert "data-new=''>first run</td>" in first and "data-findings='0'>none</td>" in first
+    older = page.split("data-tenant='customer-02-northwi'")[1].split("</tr>")[0]
+    assert "data-new=''>not compared</td>" in older  # a results file from before `changes`

@@ -35,7 +35,9 @@ def _hostile_doc() -> dict:
         "scope": "every check",
         "counts": {"new": 1, "fixed": 0, "stillOpen": 0},
         "new": [{"check": "FED-04", "item": HOSTILE, "verdict": "failed",
-                 "severity": "critical", "message": HOSTILE}],
+                 "severity": "critical", "message": HOSTILE},
+                {"check": "FED-03", "item": "x", "verdict": "failed",
+                 "severity": "https://evil.example/sev", "message": None}],
     }  # fmt: skip
     return doc
 

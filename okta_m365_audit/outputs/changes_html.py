@@ -15,7 +15,8 @@ from ..core.terminal import escape_surrogates
 
 #: findings listed per kind; the rest are counted (results.json has them all)
 LISTED = 25
-_KINDS = (("new", "NEW"), ("fixed", "FIXED"), ("closedWithoutPass", "CLOSED WITHOUT A PASS"))
+_KINDS = (("new", "NEW"), ("stillOpen", "STILL OPEN"), ("fixed", "FIXED"),
+          ("closedWithoutPass", "CLOSED WITHOUT A PASS"))  # fmt: skip
 
 CSS = """
 .audit .changes{border:2px solid #555;padding:4px 10px;margin:8px 0;max-width:1150px}

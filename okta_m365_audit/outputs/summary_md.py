@@ -95,7 +95,8 @@ def _new_findings(doc: dict[str, Any]) -> list[str]:
         if not isinstance(entry, dict):
             continue
         what = " ".join(str(entry.get(k) or "") for k in ("check", "item")).strip()
-        sev = md_text(f"({entry.get('severity')})") if entry.get("severity") else ""
+        severity = entry.get("severity")  # from a results file: shown only when it is one
+        sev = md_text(f"({severity})") if severity in headline.SEVERITIES else ""
         message = md_code(entry["message"]) if entry.get("message") else ""
         lines.append(f"- {md_code(what)} {sev} {message}".rstrip())
     if len(new) > LISTED:

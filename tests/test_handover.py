@@ -147,13 +147,15 @@ def test_evidence_is_tables_escaped_and_truncated():
 
 def test_changes_shown_when_the_results_have_them_and_not_otherwise():
     assert "Since the last run" not in handover_document(_doc())
-    changes = {"previous": {"startedAt": "2027-01-01T00:00:00Z"},
+    changes = {"previous": {"startedAt": "2027-01-01T00:00:00Z", "file": "demo-1/results.json"},
+               "scope": "every check", "counts": {"new": 1, "fixed": 1, "stillOpen": 0},
                "new": [{"check": "ESS-03", "item": "breakglass2@contoso.onmicrosoft.com"}],
                "fixed": [{"check": "FED-04", "item": "<x>"}], "stillOpen": []}  # fmt: skip
     page = handover_document(_doc(changes=changes))
     block = page[page.index("class='changes'") : page.index("class='findings'")]
-    assert "last run: 2027-01-01T00:00:00Z" in block
-    assert "New since last run: 1" in block and "Fixed: 1" in block and "Still open: 0" in block
+    assert "Compared with the run of 2027-01-01T00:00:00Z" in block
+    assert "1 new</b>, 1 fixed, 0 still open" in block
+    assert "ESS-03</b> breakglass2@contoso.onmicrosoft.com" in block
     assert "&lt;x&gt;" in block and "<x>" not in block
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog.checks import PHASES, Severity
+from .changes_html import CSS as CHANGES_CSS
+from .changes_html import changes_html
 from .handover_tables import CSS, evidence_html
 from .report import CSP_META, VERDICT_LABELS
 from .report import escape_html as _e
@@ -149,35 +151,11 @@ def _cover(doc: dict[str, Any], logo_uri: str | None) -> str:
     )
 
 
-def _change_item(value: Any) -> str:
-    if not isinstance(value, dict):
-        return _e(value)
-    head = " ".join(str(value[k]) for k in ("check", "item") if value.get(k))
-    head = head or str(value.get("testId") or "")
-    text = value.get("title") or value.get("message") or ""
-    return f"<b>{_e(head)}</b>{': ' + _e(text) if text else ''}"
-
-
-def changes_html(doc: dict[str, Any]) -> str:
-    """What changed since the tenant's last run, when the results document says (nothing
-    when it does not)."""
-    changes = doc.get("changes")
-    if not isinstance(changes, dict):
-        return ""
-    previous = changes.get("previous")
-    if isinstance(previous, dict):
-        previous = previous.get("startedAt") or previous.get("id") or previous.get("file")
-    since = f" (last run: {_e(previous)})" if previous else ""
-    blocks = []
-    for label, keys in (
-        ("New since last run", ("new",)),
-        ("Fixed", ("fixed",)),
-        ("Still open", ("stillOpen", "still_open", "open")),
-    ):
-        items = next((changes[k] for k in keys if isinstance(changes.get(k), list)), [])
-        body = "".join(f"<li>{_change_item(i)}</li>" for i in items) or "<li>none</li>"
-        blocks.append(f"<h3>{label}: {len(items)}</h3><ul>{body}</ul>")
-    return f"<section class='changes'><h2>Since the last run{since}</h2>{''.join(blocks)}</section>"
+def _changes(doc: dict[str, Any]) -> str:
+    """What changed since the tenant's last run: the block the operator's view shows
+    (changes_html.py), inside the ``audit`` class its style rules are written for."""
+    block = changes_html(doc)
+    return f"<div class='audit'>{block}</div>" if block else ""
 
 
 def _finding(n: int, r: dict[str, Any]) -> str:
@@ -369,8 +347,8 @@ def handover_document(
     title = f"{display_name(doc)}: Okta and Microsoft 365 audit, {started}"
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"{CSP_META}<title>{_e(title)}</title><style>{CSS}</style></head>"
-        f"<body data-tenant='{_e(doc['tenant'])}'>{_cover(doc, logo_uri)}{changes_html(doc)}"
+        f"{CSP_META}<title>{_e(title)}</title><style>{CSS}{CHANGES_CSS}</style></head>"
+        f"<body data-tenant='{_e(doc['tenant'])}'>{_cover(doc, logo_uri)}{_changes(doc)}"
         f"{findings_html(doc)}{phases_html(doc)}{waivers_html(doc)}"
         f"{appendix_html(doc, files or {}, pdf_note)}</body></html>\n"
     )

@@ -107,9 +107,13 @@ class SuiteRun:
 
 
 def run_suite(
-    pytester: pytest.Pytester, tenants_dir: Path, *args: str, out: str = "out"
+    pytester: pytest.Pytester, tenants_dir: Path, *args: str, out: str = "out", pdf: bool = False
 ) -> SuiteRun:
-    """Run the compliance suite through the plugin, in this process (SDK imports are shared)."""
+    """Run the compliance suite through the plugin, in this process (SDK imports are shared).
+
+    The handover PDF is printed only when a test asks (``pdf=True``): Chromium costs 1.5-2 s
+    a run, and hundreds of runs here judge verdicts, not the PDF (tests/test_handover_pdf.py
+    judges the PDF)."""
     outdir = pytester.path / out
     rec = pytester.inline_run(
         str(SUITE),
@@ -123,6 +127,7 @@ def run_suite(
         "-p",
         "no:randomly",
         "--assert=plain",  # verdicts only: skip re-rewriting the suite's asserts every run
+        *(() if pdf else ("--no-pdf",)),
         *args,
     )
     verdicts: dict[str, str] = {}

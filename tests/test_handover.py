@@ -46,7 +46,7 @@ def failing_bundle(pytester: pytest.Pytester, golden: dict, *args: str) -> Path:
 
     files = write_tenant(pytester.path / "tenants", golden, patch)
     out = pytester.path / "reports"
-    run_suite(pytester, files.dir, "--reports-dir", str(out), *args)
+    run_suite(pytester, files.dir, "--reports-dir", str(out), *args, pdf="--no-pdf" not in args)
     [folder] = [p for p in out.iterdir() if p.is_dir() and p.name.startswith("demo-")]
     return folder
 

@@ -16,14 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# An audit (python -m okta_m365_audit) is pytest with the plugins it uses and no other: the
+# An audit (python -m okta_m365_audit run, the command okta-m365-audit run) is pytest with the plugins it uses and no other: the
 # dev extra installs test-only plugins (hypothesis...) for `make test`, and autoloading them
 # costs a small tenant's run more than a second (issue 16; tests/test_imports.py).
 AUDIT := $(BIN)/python -m okta_m365_audit
 
 ## Run the compliance suite on the emulated demo tenant; writes reports/audit-*.html
 demo: $(STAMP)
-	$(AUDIT) tests_integration --tenant demo
+	$(AUDIT) run tests_integration --tenant demo
 
 ## Run the project's own tests
 test: $(STAMP)

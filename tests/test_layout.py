@@ -13,8 +13,9 @@ The stages, lowest first (a package may import its own layer and the layers belo
 5. views: reading a snapshot; emulator: serving one;
 6. session: one run's tenants and their evidence; anonymize (an offline tool);
 7. outputs: handover report, results, bundles, drift, fleet page;
-8. the entry points: plugin (pytest hooks and fixtures), fleet (the fleet page's command),
-   and ``__main__`` (the audit command: pytest with the audit's plugins only).
+8. the entry points: plugin (pytest hooks and fixtures), cli (the command okta-m365-audit:
+   run, init, validate, fleet, emulator, anonymize, schema), fleet (the fleet page's
+   command), and ``__main__`` (python -m okta_m365_audit: the same command).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ LAYERS: dict[str, int] = {
     "views": 5, "emulator": 5,
     "session": 6, "anonymize": 6,
     "outputs": 7,
-    "plugin": 8, "fleet": 8, "__main__": 8,
+    "plugin": 8, "cli": 8, "fleet": 8, "__main__": 8,
 }  # fmt: skip
 
 

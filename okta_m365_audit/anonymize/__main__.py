@@ -39,9 +39,9 @@ def _fail(problem: str) -> int:
     return 2
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m okta_m365_audit.anonymize",
+        prog=prog or "python -m okta_m365_audit.anonymize",
         description="Rewrite a snapshot with consistent pseudonyms, keeping every verdict.",
     )
     parser.add_argument("snapshot", type=Path, help="the snapshot to anonymize")

@@ -5,7 +5,8 @@
 - ``normalize``: how names compare (domains, logins, a domain's parents);
 - ``terminal``: printable terminal text, escaped surrogates;
 - ``redact``: secrets and untrusted text redacted before any log line or message;
-- ``safe_files``: contained, atomic writes inside an output folder.
+- ``safe_files``: contained, atomic writes inside an output folder;
+- ``suite``: where the checks and the tenant template are (installed or in a checkout).
 
 May import: the standard library and third-party libraries only (layer 0: nothing of the
 package).

@@ -23,8 +23,8 @@ from .registration import registrations_for
 from .server import Emulator
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m okta_m365_audit.emulator")
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog or "python -m okta_m365_audit.emulator")
     parser.add_argument("--snapshot", required=True, type=Path, help="snapshot file to serve")
     parser.add_argument(
         "--tenant",

@@ -1,6 +1,8 @@
 """The pytest plugin: hooks and fixtures only, each a few lines calling into the stages.
 
-Loaded by the checkout's ``conftest.py`` (``pytest_plugins = ["okta_m365_audit.plugin"]``).
+Loaded by the checkout's ``conftest.py`` (``pytest_plugins = ["okta_m365_audit.plugin"]``),
+by ``okta-m365-audit run`` (``-p okta_m365_audit.plugin``), or, installed, as the pytest
+entry point of that same name (pyproject.toml), so no way registers it twice.
 pytest registers every ``pytest_*`` hook and every fixture this module holds, so each
 submodule's are imported here by name:
 
@@ -13,7 +15,8 @@ submodule's are imported here by name:
 - xdist_hooks: tenants on workers, crashed workers;
 - finish: exit status, evidence bundles, fleet page, terminal summary;
 - timing: the run's stages timed for the benchmark (only when it asks);
-- terminal_view: check failures as their message (unless --tb chose), the morning view.
+- terminal_view: check failures as their message (unless --tb chose), the morning view;
+- usage: a ``-m`` expression naming no known marker is a usage error.
 
 May import: every stage (session, views, outputs, catalog...); no stage imports it.
 """

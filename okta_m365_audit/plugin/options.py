@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,11 @@ from ..catalog.checks import BY_ID
 from ..catalog.policy import SEVERITY_CHOICES
 from ..clients.okta_token import make_dpop_keys_ahead
 from ..config import OktaPrivateKeyAuth
-from ..core import names, redact
+from ..core import names, redact, suite
 from ..emulator import spawn_ahead
 from ..session.tenants import AuditState, UsageProblem, select_tenants, start_run
 from .state import SESSION_STATE, STATE_KEY, WORKER_INPUT_KEY, is_worker
+from .usage import MarkerCheck
 
 GROUP = "okta-m365-audit"
 
@@ -90,14 +92,41 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _audit_run(config: pytest.Config) -> bool:
-    """True when this session runs the compliance suite (not the project's own tests)."""
-    suite = Path(config.rootpath, "tests_integration").resolve()
-    args = [a.split("::")[0] for a in config.args] or [str(suite)]
+    """True when this session runs the compliance suite (not the project's own tests): the
+    checkout's tests_integration/ or the installed okta_m365_audit.checks, by path or (with
+    --pyargs) by module name."""
+    suites = {Path(config.rootpath, "tests_integration").resolve(), suite.checks_dir().resolve()}
+    args = [a.split("::")[0] for a in config.args] or [str(suite.checks_dir())]
     for arg in args:
-        p = Path(config.invocation_params.dir, arg).resolve()
-        if p == suite or suite in p.parents:
+        p = _module_dir(arg) if config.option.pyargs else None
+        p = p or Path(config.invocation_params.dir, arg).resolve()
+        if any(p == s or s in p.parents for s in suites):
             return True
     return False
+
+
+def _run_root(config: pytest.Config) -> Path:
+    """Where tenants/ and reports/ are by default: the rootdir, unless that is inside the
+    installed package (``pytest --pyargs okta_m365_audit.checks`` outside any project makes
+    the checks' folder the rootdir): then the folder pytest was started in."""
+    root = Path(config.rootpath).resolve()
+    if root == suite.PACKAGE or suite.PACKAGE in root.parents:
+        return Path(config.invocation_params.dir)
+    return root
+
+
+def _module_dir(arg: str) -> Path | None:
+    """The file or folder of a --pyargs module name (None: not one)."""
+    if not arg or "/" in arg or "\\" in arg or arg.endswith(".py"):
+        return None
+    try:
+        spec = importlib.util.find_spec(arg)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin:
+        return None
+    origin = Path(spec.origin).resolve()
+    return origin.parent if origin.name == "__init__.py" else origin
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -111,7 +140,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     start_run(
         state,
-        reports_dir=Path(config.getoption("--reports-dir") or Path(config.rootpath, "reports")),
+        reports_dir=Path(config.getoption("--reports-dir") or Path(_run_root(config), "reports")),
         controller=getattr(config, "workerinput", {}).get(WORKER_INPUT_KEY),
         offline=bool(config.getoption("--offline")),
         fail_on=config.getoption("--fail-on"),
@@ -123,13 +152,16 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         select_tenants(
             state,
-            tenants_dir=Path(config.getoption("--tenants-dir") or Path(config.rootpath, "tenants")),
+            tenants_dir=Path(
+                config.getoption("--tenants-dir") or Path(_run_root(config), "tenants")
+            ),
             wanted=list(config.getoption("--tenant")),
             from_snapshots=list(config.getoption("--from-snapshot")),
             baselines=list(config.getoption("--baseline")),
         )
     except (UsageProblem, names.InvalidName) as exc:
         raise pytest.UsageError(str(exc)) from None
+    config.pluginmanager.register(MarkerCheck(), "okta-m365-audit-markers")
     _ahead_of_need(config, state)
 
 

@@ -184,9 +184,16 @@ def select_tenants(
         wanted = sorted(set(configs) | set(broken))
     if not wanted:
         raise UsageProblem(
-            f"no tenant files in {tenants_dir}: add one (see tenants/example.yaml) "
+            f"no tenant files in {tenants_dir}: create one with: okta-m365-audit init NAME, "
             "or pass --tenants-dir"
         )
+    known = sorted(set(configs) | set(broken))
+    for name in sorted(set(wanted)):
+        if name not in snapshots and not (name in configs or name in by_stem or name in broken):
+            raise UsageProblem(
+                f"--tenant {name}: no tenant file for it in {tenants_dir} (known tenants: "
+                f"{', '.join(known) or 'none'}); create one with: okta-m365-audit init {name}"
+            )
     for name in sorted(set(wanted)):
         cfg = configs.get(name) or by_stem.get(name)
         key = cfg.name if cfg else name
@@ -195,10 +202,9 @@ def select_tenants(
         if name in broken:
             entry.error = redact.redact("\n".join(str(e) for e in broken[name]))
         elif cfg is None:
-            known = ", ".join(sorted(set(configs) | set(broken))) or "none"
             entry.error = (
-                f"no tenant named {name} in {tenants_dir} (known: {known}); "
-                "create it from tenants/example.yaml"
+                f"no tenant named {name} in {tenants_dir} (known: {', '.join(known) or 'none'}); "
+                f"create it with: okta-m365-audit init {name}"
             )
         else:
             entry.cfg = cfg

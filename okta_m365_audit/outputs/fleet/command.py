@@ -20,9 +20,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' if n != 1 else ''}"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m okta_m365_audit.fleet",
+        prog=prog or "python -m okta_m365_audit.fleet",
         description="Merge a folder of okta-m365-audit results files (results.json, "
         "*.results.json, at any depth) into one fleet page.",
     )

@@ -1,0 +1,27 @@
+"""Where the checks and the commented tenant template live, installed or in a checkout.
+
+The wheel installs the checkout's ``tests_integration/`` as ``okta_m365_audit/checks/`` and
+``tenants/example.yaml`` as ``okta_m365_audit/templates/example.yaml`` (pyproject.toml's
+package-dir); an editable install or a checkout keeps them at the top of the checkout. Both
+are found by path, without importing anything: the plugin must be imported by pytest first
+(its asserts rewritten), and ``tests_integration`` is a folder of test modules, not a library.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent
+CHECKOUT = PACKAGE.parent
+
+
+def checks_dir() -> Path:
+    """The folder of the checks: the installed package's, else the checkout's."""
+    installed = PACKAGE / "checks"
+    return installed if (installed / "__init__.py").is_file() else CHECKOUT / "tests_integration"
+
+
+def tenant_template() -> Path:
+    """The commented tenant file a new customer's file starts from."""
+    installed = PACKAGE / "templates" / "example.yaml"
+    return installed if installed.is_file() else CHECKOUT / "tenants" / "example.yaml"

@@ -99,7 +99,7 @@ def worker_collect(tenant_file: Path) -> dict[str, Any]:
 
 def worker_run(tenants_dir: Path, reports_dir: Path, extra: list[str]) -> dict[str, Any]:
     """The whole suite in a fresh interpreter, as ``make demo`` runs it (``python -m
-    okta_m365_audit``: the audit's plugins only): a cold process whose
+    okta_m365_audit run``: the audit's plugins only): a cold process whose
     figures include python's and pytest's start-up and every import.
 
     The plugin times its stages (okta_m365_audit/plugin/timing.py) into a side file, one
@@ -116,7 +116,7 @@ def worker_run(tenants_dir: Path, reports_dir: Path, extra: list[str]) -> dict[s
     timings.unlink(missing_ok=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env["OKTA_M365_AUDIT_TIMINGS"] = str(timings)
-    cmd = [sys.executable, "-m", "okta_m365_audit", "tests_integration",
+    cmd = [sys.executable, "-m", "okta_m365_audit", "run", "tests_integration",
            "--tenants-dir", str(tenants_dir), "--reports-dir", str(reports_dir),
            "-q", "-p", "no:cacheprovider", *extra]  # fmt: skip
     t0 = time.time()

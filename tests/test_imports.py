@@ -2,7 +2,7 @@
 
 Deterministic facts about ``sys.modules``, never timings (shared machines are noisy): the
 audit of the demo tenant, run in a fresh interpreter the way ``make demo`` runs it
-(``python -m okta_m365_audit``), does not import ``okta.client`` (the SDK's ~1,100 model
+(``python -m okta_m365_audit run``), does not import ``okta.client`` (the SDK's ~1,100 model
 modules: seconds of a small tenant's run) nor any pytest plugin the audit does not ask for
 (the dev extra's hypothesis, pytest-randomly... are installed next to it for ``make test``).
 """
@@ -26,23 +26,23 @@ NEVER = ("okta.client", "okta.api.", "okta.models.application")
 
 _PROBE = """
 import json, sys
-from okta_m365_audit.__main__ import main
-code = main(sys.argv[1:])
+from okta_m365_audit.cli import main
+code = main(["run", *sys.argv[1:]])
 print("MODULES=" + json.dumps(sorted(sys.modules)))
 raise SystemExit(code)
 """
 
 
 def test_make_demo_runs_the_audit_command() -> None:
-    """``make demo`` runs the audit command (python -m okta_m365_audit)."""
+    """``make demo`` runs the audit command (python -m okta_m365_audit run)."""
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^AUDIT\s*:?=\s*\$\(BIN\)/python -m okta_m365_audit$", makefile, re.M)
     demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
-    assert "$(AUDIT) tests_integration" in demo
+    assert "$(AUDIT) run tests_integration" in demo
 
 
 def test_the_audit_imports_only_what_runs(tmp_path: Path) -> None:
-    """The demo's audit, in a fresh interpreter, as ``python -m okta_m365_audit`` runs it."""
+    """The demo's audit, in a fresh interpreter, as ``python -m okta_m365_audit run`` runs it."""
     args = ["tests_integration", "--tenant", "demo", "-q"]
     args += ["--reports-dir", str(tmp_path / "reports")]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}

@@ -105,6 +105,12 @@ def _audit_run(config: pytest.Config) -> bool:
     return False
 
 
+def _only_informs(config: pytest.Config) -> bool:
+    """--help, --version, --markers: pytest configures, then prints and stops; no tenant is
+    needed to print them (a new user's first command, before any tenant file exists)."""
+    return any(getattr(config.option, name, False) for name in ("help", "version", "markers"))
+
+
 def _run_root(config: pytest.Config) -> Path:
     """Where tenants/ and reports/ are by default: the rootdir, unless that is inside the
     installed package (``pytest --pyargs okta_m365_audit.checks`` outside any project makes
@@ -136,7 +142,7 @@ def pytest_configure(config: pytest.Config) -> None:
     state = AuditState()
     config.stash[STATE_KEY] = state
     SESSION_STATE.append(state)
-    if not _audit_run(config):
+    if not _audit_run(config) or _only_informs(config):
         return
     start_run(
         state,

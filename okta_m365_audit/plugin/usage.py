@@ -28,7 +28,11 @@ _BUILTIN = {
 
 def marker_names(expression: str) -> set[str]:
     """The marker names of a ``-m`` expression (its keyword arguments left out)."""
-    bare = re.sub(r"\([^()]*\)", " ", expression)  # check(check_id="FED-01") -> check
+
+    def drop_arguments(m: re.Match[str]) -> str:  # check(check_id="FED-01") -> check
+        return m.group(0) if m.group(1) in _WORDS else m.group(1)
+
+    bare = re.sub(r"([A-Za-z_][\w.\-]*)\s*\([^()]*\)", drop_arguments, expression)
     return {w for w in re.findall(r"[A-Za-z_][\w.\-]*", bare) if w not in _WORDS}
 
 

@@ -16,6 +16,7 @@ import site
 import subprocess
 import sys
 import tomllib
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,10 +145,19 @@ def test_init_validate_run_from_any_folder(installed: Install, tmp_path: Path) -
     again = installed.command("init", "acme", cwd=work)
     assert again.returncode == 1 and "not overwritten" in again.stderr
     assert acme.read_text() == text
-    bad = installed.command("init", "Acme Corp", cwd=work)
-    assert bad.returncode == 4 and len(_error_lines(bad)) == 1
+    assert not (work / "tenants" / "example.yaml").exists()
+    for bad_name in ("Acme Corp", "example"):
+        bad = installed.command("init", bad_name, cwd=work)
+        assert bad.returncode == 4 and len(_error_lines(bad)) == 1, bad.stderr
 
     _demo_tenant(work / "tenants")
+    unready = installed.command("validate", cwd=work)
+    assert unready.returncode == 1 and "ok: demo" in unready.stdout
+    assert "acme.yaml: still holds the template's placeholders" in unready.stderr
+    filled = text.replace("0oaXXXXXXXXXXXXXXXXX", "0oa1b2c3d4e5f6g7h8i9").replace(
+        "REPLACE-WITH-KID", "acme-1"
+    )
+    acme.write_text(filled.replace("00000000-0000-0000-0000-000000000000", f"{uuid.uuid4()}"))
     valid = installed.command("validate", cwd=work)
     assert valid.returncode == 0, valid.stdout + valid.stderr
     assert "ok: acme" in valid.stdout and "ok: demo" in valid.stdout
@@ -244,3 +254,10 @@ def test_the_package_list_is_the_package_folders() -> None:
     }
     assert sorted(tool["packages"]) == sorted(folders | set(mapped))
     assert not (ROOT / "okta_m365_audit" / "checks").exists()  # one copy of the checks
+
+
+def test_the_placeholders_validate_flags_are_the_templates() -> None:
+    from okta_m365_audit.cli.tenants import PLACEHOLDERS, placeholders
+
+    assert placeholders(ROOT / "tenants" / "example.yaml") == list(PLACEHOLDERS)
+    assert placeholders(ROOT / "tenants" / "demo.yaml") == []

@@ -21,6 +21,10 @@ from ..core.suite import tenant_template
 from .main import PROG, USAGE_ERROR
 
 SCHEMA_FILE = "tenant.schema.json"
+#: values of the template that no real tenant has: a file still holding one is not ready
+PLACEHOLDERS = ("0oaXXXXXXXXXXXXXXXXX", "REPLACE-WITH-", "00000000-0000-0000-0000-000000000000")
+#: "example" is the template's name, which tenant discovery skips
+RESERVED = ("example",)
 _HEADER = re.compile(r"\A# yaml-language-server: \$schema=\S*\n")
 _TEMPLATE_NOTE = re.compile(r"# TEMPLATE for one customer:.*?\n#\n", re.S)
 
@@ -54,6 +58,10 @@ def init(name: str, tenants_dir: str, reports_dir: str) -> int:
     except names.InvalidName as exc:
         print(f"{PROG} init: error: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    if name in RESERVED:
+        print(f"{PROG} init: error: {name!r} is the template's name; choose another",
+              file=sys.stderr)  # fmt: skip
+        return USAGE_ERROR
     folder = Path(tenants_dir)
     target = folder / f"{name}.yaml"
     for existing in (target, target.with_suffix(".yml")):
@@ -80,7 +88,8 @@ def validate(paths: list[str]) -> int:
         path = Path(raw)
         if path.is_dir():
             configs, problems = load_tenants(path, known_checks=BY_ID)
-            ok += [f"{c.name} ({c.source_file})" for c in configs.values()]
+            for c in configs.values():
+                _checked(c.name, c.source_file or path, ok, errors)
             errors += [str(e) for e in problems]
             if not configs and not problems:
                 errors.append(f"{path}: no tenant files (*.yaml) in this folder")
@@ -90,7 +99,7 @@ def validate(paths: list[str]) -> int:
             except ConfigError as exc:
                 errors.append(str(exc))
             else:
-                ok.append(f"{cfg.name} ({path})")
+                _checked(cfg.name, path, ok, errors)
         else:
             errors.append(f"{path}: no such file or folder; pass tenant files or their folder")
     for line in ok:
@@ -99,3 +108,21 @@ def validate(paths: list[str]) -> int:
         print(f"error: {redact.redact(message)}", file=sys.stderr)
     print(f"{len(ok)} valid, {len(errors)} error(s)")
     return 1 if errors else 0
+
+
+def placeholders(path: Path) -> list[str]:
+    """The template's placeholder values a tenant file still holds (comments aside)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    values = [ln.split("#", 1)[0] for ln in lines]
+    return [p for p in PLACEHOLDERS if any(p in v for v in values)]
+
+
+def _checked(name: str, path: Path, ok: list[str], errors: list[str]) -> None:
+    left = placeholders(path)
+    if left:
+        errors.append(
+            f"{path}: still holds the template's placeholders ({', '.join(left)}); "
+            "replace them with the customer's values"
+        )
+    else:
+        ok.append(f"{name} ({path})")

@@ -355,22 +355,22 @@ OPTIONAL: dict[str, Optional_] = {
     ),
     "okta.agentPools.agents.name": Optional_(
         "evidence only: an agent's operationalStatus decides, the rest is shown",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.agentPools.agents.version": Optional_(
         "evidence only: an agent's operationalStatus decides, the rest is shown",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.agentPools.id": Optional_(
         _ALT + " (ORG-01: the pool's id is the AD app's id, or its name is the domain)",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.agentPools.name": Optional_(
         _ALT + " (ORG-01: the pool's id is the AD app's id, or its name is the domain)",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.agentPools.type": Optional_(
@@ -378,7 +378,7 @@ OPTIONAL: dict[str, Optional_] = {
             "the read asks for poolType=AD (resources.py): every pool it returns is an AD pool,"
             " type only re-checks it"
         ),
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.appUsers.credentials": Optional_(
@@ -649,6 +649,15 @@ OPTIONAL: dict[str, Optional_] = {
         ),
         judged_by="PREP-01",
     ),
+    "okta.agentPools.agents.isHidden": Optional_(_EVIDENCE, ("ORG-09",), judged_by=None),
+    "okta.apiTokens.clientName": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.created": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.id": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.name": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.network": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.network.connection": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.threatInsight.excludeZones": Optional_(_EVIDENCE, ("ORG-07",), judged_by=None),
+    "okta.threatInsight.lastUpdated": Optional_(_EVIDENCE, ("ORG-07",), judged_by=None),
     "okta.users.id": Optional_(
         (
             "Okta users are matched by profile.login; the id is evidence (union_by_id keeps "
@@ -663,7 +672,7 @@ OPTIONAL: dict[str, Optional_] = {
             "reconciliation evidence says could not read); okta_by_login ERRORs naming "
             "profile.login (ESS-03, IMP-01)"
         ),
-        ("IMP-02", "IMP-04", "IMP-05"),
+        ("IMP-02", "IMP-04", "IMP-05", "ORG-08"),
         judged_by="IMP-01",
     ),
     "okta.users.profile.login": Optional_(
@@ -672,7 +681,7 @@ OPTIONAL: dict[str, Optional_] = {
             "reconciliation evidence says could not read); okta_by_login ERRORs naming "
             "profile.login (ESS-03, IMP-01)"
         ),
-        ("IMP-02", "IMP-04", "IMP-05"),
+        ("IMP-02", "IMP-04", "IMP-05", "ORG-08"),
         judged_by="IMP-01",
     ),
     "okta.users.status": Optional_(
@@ -714,6 +723,7 @@ FAILURE_MESSAGE_GAPS: dict[str, str] = {
     "IMP-01": _NOT_FOUND,
     "ORG-01": _SHOWS_VALUE,
     "ORG-03": _NOT_FOUND,
+    "ORG-08": _NOT_FOUND,
     "PREP-01": _NOT_FOUND,
     "PREP-02": _NOT_FOUND,
     "PREP-03": _SHOWS_VALUE,

@@ -277,8 +277,7 @@ def test_the_specs_own_example_disagrees_with_its_schema(deviation):
                 and deviation_for(operation, deviation.path, v, m) is deviation]  # fmt: skip
         if hits:
             return
-    pytest.fail(f"no example of {operation} sends {deviation.accepts} at {deviation.path}: "
-                "drop it")
+    pytest.fail(f"no example of {operation} sends {deviation.accepts} at {deviation.path}: drop it")
 
 
 @pytest.mark.parametrize(

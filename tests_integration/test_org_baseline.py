@@ -114,7 +114,10 @@ def test_org_09_enough_ad_agents(tenant, evidence):
     assert len(working) >= ad.min_agents, (
         f"{len(working)} OPERATIONAL AD agent(s) for {ad.domain}; expected at least "
         f"{ad.min_agents} (found: "
-        + (", ".join(f"{a['agent']} {a['operationalStatus']}" for a in agents) or "none")
+        + (
+            ", ".join(f"{a['agent']} operationalStatus {a['operationalStatus']}" for a in agents)
+            or "none"
+        )
         + ")"
     )
 

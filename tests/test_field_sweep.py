@@ -43,6 +43,7 @@ class Optional_:
 _NO_EVENT = "the golden's System Log holds no failure event: nothing for the field to decide"
 _ALT = "an alternative field identifies the same object (either is enough)"
 _EVIDENCE = "evidence only: shown, never judged"
+_OTHER_TEST = "one test of the check reads it for evidence; its sibling test judges it"
 _ELIGIBLE = "PIM eligibility is listed, never counted (views/roles.py): no verdict rests on it"
 _CONSENT_NAMES = (
     "CRED-02 needs some consented permission (an app role assignment exists); which ones, by "
@@ -312,17 +313,17 @@ OPTIONAL: dict[str, Optional_] = {
             "ORG-01's integrated-before test ERRORs naming created; the other two only sort by "
             "it (oldest first)"
         ),
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by="ORG-01",
     ),
     "okta.adApps.id": Optional_(
         _ALT + " (ORG-01: the pool's id is the AD app's id, or its name is the domain)",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.adApps.label": Optional_(
         _ALT + " (ORG-01: label or settings.app.namingContext)",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.adApps.name": Optional_(
@@ -330,7 +331,7 @@ OPTIONAL: dict[str, Optional_] = {
             "the agent pool is found by its name (the AD domain) too; the integration itself "
             "(name active_directory) is ORG-01's integration test, which fails"
         ),
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by="ORG-01",
     ),
     "okta.adApps.settings": Optional_(
@@ -649,6 +650,16 @@ OPTIONAL: dict[str, Optional_] = {
         ),
         judged_by="PREP-01",
     ),
+    "okta.agentPools.agents": Optional_(_OTHER_TEST, ("ORG-09",), judged_by="ORG-09"),
+    "okta.agentPools.agents.isLatestGAedVersion": Optional_(
+        _OTHER_TEST, ("ORG-09",), judged_by="ORG-09"
+    ),
+    "okta.agentPools.agents.operationalStatus": Optional_(
+        _OTHER_TEST, ("ORG-09",), judged_by="ORG-09"
+    ),
+    "okta.apiTokens.expiresAt": Optional_(_OTHER_TEST, ("ORG-08",), judged_by="ORG-08"),
+    "okta.apiTokens.tokenWindow": Optional_(_OTHER_TEST, ("ORG-08",), judged_by="ORG-08"),
+    "okta.apiTokens.userId": Optional_(_OTHER_TEST, ("ORG-08",), judged_by="ORG-08"),
     "okta.agentPools.agents.isHidden": Optional_(_EVIDENCE, ("ORG-09",), judged_by=None),
     "okta.apiTokens.clientName": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
     "okta.apiTokens.created": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
@@ -663,7 +674,7 @@ OPTIONAL: dict[str, Optional_] = {
             "Okta users are matched by profile.login; the id is evidence (union_by_id keeps "
             "id-less users)"
         ),
-        ("ESS-03", "ESS-05", "IMP-01", "IMP-02", "IMP-03", "IMP-04", "IMP-05"),
+        ("ESS-03", "ESS-05", "IMP-01", "IMP-02", "IMP-03", "IMP-04", "IMP-05", "ORG-08"),
         judged_by=None,
     ),
     "okta.users.profile": Optional_(
@@ -689,7 +700,7 @@ OPTIONAL: dict[str, Optional_] = {
             "only IMP-03 judges an Okta user's status (ERRORs without it); IMP-01 counts users "
             "in any state"
         ),
-        ("IMP-01", "IMP-02", "IMP-04", "IMP-05"),
+        ("IMP-01", "IMP-02", "IMP-04", "IMP-05", "ORG-08"),
         judged_by="IMP-03",
     ),
     "realm.userRealm.AuthURL": Optional_(

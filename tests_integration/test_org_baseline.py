@@ -116,7 +116,7 @@ def test_org_09_enough_ad_agents(tenant, evidence):
         f"{ad.min_agents} (found: "
         + (
             ", ".join(f"{a['agent']} operationalStatus {a['operationalStatus']}" for a in agents)
-            or "none"
+            or "no agents listed in its pool"
         )
         + ")"
     )

@@ -43,6 +43,7 @@ class Optional_:
 _NO_EVENT = "the golden's System Log holds no failure event: nothing for the field to decide"
 _ALT = "an alternative field identifies the same object (either is enough)"
 _EVIDENCE = "evidence only: shown, never judged"
+_OTHER_TEST = "one test of the check reads it for evidence; its sibling test judges it"
 _ELIGIBLE = "PIM eligibility is listed, never counted (views/roles.py): no verdict rests on it"
 _CONSENT_NAMES = (
     "CRED-02 needs some consented permission (an app role assignment exists); which ones, by "
@@ -312,17 +313,17 @@ OPTIONAL: dict[str, Optional_] = {
             "ORG-01's integrated-before test ERRORs naming created; the other two only sort by "
             "it (oldest first)"
         ),
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by="ORG-01",
     ),
     "okta.adApps.id": Optional_(
         _ALT + " (ORG-01: the pool's id is the AD app's id, or its name is the domain)",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.adApps.label": Optional_(
         _ALT + " (ORG-01: label or settings.app.namingContext)",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.adApps.name": Optional_(
@@ -330,7 +331,7 @@ OPTIONAL: dict[str, Optional_] = {
             "the agent pool is found by its name (the AD domain) too; the integration itself "
             "(name active_directory) is ORG-01's integration test, which fails"
         ),
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by="ORG-01",
     ),
     "okta.adApps.settings": Optional_(
@@ -355,22 +356,22 @@ OPTIONAL: dict[str, Optional_] = {
     ),
     "okta.agentPools.agents.name": Optional_(
         "evidence only: an agent's operationalStatus decides, the rest is shown",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.agentPools.agents.version": Optional_(
         "evidence only: an agent's operationalStatus decides, the rest is shown",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.agentPools.id": Optional_(
         _ALT + " (ORG-01: the pool's id is the AD app's id, or its name is the domain)",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.agentPools.name": Optional_(
         _ALT + " (ORG-01: the pool's id is the AD app's id, or its name is the domain)",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.agentPools.type": Optional_(
@@ -378,7 +379,7 @@ OPTIONAL: dict[str, Optional_] = {
             "the read asks for poolType=AD (resources.py): every pool it returns is an AD pool,"
             " type only re-checks it"
         ),
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.appUsers.credentials": Optional_(
@@ -649,12 +650,31 @@ OPTIONAL: dict[str, Optional_] = {
         ),
         judged_by="PREP-01",
     ),
+    "okta.agentPools.agents": Optional_(_OTHER_TEST, ("ORG-09",), judged_by="ORG-09"),
+    "okta.agentPools.agents.isLatestGAedVersion": Optional_(
+        _OTHER_TEST, ("ORG-09",), judged_by="ORG-09"
+    ),
+    "okta.agentPools.agents.operationalStatus": Optional_(
+        _OTHER_TEST, ("ORG-09",), judged_by="ORG-09"
+    ),
+    "okta.apiTokens.expiresAt": Optional_(_OTHER_TEST, ("ORG-08",), judged_by="ORG-08"),
+    "okta.apiTokens.tokenWindow": Optional_(_OTHER_TEST, ("ORG-08",), judged_by="ORG-08"),
+    "okta.apiTokens.userId": Optional_(_OTHER_TEST, ("ORG-08",), judged_by="ORG-08"),
+    "okta.agentPools.agents.isHidden": Optional_(_EVIDENCE, ("ORG-09",), judged_by=None),
+    "okta.apiTokens.clientName": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.created": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.id": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.name": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.network": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.apiTokens.network.connection": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
+    "okta.threatInsight.excludeZones": Optional_(_EVIDENCE, ("ORG-07",), judged_by=None),
+    "okta.threatInsight.lastUpdated": Optional_(_EVIDENCE, ("ORG-07",), judged_by=None),
     "okta.users.id": Optional_(
         (
             "Okta users are matched by profile.login; the id is evidence (union_by_id keeps "
             "id-less users)"
         ),
-        ("ESS-03", "ESS-05", "IMP-01", "IMP-02", "IMP-03", "IMP-04", "IMP-05"),
+        ("ESS-03", "ESS-05", "IMP-01", "IMP-02", "IMP-03", "IMP-04", "IMP-05", "ORG-08"),
         judged_by=None,
     ),
     "okta.users.profile": Optional_(
@@ -663,7 +683,7 @@ OPTIONAL: dict[str, Optional_] = {
             "reconciliation evidence says could not read); okta_by_login ERRORs naming "
             "profile.login (ESS-03, IMP-01)"
         ),
-        ("IMP-02", "IMP-04", "IMP-05"),
+        ("IMP-02", "IMP-04", "IMP-05", "ORG-08"),
         judged_by="IMP-01",
     ),
     "okta.users.profile.login": Optional_(
@@ -672,7 +692,7 @@ OPTIONAL: dict[str, Optional_] = {
             "reconciliation evidence says could not read); okta_by_login ERRORs naming "
             "profile.login (ESS-03, IMP-01)"
         ),
-        ("IMP-02", "IMP-04", "IMP-05"),
+        ("IMP-02", "IMP-04", "IMP-05", "ORG-08"),
         judged_by="IMP-01",
     ),
     "okta.users.status": Optional_(
@@ -680,7 +700,7 @@ OPTIONAL: dict[str, Optional_] = {
             "only IMP-03 judges an Okta user's status (ERRORs without it); IMP-01 counts users "
             "in any state"
         ),
-        ("IMP-01", "IMP-02", "IMP-04", "IMP-05"),
+        ("IMP-01", "IMP-02", "IMP-04", "IMP-05", "ORG-08"),
         judged_by="IMP-03",
     ),
     "realm.userRealm.AuthURL": Optional_(
@@ -714,6 +734,7 @@ FAILURE_MESSAGE_GAPS: dict[str, str] = {
     "IMP-01": _NOT_FOUND,
     "ORG-01": _SHOWS_VALUE,
     "ORG-03": _NOT_FOUND,
+    "ORG-08": _NOT_FOUND,
     "PREP-01": _NOT_FOUND,
     "PREP-02": _NOT_FOUND,
     "PREP-03": _SHOWS_VALUE,

@@ -91,6 +91,14 @@ CHECKS: tuple[Check, ...] = (
        "Runbook prerequisites: create and verify the custom domain before integrating M365."),
     _c("ORG-04", "ORG", "low", "Org facts match the tenant file",
        "Correct the tenant file or the Okta org settings."),
+    _c("ORG-07", "ORG", "medium", "ThreatInsight is on",
+       "Security > General > Okta ThreatInsight settings: Log and block (or Log, as declared)."),
+    _c("ORG-08", "ORG", "medium", "API tokens are accounted for",
+       "Security > API > Tokens: revoke tokens of deactivated owners and tokens unused for "
+       "the declared window; prefer OAuth service apps."),
+    _c("ORG-09", "ORG", "medium", "The AD integration is highly available",
+       "Install a second AD agent on another server; update agents to the latest GA "
+       "(Directory Integrations > Agents)."),
     _c("ESS-01", "1", "critical", "Service account: enabled, cloud-only, on onmicrosoft.com",
        "Runbook phase 1: create the service account on the initial onmicrosoft.com domain."),
     _c("ESS-02", "1", "high", "The service account holds an active Global Administrator role",

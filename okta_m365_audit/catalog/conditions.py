@@ -57,6 +57,23 @@ CONDITIONS: dict[str, Condition] = {
         "`companyName` equals `org.company_name` and `subdomain` equals `org.subdomain` "
         "(case-insensitive), each where declared",
     ),
+    "ORG-07": Condition(
+        "`GET /api/v1/threats/configuration`",
+        "`action` is at least the declared `threat_insight` (none < audit < block; "
+        "default block); a value outside none/audit/block ERRORs",
+    ),
+    "ORG-08": Condition(
+        "`GET /api/v1/api-tokens` (one request: the API has no paging); the Okta users",
+        "every listed token's owner (`userId`) is an ACTIVE Okta user; its last use, inferred "
+        "as `expiresAt` minus `tokenWindow`, is within `windows.api_token_unused_days` "
+        "(default 90) of the run; and its `tokenWindow` is no longer than that; a token "
+        "without a readable `expiresAt` or `tokenWindow` ERRORs",
+    ),
+    "ORG-09": Condition(
+        "`GET /api/v1/agentPools?poolType=AD` (the declared AD's pool)",
+        "at least `on_prem_ad.min_agents` (default 2) agents OPERATIONAL, and no agent "
+        "with `isLatestGAedVersion` false (absent: ERROR); skipped when no AD is declared",
+    ),
     "ESS-01": Condition(
         "`GET /users`; `GET /organization` (initial domain)",
         "the service account exists, `accountEnabled` true, cloud-only "

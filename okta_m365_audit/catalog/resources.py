@@ -177,6 +177,13 @@ RESOURCES: tuple[Resource, ...] = (
     # collector asks for the default and follows the next links
     Resource(_O, "agentPools", "/api/v1/agentPools", (("poolType", "AD"),), max_page_size=5,
              needs="okta.agentPools.read", doc="AD agent pools and their agents (ORG-01)."),
+    # spec getCurrentConfiguration: one object, scope okta.threatInsights.read
+    Resource(_O, "threatInsight", "/api/v1/threats/configuration", kind="object",
+             needs="okta.threatInsights.read",
+             doc="The ThreatInsight configuration: action none, audit or block (ORG-07)."),
+    # spec listApiTokens: "the active API tokens", no paging parameter, so one request
+    Resource(_O, "apiTokens", "/api/v1/api-tokens", needs="okta.apiTokens.read",
+             doc="Metadata of the org's SSWS API tokens: owner, expiry, window (ORG-08)."),
     Resource(_O, "logs", "/api/v1/logs", (("filter", 'target.id eq "{key}"'),),
              page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
              per="office365 app", doc="System Log events naming the app, in the window (CRED-04)."),

@@ -105,7 +105,8 @@ class Collector:
     async def _okta(self) -> None:
         await self._read("okta", FIRST_READ["okta"])
         # deprovisionedUsers: the plain users list omits them (resources.DEPROVISIONED_SEARCH)
-        top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools", "office365Logs")
+        top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools", "threatInsight")
+        top += ("apiTokens", "office365Logs")
         await asyncio.gather(
             self._office365_apps(), self._okta_domains(), *(self._read("okta", n) for n in top)
         )

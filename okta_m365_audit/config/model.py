@@ -35,6 +35,8 @@ OKTA_READ_SCOPES: tuple[str, ...] = (
     "okta.domains.read",
     "okta.agentPools.read",
     "okta.logs.read",
+    "okta.threatInsights.read",
+    "okta.apiTokens.read",
 )
 
 #: Graph application permissions the collector needs (reference/api-facts.md §15).
@@ -204,6 +206,8 @@ def _check_guid(value: str) -> str:
 
 class OnPremAD(_Strict):
     domain: str = Field(description="The AD domain, as the active_directory app's label.")
+    #: two, so one agent's server going down stops no sign-in or import (ORG-09)
+    min_agents: int = Field(2, ge=1, le=50, description="OPERATIONAL AD agents required.")
 
 
 class OrgFacts(_Strict):
@@ -261,6 +265,8 @@ class Windows(_Strict):
     certificate_expiry_days: int = Field(30, ge=1, le=3650)
     custom_domain_certificate_days: int = Field(30, ge=1, le=3650)
     system_log_days: int = Field(7, ge=1, le=90)
+    #: an Okta API token unused this long, or allowed to be (tokenWindow), fails ORG-08
+    api_token_unused_days: int = Field(90, ge=1, le=3650)
 
 
 class ApiLimits(_Strict):
@@ -285,6 +291,9 @@ class Expectations(_Strict):
         description="fnmatch patterns of UPN local parts that look like service accounts.",
     )
     min_break_glass_admins: int = Field(2, ge=0)
+    threat_insight: Literal["audit", "block"] = Field(
+        "block", description="Weakest ThreatInsight action accepted (audit only logs; ORG-07)."
+    )
     on_prem_ad: OnPremAD | None = None
     custom_domain: str | None = Field(None, description="Custom Okta domain, e.g. login.acme.com")
     org: OrgFacts = OrgFacts()

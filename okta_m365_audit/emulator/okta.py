@@ -37,6 +37,8 @@ SCOPES: tuple[tuple[str, str], ...] = (
     ("/api/v1/domains", "okta.domains.read"),
     ("/api/v1/agentPools", "okta.agentPools.read"),
     ("/api/v1/logs", "okta.logs.read"),
+    ("/api/v1/threats", "okta.threatInsights.read"),
+    ("/api/v1/api-tokens", "okta.apiTokens.read"),
 )
 
 
@@ -134,6 +136,8 @@ class OktaRoutes:
         r.add_get("/api/v1/domains/{id}", self.domain)
         r.add_get("/api/v1/agentPools", self.agent_pools)
         r.add_get("/api/v1/logs", self.logs)
+        r.add_get("/api/v1/threats/configuration", self.threat_insight)
+        r.add_get("/api/v1/api-tokens", self.api_tokens)
 
     # --- middleware: authentication and scopes ---
 
@@ -184,6 +188,23 @@ class OktaRoutes:
         if isinstance(org, Stored):
             return _stored(org)
         return _ok(served("getOrgSettings", org or {}))
+
+    async def threat_insight(self, request: web.Request) -> web.Response:
+        config = self.st.okta.get("threatInsight")
+        if isinstance(config, Stored):
+            return _stored(config)
+        return _ok(served("getCurrentConfiguration", config or {}))
+
+    async def api_tokens(self, request: web.Request) -> web.Response:
+        """Every token in one answer: spec listApiTokens has no paging parameter. A snapshot
+        that never read the tokens answers 404, so ORG-08 ERRORs rather than pass on an
+        empty list."""
+        tokens = self.st.okta.get("apiTokens")
+        if isinstance(tokens, Stored):
+            return _stored(tokens)
+        if tokens is None:
+            return errors.okta_not_found("api-tokens (never collected)")
+        return _ok(served("listApiTokens", tokens))
 
     def _filtered(
         self, request: web.Request, items: list[Any], allowed: set[str], ops: tuple = ("eq",)

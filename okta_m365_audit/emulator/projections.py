@@ -79,6 +79,12 @@ PROJECTIONS: tuple[Projection, ...] = (
     Projection("/api/v1/agentPools", "listAgentPools", "AgentPool",
                source="spec AgentPool (no pool recorded: okta-recorded/agentPools/ holds "
                "only empty lists)"),
+    Projection("/api/v1/threats/configuration", "getCurrentConfiguration",
+               "ThreatInsightConfiguration",
+               source="spec ThreatInsightResponseExample (a single object)"),
+    Projection("/api/v1/api-tokens", "listApiTokens", "ApiToken",
+               source="spec ApiTokenListMetadataResponse (its links are _links; the schema "
+               "says _link)"),
     Projection("/api/v1/logs", "listLogEvents", "LogEvent",
                source="spec LogEvent and its ListLogs example (no /logs recording exists)"),
 )  # fmt: skip

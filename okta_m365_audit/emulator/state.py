@@ -49,6 +49,8 @@ class TenantState:
         st.okta["groups"] = _data(o.get("groups"))
         st.okta["domains"], st.okta["domainDetails"] = _domains(o)
         st.okta["agentPools"] = _data(o.get("agentPools"))
+        st.okta["threatInsight"] = _answer(o.get("threatInsight"))
+        st.okta["apiTokens"] = _answer(o.get("apiTokens"))
         for name in ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups"):
             st.okta[name] = {k: _answer(r) for k, r in (o.get(name) or {}).items()}
         events: dict[str, Any] = {}

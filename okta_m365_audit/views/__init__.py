@@ -21,6 +21,7 @@ from .org import OrgView
 from .people import PeopleView
 from .provisioning import ProvisioningView
 from .roles import GlobalAdmins, RolesView
+from .security import SecurityView
 
 
 class TenantView(
@@ -28,6 +29,7 @@ class TenantView(
     PeopleView,
     RolesView,
     OrgView,
+    SecurityView,
     ProvisioningView,
     CredentialsView,
     InstancesView,

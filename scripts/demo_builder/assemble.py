@@ -45,6 +45,7 @@ from .okta_org import (
     okta_org,
     okta_user,
 )
+from .okta_security import api_tokens, threat_insight
 from .people import Person, people
 from .realm import user_realm
 from .system_log import system_log
@@ -125,6 +126,8 @@ def build_snapshot(
             for did, domain in okta_custom_domains(CUSTOM_DOMAIN_CERT_EXPIRY).items()
         },
         "agentPools": read("okta", "agentPools", agent_pools()),
+        "threatInsight": read("okta", "threatInsight", threat_insight()),
+        "apiTokens": read("okta", "apiTokens", api_tokens(okta_users)),
         "office365Logs": read("okta", "office365Logs", []),  # no app.office365.* event (CRED-04)
     }
     for name, data in per_app.items():

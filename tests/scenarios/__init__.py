@@ -23,6 +23,7 @@ MODULES = (
     "fed",
     "fed_trust",
     "org",
+    "org_baseline",
     "ess",
     "ess_roles",
     "prep",

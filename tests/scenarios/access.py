@@ -11,7 +11,8 @@ def no_logs_scope(data: dict[str, Any]) -> None:
     """The service app's token lacks okta.logs.read (the tenant file requests fewer scopes)."""
     data["okta"]["auth"]["scopes"] = [
         "okta.orgs.read", "okta.apps.read", "okta.users.read", "okta.groups.read",
-        "okta.domains.read", "okta.agentPools.read",
+        "okta.domains.read", "okta.agentPools.read", "okta.threatInsights.read",
+        "okta.apiTokens.read",
     ]  # fmt: skip
 
 

@@ -64,6 +64,44 @@ def ad_agents_disrupted(doc: dict[str, Any]) -> None:
         agent.update(operationalStatus="DISRUPTED", lastConnection=last)
 
 
+def agent(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(a for a in ad_pool(doc)["agents"] if a["name"] == name)
+
+
+def one_agent_disrupted(doc: dict[str, Any]) -> None:
+    """CORP-DC02 lost its connection to Okta three days ago; CORP-DC01 still works (ORG-01
+    is content with one agent, ORG-09 is not)."""
+    pool = ad_pool(doc)
+    pool["disruptedAgents"] = 1
+    agent(doc, "CORP-DC02").update(
+        operationalStatus="DISRUPTED",
+        lastConnection=int((AS_OF - dt.timedelta(days=3)).timestamp() * 1000),
+    )
+
+
+def one_agent_outdated(doc: dict[str, Any]) -> None:
+    """CORP-DC01 was never updated: 3.19.0 while the latest GA is 3.22.0."""
+    agent(doc, "CORP-DC01").update(
+        version="3.19.0", isLatestGAedVersion=False, latestGAedVersion=False
+    )
+
+
+def agent_version_standing_unknown(doc: dict[str, Any]) -> None:
+    """Okta's answer carries no isLatestGAedVersion for CORP-DC01 (the spec does not
+    require it)."""
+    del agent(doc, "CORP-DC01")["isLatestGAedVersion"]
+
+
+def third_agent_disrupted(doc: dict[str, Any]) -> None:
+    """A third agent on a decommissioned server is DISRUPTED and hidden, while the two on
+    the domain controllers are OPERATIONAL and on the latest GA."""
+    pool = ad_pool(doc)
+    spare = {**agent(doc, "CORP-DC01"), "id": "a53SpareAgent0x7", "name": "CORP-OLD-FS01"}
+    spare.update(operationalStatus="DISRUPTED", isHidden=True, lastConnection=1700000000000)
+    pool["agents"].append(spare)
+    pool["disruptedAgents"] = 1
+
+
 def directory_sync_on(doc: dict[str, Any]) -> None:
     """Entra Connect syncs the tenant from an on-premises AD."""
     org = doc["graph"]["organization"]["data"][0]
@@ -118,6 +156,8 @@ def other_subdomain_declared(data: dict[str, Any]) -> None:
 ORG01_ACTIVE = "test_org_01_ad_integration_active[demo]"
 ORG01_AGENT = "test_org_01_ad_agent_operational[demo]"
 ORG01_ORDER = "test_org_01_ad_integrated_before_office365[demo]"
+ORG09_COUNT = "test_org_09_enough_ad_agents[demo]"
+ORG09_LATEST = "test_org_09_ad_agents_latest_ga[demo]"
 ORG02 = "test_org_02_directory_sync_matches_declared_ad[demo]"
 ORG03_EXISTS = "test_org_03_custom_domain_exists[demo]"
 ORG03_VERIFIED = "test_org_03_custom_domain_verified[demo]"
@@ -134,6 +174,30 @@ NOT_AN_OKTA_HOST = {
 
 SCENARIOS = [
     Scenario(
+        "one of the two AD agents DISRUPTED",
+        {ORG09_COUNT: "failed"},
+        mutate=one_agent_disrupted,
+        checks=("ORG-09",),
+    ),
+    Scenario(
+        "an AD agent older than the latest GA",
+        {ORG09_LATEST: "failed"},
+        mutate=one_agent_outdated,
+        checks=("ORG-09",),
+    ),
+    Scenario(
+        "an AD agent without isLatestGAedVersion",
+        {ORG09_LATEST: "error"},
+        mutate=agent_version_standing_unknown,
+        checks=("ORG-09",),
+    ),
+    Scenario(
+        "a third, hidden AD agent DISRUPTED beside two working ones (stays green)",
+        {},
+        mutate=third_agent_disrupted,
+        checks=("ORG-09",),
+    ),
+    Scenario(
         "the AD integrated after the Office 365 app",
         {ORG01_ORDER: "failed"},
         mutate=ad_integrated_late,
@@ -147,7 +211,7 @@ SCENARIOS = [
     ),
     Scenario(
         "no AD agent OPERATIONAL",
-        {ORG01_AGENT: "failed"},
+        {ORG01_AGENT: "failed", ORG09_COUNT: "failed"},
         mutate=ad_agents_disrupted,
         checks=("ORG-01",),
     ),
@@ -158,6 +222,8 @@ SCENARIOS = [
             ORG01_AGENT: "failed",
             # no AD integration to date: the order cannot be judged, so it ERRORs
             ORG01_ORDER: "error",
+            # no agent at all: fewer than two (and none to be out of date)
+            ORG09_COUNT: "failed",
         },
         mutate=ad_never_integrated,
         checks=("ORG-01",),
@@ -170,6 +236,8 @@ SCENARIOS = [
             ORG01_ACTIVE: "skipped",
             ORG01_AGENT: "skipped",
             ORG01_ORDER: "skipped",
+            ORG09_COUNT: "skipped",
+            ORG09_LATEST: "skipped",
         },
         mutate=directory_sync_on,
         patch=no_ad_declared,

@@ -51,6 +51,9 @@ IGNORED_FIELDS: tuple[IgnoredField, ...] = (
     IgnoredField("okta", "agentPools", "agents.lastConnection",
                  "The agent's heartbeat (epoch ms), different on every read; "
                  "operationalStatus shows whether the agent is connected."),
+    IgnoredField("okta", "apiTokens", "expiresAt",
+                 "Okta pushes a token's expiry out by its tokenWindow at every use, so it "
+                 "moves whenever a script calls the API; ORG-08 judges the inferred last use."),
     IgnoredField("graph", "organization", "onPremisesLastSyncDateTime",
                  "Entra Connect's sync heartbeat (every ~30 minutes when sync is on); "
                  "onPremisesSyncEnabled shows the configuration."),

@@ -1,0 +1,138 @@
+"""ORG baseline: what an MSP sets up in a new Okta org before any integration. ThreatInsight
+logs (and blocks) requests from suspicious IPs; every SSWS API token belongs to an active
+person and is in use; the AD integration survives the loss of one agent and runs supported
+agent versions."""
+
+import pytest
+
+from okta_m365_audit.views import DataUnavailable
+
+#: ThreatInsight actions by strength (spec ThreatInsightConfiguration x-enumDescriptions:
+#: none = disabled; audit = logs suspicious requests; block = logs and blocks them)
+THREAT_INSIGHT_STRENGTH = {"none": 0, "audit": 1, "block": 2}
+
+
+@pytest.mark.check("ORG-07")
+def test_org_07_threat_insight_on(tenant, evidence):
+    config = tenant.threat_insight
+    action = config.get("action")
+    declared = tenant.cfg.expect.threat_insight
+    evidence.update(
+        observed={k: config.get(k) for k in ("action", "excludeZones", "lastUpdated")},
+        expected=f"action {declared} or stronger (none < audit < block)",
+    )
+    if action not in THREAT_INSIGHT_STRENGTH:
+        raise DataUnavailable(
+            f"ThreatInsight action {action!r} is none of none/audit/block: cannot judge it"
+        )
+    assert THREAT_INSIGHT_STRENGTH[action] >= THREAT_INSIGHT_STRENGTH[declared], (
+        f"ThreatInsight action is {action}; expected {declared}"
+        + (" (ThreatInsight is off)" if action == "none" else " (audit only logs)")
+    )
+
+
+def _tokens(tenant, evidence):
+    tokens = tenant.api_token_standing
+    evidence.update(
+        observed=tokens,
+        window_days=tenant.cfg.expect.windows.api_token_unused_days,
+        reading="last use is inferred as expiresAt minus tokenWindow: Okta extends a token's "
+        "expiry by its window at each use, and the API has no last-used field",
+    )
+    return tokens
+
+
+@pytest.mark.check("ORG-08")
+def test_org_08_api_token_owners_active(tenant, evidence):
+    tokens = _tokens(tenant, evidence)
+    evidence.update(expected="every token's owner an ACTIVE Okta user")
+    bad = [t for t in tokens if t["ownerStatus"] != "ACTIVE"]
+    assert not bad, "API tokens of owners who are not ACTIVE: " + "; ".join(
+        f"{t['name']!r} ({t['id']}) owned by "
+        + (
+            f"{t['owner'] or t['userId']}, status {t['ownerStatus']}"
+            if t["ownerStatus"]
+            else f"userId {t['userId']!r}, not an Okta user with a status"
+        )
+        for t in bad
+    )
+
+
+@pytest.mark.check("ORG-08")
+def test_org_08_api_tokens_in_use(tenant, evidence):
+    tokens = _tokens(tenant, evidence)
+    days = tenant.cfg.expect.windows.api_token_unused_days
+    evidence.update(
+        expected=f"every token used within {days} days, with a window of at most {days} days"
+    )
+    unreadable = [t for t in tokens if t["lastUsed"] is None]
+    if unreadable:
+        raise DataUnavailable(
+            "cannot tell when these API tokens were last used (expiresAt or tokenWindow "
+            "missing or not understood): "
+            + ", ".join(
+                f"{t['name']!r} ({t['expiresAt']!r}, {t['tokenWindow']!r})" for t in unreadable
+            )
+        )
+    bad = [t for t in tokens if t["unusedDays"] > days or t["windowDays"] > days]
+    assert not bad, (
+        f"API tokens unused, or allowed to sit unused, beyond {days} days: "
+        + "; ".join(
+            f"{t['name']!r} ({t['id']}) last used {t['lastUsed']} ({t['unusedDays']} days ago), "
+            f"tokenWindow {t['tokenWindow']}"
+            for t in bad
+        )
+    )
+
+
+def _declared_ad_agents(tenant, evidence):
+    ad = tenant.cfg.expect.on_prem_ad
+    if ad is None:
+        pytest.skip("the tenant file declares no on-premises AD (expect.on_prem_ad)")
+    pools = tenant.agent_pools_for(ad.domain)
+    agents = [
+        {
+            "pool": p.get("name"),
+            "agent": a.get("name"),
+            "operationalStatus": a.get("operationalStatus"),
+            "version": a.get("version"),
+            "isLatestGAedVersion": a.get("isLatestGAedVersion"),
+            "isHidden": a.get("isHidden"),
+        }
+        for p in pools
+        for a in p.get("agents") or []
+    ]
+    evidence.update(observed={"pools": [p.get("name") for p in pools], "agents": agents})
+    return ad, agents
+
+
+@pytest.mark.check("ORG-09")
+def test_org_09_enough_ad_agents(tenant, evidence):
+    ad, agents = _declared_ad_agents(tenant, evidence)
+    evidence.update(expected=f"at least {ad.min_agents} OPERATIONAL agents for {ad.domain}")
+    working = [a for a in agents if a["operationalStatus"] == "OPERATIONAL"]
+    assert len(working) >= ad.min_agents, (
+        f"{len(working)} OPERATIONAL AD agent(s) for {ad.domain}; expected at least "
+        f"{ad.min_agents} (found: "
+        + (
+            ", ".join(f"{a['agent']} operationalStatus {a['operationalStatus']}" for a in agents)
+            or "no agents listed in its pool"
+        )
+        + ")"
+    )
+
+
+@pytest.mark.check("ORG-09")
+def test_org_09_ad_agents_latest_ga(tenant, evidence):
+    ad, agents = _declared_ad_agents(tenant, evidence)
+    evidence.update(expected="every agent isLatestGAedVersion true")
+    unknown = [a for a in agents if not isinstance(a["isLatestGAedVersion"], bool)]
+    if unknown:
+        raise DataUnavailable(
+            "cannot tell the version standing of AD agent(s) without isLatestGAedVersion: "
+            + ", ".join(f"{a['agent']} {a['version']}" for a in unknown)
+        )
+    old = [a for a in agents if a["isLatestGAedVersion"] is False]
+    assert not old, f"AD agents of {ad.domain} older than the latest GA version: " + ", ".join(
+        f"{a['agent']} {a['version']}" for a in old
+    )

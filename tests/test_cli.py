@@ -11,6 +11,7 @@ inactive), and then used as a new user would: ``okta-m365-audit init``, ``valida
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import site
 import subprocess
@@ -47,6 +48,13 @@ class Install:
         return subprocess.run(
             cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False
         )
+
+
+def all_checks_passed(stdout: str) -> bool:
+    """The demo's run: every check passed but the one the demo skips (as `make demo` shows),
+    whatever the number of checks the catalog has grown to."""
+    summary = re.search(r"(?:^|= )(\d+) passed, 1 skipped[ ,a-z0-9]* in [\d.]+s", stdout, re.M)
+    return summary is not None and int(summary.group(1)) >= 100
 
 
 def _copy_sources(dest: Path) -> None:
@@ -173,7 +181,7 @@ def test_init_validate_run_from_any_folder(installed: Install, tmp_path: Path) -
 
     audit = installed.command("run", "--tenant", "demo", "-q", "--no-pdf", cwd=work)
     assert audit.returncode == 0, audit.stdout[-3000:] + audit.stderr[-3000:]
-    assert "114 passed, 1 skipped" in audit.stdout
+    assert all_checks_passed(audit.stdout)
     reports = work / "reports"
     assert list(reports.glob("audit-*.html")), sorted(p.name for p in reports.iterdir())
     assert list(reports.glob("demo-*.zip"))
@@ -193,7 +201,7 @@ def test_pytest_pyargs_runs_the_checks_from_an_empty_folder(
         cwd=empty,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    assert "114 passed, 1 skipped" in proc.stdout
+    assert all_checks_passed(proc.stdout)
     assert f"rootdir: {empty}" in proc.stdout
     assert "cannot be rewritten" not in proc.stdout  # the entry point marked the package
     assert list((empty / "reports").glob("demo-*/results.json"))  # ./reports, not the package

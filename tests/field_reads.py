@@ -225,6 +225,7 @@ def run_suite_in_process(
             "-p",
             "no:cacheprovider",
             "--assert=plain",
+            "--no-pdf",  # verdicts only: Chromium would print a PDF per mutated tenant
             "-q",
             plugins=plugins,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from okta_m365_audit.config.model import Expectations
+from okta_m365_audit.config.expectations import Expectations
 from okta_m365_audit.core.normalize import domain_name, login, parents
 from okta_m365_audit.views import parse_wsfed_uri
 

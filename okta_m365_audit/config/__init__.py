@@ -9,7 +9,10 @@ names the file, the field (with its line where known) and the fix. Secrets are h
 by reference: the name of an environment variable, or the path of a key or certificate
 file; the values are read when a client is built (see ``clients``), never stored here.
 
-- ``model``: TenantConfig and its parts, with their validators.
+- ``model``: TenantConfig, the whole file, and the emulator section.
+- ``credentials``: the Okta org and the M365 tenant, and how the suite signs in to each.
+- ``expectations``: what the runbook promises (``expect:``) and the API limits.
+- ``fields``: the strict base model and the patterns and validators the parts share.
 - ``yaml_loader``: safe reading of the YAML (encoding, tags, nesting, alias bombs,
   duplicate keys, the line of each key path).
 - ``messages``: pydantic's errors as one-line ConfigError messages (file, line, field, fix).
@@ -20,35 +23,34 @@ file; the values are read when a client is built (see ``clients``), never stored
   (what an evidence bundle keeps, so a replay judges against the same expectations).
 """
 
-from .loading import discover_tenants, load_tenant, load_tenants
-from .messages import MAX_ERRORS_SHOWN, ConfigErrors
-from .model import (
-    ENV_NAME_RE,
+from .credentials import (
     GRAPH_READ_PERMISSIONS,
-    GUID_RE,
     OKTA_READ_SCOPES,
-    ORIGIN_RE,
-    ApiLimits,
-    EmulatedBackend,
-    Expectations,
     GraphAuth,
     GraphCertificateAuth,
     GraphClientSecretAuth,
     GraphDefaultCredentialAuth,
     M365Config,
-    Office365AppExpectation,
     OktaApiTokenAuth,
     OktaAuth,
     OktaConfig,
     OktaPrivateKeyAuth,
+)
+from .expectations import (
+    ApiLimits,
+    Expectations,
+    Office365AppExpectation,
     OnPremAD,
     OrgFacts,
     ProvisioningExpectation,
-    TenantConfig,
-    Waiver,
     Windows,
 )
+from .fields import ENV_NAME_RE, GUID_RE, ORIGIN_RE
+from .loading import discover_tenants, load_tenant, load_tenants
+from .messages import MAX_ERRORS_SHOWN, ConfigErrors
+from .model import EmulatedBackend, TenantConfig
 from .schema import tenant_json_schema, write_schema
+from .waiver import Waiver
 from .yaml_loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 __all__ = [

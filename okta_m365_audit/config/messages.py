@@ -13,14 +13,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..core.errors import ConfigError
-from .model import (
+from .credentials import (
     GraphCertificateAuth,
     GraphClientSecretAuth,
     GraphDefaultCredentialAuth,
     OktaApiTokenAuth,
     OktaPrivateKeyAuth,
-    TenantConfig,
 )
+from .model import TenantConfig
 
 #: Problems listed in one message (the rest are counted).
 MAX_ERRORS_SHOWN = 20

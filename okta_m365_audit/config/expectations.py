@@ -1,0 +1,154 @@
+"""What the runbook promises about a tenant (``expect:``), and how patient the suite is
+with its APIs (``limits:``): the values the checks of CATALOG.md judge against.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from ..core.normalize import domain_name, login
+from .fields import Strict
+
+# --- Expectations (CATALOG.md) -----------------------------------------------------------
+
+
+class OnPremAD(Strict):
+    domain: str = Field(description="The AD domain, as the active_directory app's label.")
+    #: two, so one agent's server going down stops no sign-in or import (ORG-09)
+    min_agents: int = Field(2, ge=1, le=50, description="OPERATIONAL AD agents required.")
+
+
+class OrgFacts(Strict):
+    company_name: str | None = None
+    subdomain: str | None = None
+
+
+class Office365AppExpectation(Strict):
+    """How the Office 365 app federates. ``AUTO`` is the only ``wsFedConfigureType`` string
+    confirmed from a real response (okta-recorded apps-single/office365-*); the manual mode's
+    string is unconfirmed, so a manual tenant says ``ws_fed: manual`` and may add the string
+    it sees in the app's JSON."""
+
+    ws_fed: Literal["auto", "manual"] | None = Field(
+        None,
+        description="auto: Okta federates every domain through one instance (the default); "
+        "manual: federated by hand, one instance per domain.",
+    )
+    ws_fed_configure_type: str | None = Field(
+        None, description="settings.app.wsFedConfigureType to require, where you know it."
+    )
+    label: str | None = Field(None, description="Label of the instance, if several exist.")
+
+    @field_validator("ws_fed_configure_type")
+    @classmethod
+    def _agrees_with_mode(cls, value: str | None, info: ValidationInfo) -> str | None:
+        mode = info.data.get("ws_fed")
+        if value and (mode == "auto") != (value == "AUTO") and mode is not None:
+            raise ValueError(
+                f"{value!r} contradicts ws_fed: {mode} (AUTO is the automatic mode's value)"
+            )
+        return value
+
+    @property
+    def mode(self) -> str:
+        """The declared mode; a declared configure type other than AUTO means manual."""
+        if self.ws_fed:
+            return self.ws_fed
+        declared = self.ws_fed_configure_type
+        return "manual" if declared and declared != "AUTO" else "auto"
+
+
+class ProvisioningExpectation(Strict):
+    create: bool = True
+    update_profile: bool = True
+    deactivate: bool = True
+    password_push: bool = False
+    provisioning_type: str | None = Field(
+        None, description="settings.app.office365ProvisioningType, when you want it checked."
+    )
+    assignment_groups: tuple[str, ...] = ()
+
+
+class Windows(Strict):
+    certificate_expiry_days: int = Field(30, ge=1, le=3650)
+    custom_domain_certificate_days: int = Field(30, ge=1, le=3650)
+    system_log_days: int = Field(7, ge=1, le=90)
+    #: an Okta API token unused this long, or allowed to be (tokenWindow), fails ORG-08
+    api_token_unused_days: int = Field(90, ge=1, le=3650)
+
+
+class ApiLimits(Strict):
+    """How patient and how polite the suite is with this tenant's APIs."""
+
+    timeout_seconds: float = Field(60.0, gt=0, le=600, description="Per request attempt.")
+    max_retries: int = Field(3, ge=0, le=10, description="Retries of one read.")
+    max_retry_seconds: float = Field(120.0, gt=0, le=3600, description="One read, in all.")
+    okta_requests_per_minute: int = Field(300, ge=1, le=100000)
+    graph_requests_per_minute: int = Field(1200, ge=1, le=100000)
+
+
+class Expectations(Strict):
+    phase: int = Field(5, ge=1, le=5, description="Last runbook phase the tenant completed.")
+    domains_to_federate: tuple[str, ...] = Field(min_length=1)
+    service_account: str = Field(description="UPN of the M365 service account (ESS-01).")
+    excluded_accounts: tuple[str, ...] = Field(
+        (), description="Service and break-glass accounts that must stay out of Okta."
+    )
+    service_account_patterns: tuple[str, ...] = Field(
+        ("sync_*", "svc-*", "svc_*", "adsync*"),
+        description="fnmatch patterns of UPN local parts that look like service accounts.",
+    )
+    min_break_glass_admins: int = Field(2, ge=0)
+    threat_insight: Literal["audit", "block"] = Field(
+        "block", description="Weakest ThreatInsight action accepted (audit only logs; ORG-07)."
+    )
+    on_prem_ad: OnPremAD | None = None
+    custom_domain: str | None = Field(None, description="Custom Okta domain, e.g. login.acme.com")
+    org: OrgFacts = OrgFacts()
+    office365_app: Office365AppExpectation = Office365AppExpectation()
+    mfa_behavior: (
+        Literal[
+            "acceptIfMfaDoneByFederatedIdp", "enforceMfaByFederatedIdp", "rejectMfaByFederatedIdp"
+        ]
+        | None
+    ) = Field(
+        None,
+        description=(
+            "The federatedIdpMfaBehavior each federated domain must have (FED-06). No default: "
+            "undeclared, FED-06 ERRORs until you declare it."
+        ),
+    )
+    provisioning: ProvisioningExpectation = ProvisioningExpectation()
+    windows: Windows = Windows()
+
+    @field_validator("domains_to_federate")
+    @classmethod
+    def _domains(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        """Compared as DNS names: any case, a trailing dot (normalize.domain_name)."""
+        return tuple(dict.fromkeys(domain_name(v) for v in values))
+
+    @field_validator("excluded_accounts")
+    @classmethod
+    def _logins(cls, values: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(login(v) for v in values)
+
+    @field_validator("custom_domain")
+    @classmethod
+    def _custom_domain(cls, value: str | None) -> str | None:
+        return domain_name(value) if value else value
+
+    @field_validator("service_account")
+    @classmethod
+    def _upn(cls, v: str, info: ValidationInfo) -> str:
+        if "@" not in v:
+            raise ValueError("must be a UPN like svc-okta@contoso.onmicrosoft.com")
+        v = login(v)
+        domain = v.split("@", 1)[1]
+        if domain in info.data.get("domains_to_federate", ()):
+            raise ValueError(
+                f"is on {domain}, a domain to federate; the service account must stay on the "
+                "initial domain (*.onmicrosoft.com; .us or partner.onmschina.cn in national clouds)"
+            )
+        return v

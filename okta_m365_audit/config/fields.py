@@ -1,0 +1,42 @@
+"""The building blocks every tenant-file model shares: the strict base, the patterns of
+GUIDs, environment-variable names and https origins, and the file-path validator.
+
+A tenant file's unknown keys are errors (every model forbids extra keys): a misspelt key
+would otherwise silently disable a check.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+GUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+ENV_NAME_RE = r"^[A-Za-z_][A-Za-z0-9_]*$"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+ORIGIN_RE = re.compile(
+    rf"(?i:https)://(?P<host>(?:{_LABEL}\.)*{_LABEL})(?::(?P<port>\d{{1,5}}))?/?"
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def file_path(value: Any) -> Any:
+    """Before-validator of the file fields: text that can name a file."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("is empty; give the path of the file")
+        if "\x00" in value:
+            raise ValueError("contains a NUL character, which no file path can hold")
+    return value
+
+
+def check_guid(value: str) -> str:
+    if not GUID_RE.match(value):
+        raise ValueError("must be a GUID like 00000000-0000-0000-0000-000000000000")
+    return value.lower()

@@ -256,9 +256,11 @@ def test_the_package_list_is_the_package_folders() -> None:
     mapped = tool["package-dir"]
     assert mapped == {"okta_m365_audit.checks": "tests_integration",
                       "okta_m365_audit.templates": "tenants"}  # fmt: skip
-    folders = {
-        ".".join(init.parent.relative_to(ROOT).parts)
-        for init in (ROOT / "okta_m365_audit").rglob("__init__.py")
+    folders = {  # every folder: a package, or data only (schemas/), which setuptools
+        # warns about unless it is listed
+        ".".join(folder.relative_to(ROOT).parts)
+        for folder in [ROOT / "okta_m365_audit", *(ROOT / "okta_m365_audit").rglob("*")]
+        if folder.is_dir() and folder.name != "__pycache__"
     }
     assert sorted(tool["packages"]) == sorted(folders | set(mapped))
     assert not (ROOT / "okta_m365_audit" / "checks").exists()  # one copy of the checks

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+#: Where a config error's fix points for the file's shape: a user of the installed command has
+#: no checkout, so no tenants/example.yaml, but ``init`` writes the same commented template.
+TEMPLATE_HINT = "the commented template that `okta-m365-audit init NAME` writes"
+
 PACKAGE = Path(__file__).resolve().parent.parent
 CHECKOUT = PACKAGE.parent
 

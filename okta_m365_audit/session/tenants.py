@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.checks import BY_ID
+from ..collect.progress import NO_PROGRESS, Progress
 from ..config import TenantConfig, load_tenant, load_tenants
 from ..config.tenant_copy import TENANT_FILE
 from ..core import names, redact, safe_files
@@ -230,8 +231,11 @@ def bundled_tenant_file(snapshot: Path) -> TenantConfig | ConfigError | None:
     return cfg
 
 
-def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
-    """Collect (or load) one tenant's snapshot, keep it as evidence, and build its views."""
+def collect_tenant(
+    entry: TenantEntry, state: AuditState, progress: Progress = NO_PROGRESS
+) -> TenantView:
+    """Collect (or load) one tenant's snapshot, keep it as evidence, and build its views;
+    ``progress`` watches the collection (collect/progress.py)."""
     cfg = entry.cfg
     assert cfg is not None
     if entry.from_snapshot is not None:
@@ -243,7 +247,7 @@ def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
 
         with emulator_for(cfg) as emu:
             doc = asyncio.run(
-                collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of, offline=state.offline)
+                collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of, state.offline, progress)
             )
             log = [r.__dict__ for r in emu.requests]
         # what the emulator served: proof that the run only read
@@ -255,7 +259,7 @@ def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
         from ..clients import Endpoints
         from ..collect.collector import collect
 
-        doc = asyncio.run(collect(cfg, Endpoints.real(cfg), offline=state.offline))
+        doc = asyncio.run(collect(cfg, Endpoints.real(cfg), None, state.offline, progress))
     if entry.snapshot_file is None:
         entry.snapshot_file = snap.save(doc, evidence_path(state, cfg.name, "snapshot.json"))
     entry.snapshot_sha256 = snap.digest(doc)

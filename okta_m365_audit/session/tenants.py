@@ -92,6 +92,9 @@ class AuditState:
     changes: dict[str, Any] = field(default_factory=dict)
     #: the previous runs found, read once per run (outputs/changes.py)
     previous_runs: dict[str, Any] | None = None
+    #: a Chromium started with the run to print the handover PDFs at its end
+    #: (outputs/chromium.py), closed when the run ends
+    browser: Any = None
 
     @property
     def stamp(self) -> str:

@@ -164,15 +164,20 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
             emulator.stop()
             return _fail(exc, 2)
     del doc
+    stop = None if args.until_stdin_closes else _stop_on_signals()  # before "Serving"
     _announce(emulator, args.json, written, state)
-    if args.until_stdin_closes:
+    if stop is None:
         try:
             sys.stdin.read()  # until the parent closes the pipe (or dies)
         finally:
             emulator.stop()
         sys.stdout.flush()
         os._exit(0)  # skip freeing a large tenant's objects one by one: the parent waits
-    return _serve(emulator)
+    while not stop.wait(1.0):  # a timed wait: signals are handled on the main thread
+        pass
+    emulator.stop()
+    print(f"Stopped ({stop.name}).", flush=True)
+    return 0
 
 
 def _fail(exc: BaseException, code: int) -> int:
@@ -210,22 +215,21 @@ def _announce(emulator: Emulator, as_json: bool, written: Path | None, state: An
     print("Serving; press Ctrl-C to stop.", flush=True)
 
 
-def _serve(emulator: Emulator) -> int:
-    """Serve until SIGINT or SIGTERM, then stop cleanly: one line, exit 0."""
-    stop = threading.Event()
-    got: list[str] = []
+class _Stop(threading.Event):
+    name = "signal"  #: the signal that asked to stop
+
+
+def _stop_on_signals() -> _Stop:
+    """SIGINT (Ctrl-C) and SIGTERM ask the emulator to stop cleanly (exit 0, one line)."""
+    stop = _Stop()
 
     def on_signal(signum: int, _frame: Any) -> None:
-        got.append(signal.Signals(signum).name)
+        stop.name = signal.Signals(signum).name
         stop.set()
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    while not stop.wait(1.0):  # a timed wait: signals are handled on the main thread
-        pass
-    emulator.stop()
-    print(f"Stopped ({got[0] if got else 'signal'}).", flush=True)
-    return 0
+    return stop
 
 
 if __name__ == "__main__":

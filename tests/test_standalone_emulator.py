@@ -25,6 +25,8 @@ import pytest
 
 from okta_m365_audit.config import load_tenant
 
+from .conftest import ROOT
+
 READY = "Serving; press Ctrl-C to stop."
 TIMEOUT = 120
 
@@ -208,18 +210,22 @@ def test_usage_errors_are_one_line(tmp_path: Path) -> None:
 
 
 def test_overwrite_with_force_and_ports(tmp_path: Path) -> None:
-    """--force replaces the file; --ports places each service; the file keeps its name."""
+    """--force replaces the file; --ports places each service; the file keeps its name; a
+    customer's ``--tenant`` file lends its expectations even when its keys are elsewhere."""
     (tmp_path / "tenants").mkdir()
     (tmp_path / "tenants" / "other.yaml").write_text("old\n")
     base = free_ports()
     ports = [base + 2, base, base + 1]
+    example = ROOT / "tenants" / "example.yaml"
     emu = Standalone(
         PY, ["--demo", "--ports", ",".join(map(str, ports)), "--write-tenant",
-             "tenants/other.yaml", "--force", "--state-dir", "st"], tmp_path,
+             "tenants/other.yaml", "--force", "--state-dir", "st", "--tenant", str(example)],
+        tmp_path,
     ).start()  # fmt: skip
     try:
         cfg = load_tenant(tmp_path / "tenants" / "other.yaml")
         assert cfg.name == "other"
+        assert cfg.expect == load_tenant(example).expect
         assert cfg.endpoints is not None
         assert [cfg.endpoints.okta, cfg.endpoints.graph, cfg.endpoints.login] == [
             f"https://127.0.0.1:{p}" for p in ports

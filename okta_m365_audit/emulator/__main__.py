@@ -35,6 +35,7 @@ from .registration import registrations_for
 from .rehearsal import RehearsalError, check_target, tenant_text, write_tenant
 from .server import Emulator, PortUnavailable
 from .standalone import DEFAULT_STATE_DIR, StateDir, StateError, move_to
+from .tokens import Registrations
 
 USAGE_ERROR = 4  #: as the command's (cli/main.py) and pytest's usage errors
 SERVICES = ("okta", "graph", "login")
@@ -121,6 +122,28 @@ def _fixed_ports(args: argparse.Namespace) -> dict[str, int] | None:
 def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser = build_parser(prog or "python -m okta_m365_audit.emulator")
     args = parser.parse_args(argv)
+    try:
+        return _main(parser, args)
+    except KeyboardInterrupt:  # Ctrl-C while it was still starting
+        print("Stopped (SIGINT) before serving.", file=sys.stderr, flush=True)
+        return 0
+
+
+def _registrations(cfg: Any, tenant_file: Path, standalone: bool) -> Registrations:
+    """The ``--tenant`` file's credentials, as registered with the emulator. Standalone, the
+    file may be a customer's (only its ``expect:`` is wanted: the written tenant file signs
+    in with the state folder's apps), so credentials it cannot register are skipped, said."""
+    try:
+        return registrations_for(cfg)
+    except (AuditError, ValueError) as exc:
+        if not standalone:
+            raise
+        print(f"note: {tenant_file}: its own credentials are not registered ({exc})",
+              file=sys.stderr)  # fmt: skip
+        return Registrations()
+
+
+def _main(parser: _Parser, args: argparse.Namespace) -> int:
     if args.snapshot is None and not args.demo:
         parser.error("give --snapshot FILE, or --demo for the demo tenant's snapshot")
     standalone = bool(args.port or args.ports or args.state_dir or args.write_tenant)
@@ -135,7 +158,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     try:
         cfg = load_tenant(tenant_file)
         doc = load(snapshot)
-        registrations = registrations_for(cfg)
+        registrations = _registrations(cfg, Path(tenant_file), standalone)
         state = None
         if standalone:
             state = StateDir.open(args.state_dir or DEFAULT_STATE_DIR)
@@ -158,7 +181,7 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     if args.write_tenant and state is not None:
         try:
             text = tenant_text(args.write_tenant, state, emulator.urls, emulator.doc,
-                               Path(tenant_file), dpop=True)  # fmt: skip
+                               Path(tenant_file), fixed_ports=ports is not None)  # fmt: skip
             written = write_tenant(args.write_tenant, text)
         except (RehearsalError, OSError, KeyError) as exc:
             emulator.stop()

@@ -69,10 +69,11 @@ def tenant_text(
     urls: dict[str, str],
     doc: dict[str, Any],
     source_file: Path,
-    dpop: bool,
+    fixed_ports: bool,
 ) -> str:
     """The tenant file's text (``urls``: okta, graph, login; ``doc``: the served snapshot;
-    ``source_file``: the tenant file whose ``expect:`` is copied)."""
+    ``source_file``: the tenant file whose ``expect:`` is copied; ``fixed_ports``: the
+    emulator's ports were given, so the file is valid across restarts)."""
     folder = path.parent
     meta = doc["meta"]
     source = yaml.safe_load(source_file.read_text(encoding="utf-8")) or {}
@@ -86,7 +87,7 @@ def tenant_text(
                 "client_id": OKTA_CLIENT_ID,
                 "private_key_file": _relative(state.okta_key_file, folder),
                 "key_id": OKTA_KEY_ID,
-                "dpop": dpop,
+                "dpop": True,  # the rehearsal app requires DPoP, as Okta recommends
             },
         },
         "m365": {
@@ -99,6 +100,13 @@ def tenant_text(
             },
         },
     }
+    ports = ",".join(urls[k].rsplit(":", 1)[1] for k in ("okta", "graph", "login"))
+    ports_note = (
+        " (its --port/--ports)"
+        if fixed_ports
+        else f";\n{'#':<27}ports the OS picked for this start only: restart it\n"
+        f"{'#':<27}with --ports {ports} to keep using this file"
+    )
     header = f"""\
 # WRITTEN BY THE EMULATOR (okta-m365-audit emulator --write-tenant), for rehearsal only.
 # It reaches the standalone emulator as a customer's file reaches the real services: no
@@ -111,7 +119,7 @@ def tenant_text(
 #   m365.tenant_id, cloud  the served snapshot's meta.graph
 #   m365.auth              the emulator's rehearsal app registration and its certificate
 #   expect (and waivers)   copied from {source_file}
-#   endpoints              the emulator's three services (fixed with --port/--ports)
+#   endpoints              the emulator's three services{ports_note}
 #   network.ca_file        the emulator's CA, kept in the state folder
 # For a real customer: delete endpoints: and network:, and put the customer's own service
 # app and app registration under okta.auth and m365.auth (okta-m365-audit init NAME).

@@ -232,3 +232,77 @@ def test_overwrite_with_force_and_ports(tmp_path: Path) -> None:
         ]
     finally:
         assert emu.stop() == 0
+
+
+# --- the pieces, without a process -----------------------------------------------------------
+
+
+def test_the_tenant_is_moved_to_now_keeping_each_timestamp_form() -> None:
+    import datetime as dt
+
+    from okta_m365_audit.emulator.standalone import move_to
+
+    doc = {
+        "meta": {"collectedAt": "2026-11-20T06:00:00.000Z"},
+        "x": [{"a": "2026-11-19T06:00:00Z", "b": "2026-11-18T06:00:00.1234567Z"}],
+        "y": {"c": "2026-11-20T05:00:00", "d": "2026-11-20", "e": "not 2026-11-20T05:00:00Z"},
+    }
+    move_to(doc, dt.datetime(2026, 12, 1, 6, 0, 0, 400000, tzinfo=dt.UTC))
+    assert doc["meta"]["collectedAt"] == "2026-12-01T06:00:00.000Z"
+    assert doc["x"][0] == {"a": "2026-11-30T06:00:00Z", "b": "2026-11-29T06:00:00.1234560Z"}
+    assert doc["y"] == {"c": "2026-12-01T05:00:00", "d": "2026-11-20",
+                        "e": "not 2026-11-20T05:00:00Z"}  # fmt: skip
+
+
+def _tenant(tmp_path: Path, extra: str) -> Path:
+    text = (ROOT / "tenants" / "demo.yaml").read_text().split("\nemulator:")[0]
+    path = tmp_path / "t.yaml"
+    path.write_text(text.replace("name: demo", "name: t") + extra)
+    return path
+
+
+def test_endpoints_and_ca_of_a_tenant_file(tmp_path: Path) -> None:
+    """endpoints: replace where each API is reached (org_url stays the org's identity);
+    network.ca_file is resolved from the tenant file's folder and trusted besides the
+    system's CAs; a token service that is not Microsoft's is not asked about instances."""
+    from okta_m365_audit.clients import Endpoints
+
+    cfg = load_tenant(
+        _tenant(
+            tmp_path,
+            "endpoints:\n  okta: https://127.0.0.1:8443/\n  graph: https://127.0.0.1:8444\n"
+            "  login: https://127.0.0.1:8445\nnetwork:\n  ca_file: state/ca.pem\n",
+        )
+    )
+    ep = Endpoints.real(cfg)
+    assert (ep.okta_base, ep.graph_base) == (
+        "https://127.0.0.1:8443",
+        "https://127.0.0.1:8444/v1.0",
+    )
+    assert (ep.login_authority, ep.graph_scope) == (
+        "127.0.0.1:8445",
+        "https://graph.microsoft.com/.default",
+    )
+    assert ep.ca_file == tmp_path / "state" / "ca.pem" and ep.custom_login
+    assert cfg.okta.org_url == "https://contoso-demo.okta.com"
+    plain = Endpoints.real(load_tenant(_tenant(tmp_path, "")))
+    assert plain.okta_base == "https://contoso-demo.okta.com" and plain.ca_file is None
+    assert plain.login_authority == "login.microsoftonline.com" and not plain.custom_login
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ("endpoints:\n  okta: http://127.0.0.1:8443\n", "endpoints.okta"),
+        ("endpoints:\n  graph: https://127.0.0.1:8444/v1.0\n", "endpoints.graph"),
+        ("endpoints:\n  login: https://127.0.0.1:99999\n", "endpoints.login"),
+        ("endpoints:\n  proxy: https://x\n", "endpoints.proxy"),
+        ("network:\n  ca_file: ''\n", "network.ca_file"),
+    ],
+)
+def test_bad_endpoints_are_one_line(tmp_path: Path, extra: str, field: str) -> None:
+    from okta_m365_audit.core.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        load_tenant(_tenant(tmp_path, extra))
+    assert field in str(caught.value) and "\n" not in str(caught.value).strip()

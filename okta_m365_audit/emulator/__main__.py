@@ -63,7 +63,13 @@ def _ports(text: str) -> dict[str, int]:
 
 
 def build_parser(prog: str) -> _Parser:
-    parser = _Parser(prog=prog, description=__doc__.split("\n\n")[1].replace("\n", " "))
+    parser = _Parser(
+        prog=prog,
+        description=__doc__.split("\n\n")[1].replace("\n", " ").replace("``", ""),
+        epilog="Rehearse a customer setup: emulator --demo --port 8443 --write-tenant "
+        "tenants/rehearsal.yaml, then (in another terminal) okta-m365-audit run --tenant "
+        "rehearsal (README: Rehearse a customer setup against the standalone emulator).",
+    )
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--snapshot", type=Path, help="snapshot file to serve")
     what.add_argument(

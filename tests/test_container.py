@@ -117,6 +117,8 @@ def test_it_runs_the_command_as_a_user() -> None:
         ("okta_m365_audit/schemas/tenant.schema.json", True),
         ("tests_integration/test_org.py", True),
         ("tenants/example.yaml", True),
+        ("tenants/demo/golden.snapshot.json", True),
+        ("tenants/demo.yaml", True),
         ("pyproject.toml", True),
         ("tenants/acme.yaml", False),
         ("tenants/acme-okta.pem", False),

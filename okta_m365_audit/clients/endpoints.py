@@ -162,9 +162,26 @@ class Endpoints:
     @classmethod
     def real(cls, cfg: TenantConfig) -> Endpoints:
         """The real hosts of the tenant's cloud (``m365.cloud``): Graph, its scope, and the
-        Entra token service, which is also where home-realm discovery is asked."""
+        Entra token service, which is also where home-realm discovery is asked; or where
+        the tenant file's ``endpoints:`` say they are reached, trusting ``network.ca_file``."""
         cloud = CLOUDS[cfg.m365.cloud]
-        return cls(cfg.okta.org_url, f"{cloud.graph}/v1.0", cloud.graph_scope, cloud.login_host)
+        over = cfg.endpoints
+        network = cfg.network
+        graph = (over and over.graph) or cloud.graph
+        login = (over and over.login) or f"https://{cloud.login_host}"
+        return cls(
+            (over and over.okta) or cfg.okta.org_url,
+            f"{graph}/v1.0",
+            cloud.graph_scope,  # the token's audience is the cloud's Graph, wherever reached
+            login.removeprefix("https://"),
+            cfg.resolve(network.ca_file) if network and network.ca_file else None,
+        )
+
+    @property
+    def custom_login(self) -> bool:
+        """The token service is not one of Microsoft's login hosts (``endpoints.login``, the
+        emulator): azure-identity must not ask Microsoft's instance discovery about it."""
+        return self.emulated or self.login_authority not in {c.login_host for c in CLOUDS.values()}
 
     @property
     def login_base(self) -> str:
@@ -179,4 +196,8 @@ class Endpoints:
         return found
 
     def ssl_context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+        """The system's trust, plus ``ca_file`` (``network.ca_file``, the emulator's CA)."""
+        ctx = ssl.create_default_context()
+        if self.ca_file:
+            ctx.load_verify_locations(cafile=str(self.ca_file))
+        return ctx

@@ -47,7 +47,7 @@ def graph_credential(cfg: TenantConfig, endpoints: Endpoints) -> Any:
         "authority": endpoints.login_authority,
         "transport": _token_transport(verify, own, only),
     }
-    if endpoints.emulated:
+    if endpoints.custom_login:
         common["disable_instance_discovery"] = True
     if isinstance(auth, GraphCertificateAuth):
         password = None

@@ -10,6 +10,7 @@ by reference: the name of an environment variable, or the path of a key or certi
 file; the values are read when a client is built (see ``clients``), never stored here.
 
 - ``model``: TenantConfig, the whole file, and the emulator section.
+- ``network``: the extra CA and the endpoint overrides (a gateway, the standalone emulator).
 - ``credentials``: the Okta org and the M365 tenant, and how the suite signs in to each.
 - ``expectations``: what the runbook promises (``expect:``) and the API limits.
 - ``fields``: the strict base model and the patterns and validators the parts share.
@@ -49,6 +50,7 @@ from .fields import ENV_NAME_RE, GUID_RE, ORIGIN_RE
 from .loading import discover_tenants, load_tenant, load_tenants
 from .messages import MAX_ERRORS_SHOWN, ConfigErrors
 from .model import EmulatedBackend, TenantConfig
+from .network import EndpointOverrides, Network
 from .schema import tenant_json_schema, write_schema
 from .waiver import Waiver
 from .yaml_loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
@@ -66,12 +68,14 @@ __all__ = [
     "ApiLimits",
     "ConfigErrors",
     "EmulatedBackend",
+    "EndpointOverrides",
     "Expectations",
     "GraphAuth",
     "GraphCertificateAuth",
     "GraphClientSecretAuth",
     "GraphDefaultCredentialAuth",
     "M365Config",
+    "Network",
     "Office365AppExpectation",
     "OktaApiTokenAuth",
     "OktaAuth",

@@ -22,12 +22,12 @@ from typing import Any
 
 import trustme
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from ..config import GRAPH_READ_PERMISSIONS, OKTA_READ_SCOPES
 from ..core import safe_files
+from ..core.certs import self_signed
 from ..snapshot import document as snap
 from .tokens import GraphApp, OktaServiceApp, Registrations
 
@@ -134,17 +134,12 @@ def _pkcs8(key: rsa.RSAPrivateKey) -> bytes:
 def _self_signed() -> bytes:
     """The Graph app's certificate and its private key, in one PEM (as Entra apps use)."""
     key = _rsa()
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "okta-m365-audit rehearsal")])
     now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=CERT_DAYS))
-        .sign(key, hashes.SHA256())
+    cert = self_signed(
+        key,
+        "okta-m365-audit rehearsal",
+        now - dt.timedelta(days=1),
+        now + dt.timedelta(days=CERT_DAYS),
     )
     return cert.public_bytes(serialization.Encoding.PEM) + _pkcs8(key)
 

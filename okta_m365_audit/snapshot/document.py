@@ -85,6 +85,22 @@ __all__ = [
 ]
 
 
+#: statuses that say a read was refused: only then is the scope or permission it needs the
+#: likely cause (a read with no answer, a 500 or a malformed answer needs no other grant)
+REFUSED_STATUSES = (401, 403)
+
+
+def needs_hint(read: dict[str, Any]) -> str | None:
+    """The scope or permission to name for a failed read: the one it needs when it was
+    refused (401/403), else None (naming it would send an operator after a grant that is not
+    missing)."""
+    err = read.get("error")
+    err = err if isinstance(err, dict) else {}
+    status = err.get("status", read.get("status"))
+    needs = err.get("needs")
+    return str(needs) if needs and status in REFUSED_STATUSES else None
+
+
 def make_read(
     request: str,
     status: int,

@@ -25,7 +25,8 @@ def describe_read(read: dict[str, Any]) -> str:
     err = read.get("error") or {}
     status = read.get("status")
     what = str(err.get("message") or f"HTTP {status}")  # verbatim from the API: any type
-    needs = f"; needs {err['needs']}" if err.get("needs") and str(err["needs"]) not in what else ""
+    hint = snap.needs_hint(read)
+    needs = f"; needs {hint}" if hint and hint not in what else ""
     request = urllib.parse.unquote(str(read.get("request")))  # readable: filter="..."
     return f"{request} -> {status or 'no answer'}: {what}{needs}"
 

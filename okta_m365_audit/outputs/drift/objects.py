@@ -216,7 +216,8 @@ def diff(old: Any, new: Any, path: str = "") -> list[dict[str, Any]]:
 
 
 def failure(read: dict[str, Any]) -> str:
-    """Why a read failed, in one phrase: status, code, message, what it needs."""
+    """Why a read failed, in one phrase: status, code, message, and what it needs when it
+    was refused (snapshot.document.needs_hint)."""
     err = read.get("error")
     err = err if isinstance(err, dict) else {}
     parts = [str(err.get("status") or read.get("status"))]
@@ -225,8 +226,9 @@ def failure(read: dict[str, Any]) -> str:
     text = " ".join(parts)
     if err.get("message"):
         text += f": {err['message']}"
-    if err.get("needs"):
-        text += f"; needs {err['needs']}"
+    hint = snap.needs_hint(read)
+    if hint:
+        text += f"; needs {hint}"
     return text
 
 

@@ -1,4 +1,4 @@
-"""Where a tenant's APIs are, and how patient the suite is with them.
+"""Where a tenant's APIs are (and the route to them), and how patient the suite is with them.
 
 ``Endpoints`` is the one statement of the origins a credential may go to: the Okta org,
 Graph and the Entra token service, exactly as configured (``origins.Origin``). Only the
@@ -10,8 +10,10 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..config import TenantConfig
+from .network import DIRECT, Network, ssl_context
 from .origins import Origin, origin_of
 
 
@@ -150,7 +152,8 @@ def limits_for(cfg: TenantConfig) -> Limits:
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where a tenant's APIs are, and which CA to trust for them (None: the system's)."""
+    """Where a tenant's APIs are, which CA to trust for them (None: the system's), and the
+    route to them (``network``: proxy, hosts reached directly, a CA trusted in addition)."""
 
     okta_base: str
     graph_base: str  #: ends with /v1.0
@@ -158,17 +161,32 @@ class Endpoints:
     login_authority: str  #: host[:port] of the Entra token service
     ca_file: Path | None = None
     emulated: bool = False
+    network: Network = DIRECT
 
     @classmethod
-    def real(cls, cfg: TenantConfig) -> Endpoints:
-        """The real hosts of the tenant's cloud (``m365.cloud``): Graph, its scope, and the
-        Entra token service, which is also where home-realm discovery is asked."""
+    def real(cls, cfg: TenantConfig, network: Network = DIRECT) -> Endpoints:
+        """The tenant's APIs: the org URL and the real hosts of its cloud (``m365.cloud``):
+        Graph, its scope, and the Entra token service, which is also where home-realm
+        discovery is asked; each replaced by the tenant file's ``endpoints:`` when set (the
+        Graph scope stays the cloud's: it names the resource, not where it is reached)."""
         cloud = CLOUDS[cfg.m365.cloud]
-        return cls(cfg.okta.org_url, f"{cloud.graph}/v1.0", cloud.graph_scope, cloud.login_host)
+        moved = cfg.endpoints
+        okta = (moved.okta if moved else None) or cfg.okta.org_url
+        graph = (moved.graph if moved else None) or cloud.graph
+        login = moved.login.removeprefix("https://") if moved and moved.login else None
+        return cls(
+            okta, f"{graph}/v1.0", cloud.graph_scope, login or cloud.login_host, network=network
+        )
 
     @property
     def login_base(self) -> str:
         return f"https://{self.login_authority}"
+
+    @property
+    def known_authority(self) -> bool:
+        """The token service is a Microsoft cloud's own login host (azure-identity may then
+        ask that host's instance discovery; for any other it must not)."""
+        return not self.emulated and self.login_authority in {c.login_host for c in CLOUDS.values()}
 
     def origin(self, api: str) -> Origin:
         """The one origin the named API (okta, graph, login) is reached at."""
@@ -179,4 +197,38 @@ class Endpoints:
         return found
 
     def ssl_context(self) -> ssl.SSLContext:
-        return ssl.create_default_context(cafile=str(self.ca_file) if self.ca_file else None)
+        """The system's CAs (the emulator's alone when emulated), plus network.ca_file."""
+        return ssl_context(self.ca_file, self.network.ca_file)
+
+    def proxy_for(self, api: str) -> Any:
+        """The proxy (clients/network.py ``Proxy``) the named API is reached through, or None."""
+        return self.network.proxy_for(self.origin(api))
+
+
+def endpoints_used(cfg: TenantConfig, endpoints: Endpoints) -> dict[str, Any]:
+    """Where each API was reached, against where the tenant file says the tenant is, for the
+    report header, the handover appendix and results.json (``endpointsUsed``): a run whose
+    requests went elsewhere than the tenant's own hosts (``endpoints:``, the emulator) says
+    so plainly, as does a proxy on the way."""
+    cloud = CLOUDS[cfg.m365.cloud]
+    own = {"okta": cfg.okta.org_url, "graph": cloud.graph, "login": f"https://{cloud.login_host}"}
+    used = {
+        "okta": endpoints.okta_base.rstrip("/"),
+        "graph": endpoints.graph_base.removesuffix("/v1.0"),
+        "login": endpoints.login_base,
+    }
+    apis = {}
+    for api, url in used.items():
+        proxy = endpoints.proxy_for(api)
+        apis[api] = {
+            "url": url,
+            "tenantUrl": own[api],
+            "differs": origin_of(url) != origin_of(own[api]),
+            "proxy": proxy.url if proxy else None,
+        }
+    return {
+        "differsFromTenant": any(a["differs"] for a in apis.values()),
+        "emulated": endpoints.emulated,
+        "apis": apis,
+        "network": endpoints.network.facts(),
+    }

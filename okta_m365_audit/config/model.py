@@ -15,6 +15,7 @@ from .credentials import M365Config, OktaConfig
 from .customer import Customer
 from .expectations import ApiLimits, Expectations
 from .fields import Strict, file_path
+from .network import EndpointOverrides, NetworkConfig
 from .waiver import Waiver
 
 
@@ -54,6 +55,9 @@ class TenantConfig(Strict):
     waivers: tuple[Waiver, ...] = ()
     limits: ApiLimits = ApiLimits()
     emulator: EmulatedBackend | None = None
+    #: how the APIs are reached (proxy, CA bundle) and where (endpoint overrides)
+    network: NetworkConfig | None = None
+    endpoints: EndpointOverrides | None = None
     _source_file: Path | None = PrivateAttr(None)
 
     @property

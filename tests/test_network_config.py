@@ -170,3 +170,41 @@ def test_endpoints_reach_a_standalone_emulator(tmp_path: Path, emulator: Emulato
     sentence = f"Okta API reached at {urls['okta']}, not the tenant file&#x27;s org_url"
     for page in (*run.reports.glob("audit-*.html"), *run.reports.glob("demo-*/handover.html")):
         assert sentence in page.read_text(), page
+
+
+def test_guards_see_the_target_behind_a_proxy() -> None:
+    """With a proxy, the read-only and single-origin guards still judge the target URL; the
+    proxy and its credentials are only handed to aiohttp with a request they allowed."""
+    from okta_m365_audit.clients import OriginRefused, Proxy, ReadOnlySession
+    from okta_m365_audit.core.errors import ReadOnlyViolation
+
+    sent: list[dict] = []
+
+    class Recorder:
+        def request(self, method: str, url: object, **kwargs: object) -> object:
+            sent.append({"url": str(url), **kwargs})
+            return object()
+
+    org = Origin("https", "acme.okta.com", 443)
+    proxy = Proxy("http://proxy.example:3128", "svc", "pw")
+    session = ReadOnlySession(Recorder(), org, "https://acme.okta.com/oauth2/v1/token", None, proxy)  # type: ignore[arg-type]
+    session.request("GET", "https://acme.okta.com/api/v1/users")
+    assert sent[-1]["url"] == "https://acme.okta.com/api/v1/users"
+    assert sent[-1]["proxy"] == "http://proxy.example:3128"
+    assert sent[-1]["proxy_auth"].login == "svc"
+    with pytest.raises(OriginRefused):
+        session.request("GET", "https://proxy.example:3128/api/v1/users")
+    with pytest.raises(ReadOnlyViolation):
+        session.request("DELETE", "https://acme.okta.com/api/v1/users/1")
+    assert len(sent) == 1
+
+
+def test_the_bundle_copy_leaves_the_runner_network_out(tmp_path: Path) -> None:
+    """A bundle's tenant.yaml must load anywhere (a replay reads nothing): no CA path of the
+    runner; where the APIs were reached is in results.json."""
+    from okta_m365_audit.config.tenant_copy import tenant_data
+
+    ca = tmp_path / "ca.pem"
+    trustme.CA().cert_pem.write_to_path(str(ca))
+    cfg = load_tenant(tenant_with(tmp_path, network={"ca_file": "ca.pem"}))
+    assert "network" not in tenant_data(cfg)

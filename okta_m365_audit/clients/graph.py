@@ -219,11 +219,11 @@ class GraphApi:
 def _http_transport(endpoints: Endpoints, api: str, retries: int) -> httpx.AsyncHTTPTransport:
     """httpx's transport to the named API: TLS verified with the endpoints' context, through
     the tenant's proxy when one applies to that origin (CONNECT: TLS still end to end)."""
-    proxy = endpoints.proxy_for(api)
+    proxy, context = endpoints.proxy_for(api), endpoints.ssl_context()
     return httpx.AsyncHTTPTransport(
-        verify=endpoints.ssl_context(),
+        verify=context,
         retries=retries,
-        proxy=proxy.for_httpx() if proxy is not None else None,
+        proxy=proxy.for_httpx(context) if proxy is not None else None,
     )
 
 

@@ -33,11 +33,13 @@ class Proxy:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
 
-    def for_httpx(self) -> Any:
+    def for_httpx(self, context: ssl.SSLContext) -> Any:
+        """httpx's proxy; an https:// proxy's own certificate is verified with ``context``
+        too (the system's CAs plus network.ca_file)."""
         import httpx
 
         auth = (self.username, self.password or "") if self.username else None
-        return httpx.Proxy(self.url, auth=auth)
+        return httpx.Proxy(self.url, auth=auth, ssl_context=context)
 
     def aiohttp_auth(self) -> Any:
         import aiohttp

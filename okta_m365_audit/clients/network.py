@@ -39,6 +39,8 @@ class Proxy:
         import httpx
 
         auth = (self.username, self.password or "") if self.username else None
+        if not self.url.lower().startswith("https://"):  # httpcore refuses one for http://
+            return httpx.Proxy(self.url, auth=auth)
         return httpx.Proxy(self.url, auth=auth, ssl_context=context)
 
     def aiohttp_auth(self) -> Any:

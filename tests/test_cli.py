@@ -58,7 +58,7 @@ def all_checks_passed(stdout: str) -> bool:
 
 
 def _copy_sources(dest: Path) -> None:
-    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "demo")
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info")
     for name in SOURCES:
         src = ROOT / name
         if src.is_dir():
@@ -256,9 +256,11 @@ def test_the_package_list_is_the_package_folders() -> None:
     mapped = tool["package-dir"]
     assert mapped == {"okta_m365_audit.checks": "tests_integration",
                       "okta_m365_audit.templates": "tenants"}  # fmt: skip
-    folders = {
-        ".".join(init.parent.relative_to(ROOT).parts)
-        for init in (ROOT / "okta_m365_audit").rglob("__init__.py")
+    folders = {  # every folder: a package, or data only (schemas/), which setuptools
+        # warns about unless it is listed
+        ".".join(folder.relative_to(ROOT).parts)
+        for folder in [ROOT / "okta_m365_audit", *(ROOT / "okta_m365_audit").rglob("*")]
+        if folder.is_dir() and folder.name != "__pycache__"
     }
     assert sorted(tool["packages"]) == sorted(folders | set(mapped))
     assert not (ROOT / "okta_m365_audit" / "checks").exists()  # one copy of the checks
@@ -269,3 +271,23 @@ def test_the_placeholders_validate_flags_are_the_templates() -> None:
 
     assert placeholders(ROOT / "tenants" / "example.yaml") == list(PLACEHOLDERS)
     assert placeholders(ROOT / "tenants" / "demo.yaml") == []
+
+
+def test_rehearsal_from_the_wheel(installed: Install, tmp_path: Path) -> None:
+    """The README's rehearsal after a pip install: ``emulator --demo`` serves the demo the
+    wheel ships (its file, snapshot and demo-only keys), from a folder with no checkout."""
+    from .test_standalone_emulator import Standalone, audit, free_ports, green
+
+    cmd = [str(installed.bin / "okta-m365-audit")]
+    args = ["--demo", "--port", str(free_ports()), "--write-tenant", "tenants/rehearsal.yaml"]
+    emu = Standalone(cmd, args, tmp_path).start()
+    try:
+        text = (tmp_path / "tenants" / "rehearsal.yaml").read_text()
+        packaged = installed.site_packages / "okta_m365_audit" / "templates" / "demo.yaml"
+        assert f"copied from {packaged}" in text
+        assert (tmp_path / "emulator-state" / "emulator-ca.pem").is_file()
+        assert audit(cmd, tmp_path, "validate").returncode == 0
+        ran = audit(cmd, tmp_path, "run", "--tenant", "rehearsal", "--no-pdf")
+        assert green(ran), ran.stdout[-3000:] + ran.stderr[-2000:]
+    finally:
+        assert emu.stop() == 0

@@ -183,7 +183,7 @@ def test_document_not_a_mapping(tmp_path: Path, text: str) -> None:
     path = tenant_file(tmp_path, text=text)
     err = only_error(path)
     assert_names(err, path, "(document)", 1)
-    assert "example.yaml" in err.fix
+    assert "okta-m365-audit init" in err.fix
 
 
 @pytest.mark.parametrize("kind", ["missing", "directory"])

@@ -9,7 +9,12 @@ missing browser fails them (tests/test_browser.py's rule).
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -133,3 +138,91 @@ def test_no_pdf_is_noted_and_says_nothing(monkeypatch):
     hand, lines = _handover(), []
     print_all([hand], False, lines.append)
     assert lines == [] and hand.notes() == ["report.pdf: not written: turned off (--no-pdf)"]
+
+
+# --- the browser started with the run (outputs/chromium.py) --------------------------------
+
+
+def test_the_started_browser_prints_what_a_one_shot_chromium_prints():
+    from okta_m365_audit.outputs.chromium import PrintingBrowser
+
+    chromium = require_chromium()
+    html = _handover().html()
+    browser = PrintingBrowser(chromium)
+    try:
+        first, second = browser.print_pdf(html), browser.print_pdf(html)  # one after another
+    finally:
+        browser.close()
+    one_shot = pdf_pages(print_pdf(html, chromium))
+    assert pdf_pages(first) == one_shot == pdf_pages(second)
+    assert not browser.folder.exists()  # its profile is removed
+    assert _running(browser.pid) == []  # and it is gone, helpers included
+
+
+def test_a_browser_that_died_is_replaced_by_a_one_shot_print(monkeypatch):
+    from okta_m365_audit.outputs.chromium import PrintingBrowser
+
+    chromium = require_chromium()
+    browser = PrintingBrowser(chromium)
+    os.killpg(browser.pid, signal.SIGKILL)
+    monkeypatch.setattr(handover_bundle, "find_chromium", lambda: chromium)
+    hand, lines = _handover(), []
+    try:
+        print_all([hand], True, lines.append, browser)
+    finally:
+        browser.close()
+    assert lines == [] and hand.pdf is not None and hand.pdf.startswith(b"%PDF-")
+
+
+def test_a_browser_that_is_not_chromium_ends_in_the_one_shot_note(monkeypatch, tmp_path):
+    from okta_m365_audit.outputs.chromium import PrintingBrowser
+
+    broken = tmp_path / "chromium"
+    broken.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(handover_bundle, "find_chromium", lambda: str(broken))
+    browser = PrintingBrowser(str(broken))
+    hand, lines = _handover(), []
+    try:
+        print_all([hand], True, lines.append, browser)
+    finally:
+        browser.close()
+    assert hand.pdf is None
+    assert hand.pdf_note == "Chromium printed no PDF (exit 3: cannot open display)"
+
+
+def test_the_browser_ends_with_the_process_that_started_it(tmp_path):
+    """A run killed (or ended by os._exit, as the command does) leaves no Chromium behind:
+    its pipe closes, and Chromium exits."""
+    chromium = require_chromium()
+    code = (
+        "import os, sys\n"
+        "from okta_m365_audit.outputs.chromium import PrintingBrowser\n"
+        f"b = PrintingBrowser({chromium!r})\n"
+        "print(b.pid, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, check=True)  # fmt: skip
+    group = int(run.stdout.split()[0])
+    deadline = time.monotonic() + 20
+    while _running(group) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _running(group)
+    if left:
+        os.killpg(group, signal.SIGKILL)
+    assert left == [], "Chromium outlived the process that started it by 20 s"
+
+
+def _running(group: int) -> list[int]:
+    """The processes of a process group that still run (a zombie, ended but not yet reaped
+    by an init that does not reap, is not running)."""
+    running = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":  # state, ppid, pgrp
+            running.append(int(stat.parent.name))
+    return running

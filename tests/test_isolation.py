@@ -50,7 +50,7 @@ def run_audit(root: Path, out: str, *args: str) -> subprocess.CompletedProcess[s
     return subprocess.run(
         [sys.executable, "-m", "pytest", str(SUITE), "--tenants-dir", str(root / "tenants"),
          "--reports-dir", str(root / out), "-p", "no:randomly", "-p", "no:cacheprovider",
-         "-p", "no:hypothesispytest", "-q", *args],
+         "-p", "no:hypothesispytest", "-q", "--no-pdf", *args],
         cwd=root, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
 

@@ -27,7 +27,7 @@ def test_failure_messages_are_printable(tmp_path: Path) -> None:
     run = subprocess.run(
         [sys.executable, "-m", "pytest", str(SUITE), "--tenants-dir", str(files.dir),
          "--reports-dir", str(tmp_path / "reports"), "-p", "no:randomly",
-         "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-rA"],
+         "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-rA", "--no-pdf"],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     output = run.stdout + run.stderr

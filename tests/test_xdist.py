@@ -134,6 +134,7 @@ def audit(root: Path, name: str, *args: str, crash: dict[str, str] | None = None
          "--tenants-dir", str(root / "tenants"), "--reports-dir", str(out),
          "-p", "no:randomly", "-p", "no:cacheprovider",
          "-p", "no:hypothesispytest",  # a dev tool that imports all of hypothesis at exit
+         "--no-pdf",  # tests/test_handover_pdf.py judges the PDF
          *args],
         cwd=root, env=env, capture_output=True, text=True, timeout=180,
     )  # fmt: skip

@@ -25,10 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.x509.oid import NameOID
+from cryptography.hazmat.primitives import serialization
 
+from ..core.certs import self_signed
 from ..core.normalize import domain_name, login
 from .certificates import _rsa_key, jwk_thumbprint
 from .rewrite import Anonymizer
@@ -157,17 +156,13 @@ def credentials(salt_key: bytes) -> tuple[bytes, str, bytes]:
     key searches."""
     okta = _rsa_key(2048, 65537, hashlib.sha256(salt_key + b"\0okta service app").digest())
     graph = _rsa_key(2048, 65537, hashlib.sha256(salt_key + b"\0graph app").digest())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "okta-m365-audit anonymized")])
     serial = int.from_bytes(hashlib.sha256(salt_key + b"\0graph serial").digest()[:8], "big")
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(graph.public_key())
-        .serial_number(serial | 1)
-        .not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-        .not_valid_after(dt.datetime(2099, 12, 31, tzinfo=dt.UTC))
-        .sign(graph, hashes.SHA256())
+    cert = self_signed(
+        graph,
+        "okta-m365-audit anonymized",
+        dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+        dt.datetime(2099, 12, 31, tzinfo=dt.UTC),
+        serial | 1,
     )
     pkcs8 = serialization.PrivateFormat.PKCS8
     none = serialization.NoEncryption()

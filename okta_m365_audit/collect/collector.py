@@ -15,12 +15,9 @@ stored (``redact.redact_tree``), so an echoed token never reaches an output.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
-import gc
 import time
 import uuid
-from collections.abc import Iterator
 from typing import Any, Protocol
 
 from .. import __version__
@@ -43,6 +40,8 @@ from ..core.errors import ReadOnlyViolation
 from ..core.redact import redact_untrusted
 from ..snapshot import document as snap
 from .consent import read_okta_principals
+from .memory import gc_paused
+from .progress import NO_PROGRESS, Progress, page_objects
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -66,9 +65,10 @@ class Collector:
         source: str = "live",
         realm: Api | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        progress: Progress = NO_PROGRESS,
     ):
         self.cfg, self.okta, self.graph, self.realm = cfg, okta, graph, realm
-        self.limits = limits
+        self.limits, self.progress = limits, progress
         self.as_of = as_of or dt.datetime.now(dt.UTC)
         self.doc = snap.new_snapshot(
             {
@@ -90,8 +90,11 @@ class Collector:
         self.connections_read = asyncio.Event()  #: the Graph stream's CRED reads wait for it
 
     async def run(self) -> dict[str, Any]:
-        with _gc_paused():
-            await asyncio.gather(self._okta(), self._graph())
+        try:
+            with gc_paused():
+                await asyncio.gather(self._okta(), self._graph())
+        finally:
+            self.progress.finished()
         self.doc["meta"]["realmDiscovery"] = "probed" if self.realm else "not probed (offline)"
         self.doc["meta"]["partial"] = any(not r["ok"] for r in iter_reads(self.doc))
         return self.doc
@@ -174,6 +177,7 @@ class Collector:
             record = snap.make_read(line, 0, ok=False, pages=0, error=error, origins=[])
         else:
             record = await self._fetch(res, key, line)
+        self.progress.read_done(res, key, record)
         section = self.doc[api]
         if res.per_parent:
             section.setdefault(name, {})[key] = record
@@ -192,7 +196,7 @@ class Collector:
         origins: list[str] = []  #: where the answers came from, in order
         last: RawResponse | None = None
         deadline = time.monotonic() + limits.max_retry_seconds
-        retries = 0
+        retries = objects = 0
 
         def fail(status: int, code: str, message: str) -> dict[str, Any]:
             message = redact_untrusted(message)
@@ -203,6 +207,7 @@ class Collector:
             )  # fmt: skip
 
         while url is not None and len(pages) < MAX_PAGES:
+            self.progress.reading(res, key, len(pages), objects, retries)
             try:
                 last = await asyncio.wait_for(
                     client.get(url), timeout=max(0.1, deadline - time.monotonic())
@@ -262,6 +267,7 @@ class Collector:
                 return fail(last.status, "malformed_response",
                             f"{problem} (after {tally.attempts} attempt(s))")  # fmt: skip
             pages.append(last.body)
+            objects += page_objects(res, last.body)
             url, refused = next_link(last, own, client.base)
             if refused:
                 return fail(last.status, "next_link_refused", f"{refused}; {len(pages)} page(s) "
@@ -294,33 +300,6 @@ class Collector:
             data=_join(res, pages),
             origins=origins,
         )
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while pages are parsed, then spare it the result.
-
-    Parsing a page allocates thousands of dicts, and every few hundred allocations the
-    collector scans the young objects; as the snapshot grows, its full passes rescan all of
-    it. At 100k users that was well over half of the collection's CPU. Parsed JSON holds no
-    reference cycles (reference counting frees it), so nothing is lost by waiting. After a
-    large collection one full pass runs at the end: it ages the snapshot into the oldest
-    generation, which Python rescans only when as much again has been added since. After a
-    small one (under ``FULL_PASS_AFTER`` new objects) the young collections that follow
-    are cheap, and the full pass (a scan of the whole interpreter) would only add cost.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_count()[0] > FULL_PASS_AFTER:
-            gc.collect()
-        if was_enabled:
-            gc.enable()
-
-
-FULL_PASS_AFTER = 200_000  #: new container objects (about 25k API objects)
 
 
 #: statuses the collector retries itself (the SDKs retry 429, 503 and 504)
@@ -371,7 +350,11 @@ def iter_reads(doc: dict[str, Any]):
 
 
 async def collect(
-    cfg: TenantConfig, endpoints: Any, as_of: dt.datetime | None = None, offline: bool = False
+    cfg: TenantConfig,
+    endpoints: Any,
+    as_of: dt.datetime | None = None,
+    offline: bool = False,
+    progress: Progress = NO_PROGRESS,
 ) -> dict[str, Any]:
     """Build the SDK clients for a tenant and collect its snapshot.
 
@@ -383,6 +366,6 @@ async def collect(
     limits = limits_for(cfg)
     async with OktaApi(cfg, endpoints, limits) as okta, GraphApi(cfg, endpoints, limits) as graph:
         if offline:
-            return await Collector(cfg, okta, graph, as_of, source, None, limits).run()
+            return await Collector(cfg, okta, graph, as_of, source, None, limits, progress).run()
         async with RealmApi(endpoints, limits) as realm:
-            return await Collector(cfg, okta, graph, as_of, source, realm, limits).run()
+            return await Collector(cfg, okta, graph, as_of, source, realm, limits, progress).run()

@@ -10,6 +10,7 @@ by reference: the name of an environment variable, or the path of a key or certi
 file; the values are read when a client is built (see ``clients``), never stored here.
 
 - ``model``: TenantConfig, the whole file, and the emulator section.
+- ``network``: the extra CA and the endpoint overrides (a gateway, the standalone emulator).
 - ``credentials``: the Okta org and the M365 tenant, and how the suite signs in to each.
 - ``network``: how the APIs are reached (proxy, CA bundle) and where (endpoint overrides).
 - ``expectations``: what the runbook promises (``expect:``) and the API limits.

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..core.errors import ConfigError
+from ..core.suite import TEMPLATE_HINT
 from .credentials import (
     GraphCertificateAuth,
     GraphClientSecretAuth,
@@ -27,11 +28,11 @@ MAX_ERRORS_SHOWN = 20
 
 _FIXES: dict[str, str] = {
     "extra_forbidden": "remove the key or correct its spelling (allowed keys: {allowed})",
-    "missing": "add it (see tenants/example.yaml)",
+    "missing": f"add it (see {TEMPLATE_HINT})",
     "union_tag_invalid": "set method to one of: {expected}",
     "union_tag_not_found": "add a method key (one of: {expected})",
     "literal_error": "use one of: {expected}",
-    "string_pattern_mismatch": "use the documented format (see tenants/example.yaml)",
+    "string_pattern_mismatch": f"use the documented format (see {TEMPLATE_HINT})",
     "date_from_datetime_parsing": "write the date as YYYY-MM-DD",
     "date_from_datetime_inexact": "write the date as YYYY-MM-DD, without a time",
     "date_parsing": "write the date as YYYY-MM-DD",
@@ -96,7 +97,7 @@ def _allowed_keys(loc: tuple) -> str:
         field = cur.model_fields.get(part) if cur is not None else None
         cur = _model_of(field.annotation) if field is not None else None
     if cur is None:
-        return "see tenants/example.yaml"
+        return f"see {TEMPLATE_HINT}"
     return ", ".join(k for k, f in cur.model_fields.items() if not f.exclude)
 
 
@@ -148,7 +149,7 @@ def _to_config_errors(file: str, err: ValidationError, lines: dict) -> list[Conf
             if line:
                 break
         ctx = e.get("ctx") or {}
-        fix = _FIXES.get(e["type"], "correct the value (see tenants/example.yaml)").format(
+        fix = _FIXES.get(e["type"], "correct the value (see " + TEMPLATE_HINT + ")").format(
             allowed=_allowed_keys(e["loc"]),
             expected=ctx.get("expected_tags") or ctx.get("expected") or _tags_of(e["loc"]),
         )

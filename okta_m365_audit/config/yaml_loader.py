@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from ..core.errors import ConfigError
+from ..core.suite import TEMPLATE_HINT
 from .messages import _dotted, _kind, _short
 
 #: Bounds on a tenant file, far above any real one (a few KB, about a hundred values, six
@@ -190,8 +191,7 @@ def _read_text(path: Path) -> str:
     if len(raw) > MAX_FILE_BYTES:
         raise ConfigError(
             file, "(file)", f"is larger than {MAX_FILE_BYTES // 1024} KiB, far more than a "
-            "tenant file holds", "check that this is the tenant file (start from "
-            "tenants/example.yaml)",
+            "tenant file holds", f"check that this is the tenant file (start from {TEMPLATE_HINT})",
         )  # fmt: skip
     try:
         return raw.decode("utf-8-sig")
@@ -210,7 +210,7 @@ def _yaml_error(file: str, text: str, exc: yaml.YAMLError) -> ConfigError:
         mark = exc.problem_mark
         return ConfigError(
             file, "(document)", exc.problem, "a tenant file holds about a hundred values, a "
-            "few levels deep: check that this is the tenant file (see tenants/example.yaml)",
+            f"few levels deep: check that this is the tenant file (see {TEMPLATE_HINT})",
             mark.line + 1 if mark else None,
         )  # fmt: skip
     if isinstance(exc, yaml.reader.ReaderError):  # a control character, e.g. NUL
@@ -279,6 +279,6 @@ def _read_document(path: Path) -> tuple[dict, dict, list[ConfigError]]:
             file, "(document)",
             "is empty: it must be a mapping of keys" if data is None else
             f"must be a mapping of keys, not {_kind(data)}",
-            "start from tenants/example.yaml", 1,
+            f"start from {TEMPLATE_HINT}", 1,
         )  # fmt: skip
     return data, lines, problems

@@ -6,7 +6,8 @@
 - ``terminal``: printable terminal text, escaped surrogates;
 - ``redact``: secrets and untrusted text redacted before any log line or message;
 - ``safe_files``: contained, atomic writes inside an output folder;
-- ``suite``: where the checks and the tenant template are (installed or in a checkout).
+- ``suite``: where the checks and the tenant template are (installed or in a checkout);
+- ``certs``: a self-signed certificate, as every stand-in credential is made.
 
 May import: the standard library and third-party libraries only (layer 0: nothing of the
 package).

@@ -79,11 +79,12 @@ def make_dir(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
+def atomic_open(path: Path, mode: str = "w", perms: int = 0o644) -> Iterator[IO[Any]]:
     """Open a fresh temporary file beside ``path`` for writing; on a clean exit it is
     flushed, synced and renamed to ``path``; on any exception it is removed.
 
-    ``mode`` is ``"w"`` (UTF-8 text) or ``"wb"``.
+    ``mode`` is ``"w"`` (UTF-8 text) or ``"wb"``; ``perms`` 0o600 for a secret (a private
+    key), which is then never readable by others, not even for a moment.
     """
     path = Path(path)
     make_dir(path.parent)
@@ -101,7 +102,7 @@ def atomic_open(path: Path, mode: str = "w") -> Iterator[IO[Any]]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are ordinary files
+        os.chmod(tmp, perms)  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -124,8 +125,8 @@ def write_text(path: Path, text: str | Iterable[str]) -> Path:
     return Path(path)
 
 
-def write_bytes(path: Path, data: bytes) -> Path:
-    with atomic_open(path, "wb") as out:
+def write_bytes(path: Path, data: bytes, perms: int = 0o644) -> Path:
+    with atomic_open(path, "wb", perms) as out:
         out.write(data)
     return Path(path)
 

@@ -1,16 +1,19 @@
 """The emulated sandbox tenant: Okta, Graph and Entra's token service over real HTTPS.
 
-Three aiohttp sites on 127.0.0.1 (port 0: the OS picks), one per service, each with a
-certificate from a CA made at start (trustme). It runs in a background thread with its own
-event loop, so the SDKs under test talk to it over real sockets exactly as to the real
-services. Every request it serves is recorded (``requests``), which is how tests prove
-that the suite only reads, and count requests.
+Three aiohttp sites on 127.0.0.1 (port 0: the OS picks, or fixed ports), one per service,
+each with a certificate from a CA made at start (trustme) or kept by the caller. Three
+sites, not one routed by path: each service is its own origin, as for real, and the suite
+sends each credential to its own origin only (clients/origins.py). It runs in a background
+thread with its own event loop, so the SDKs under test talk to it over real sockets exactly
+as to the real services. Every request it serves is recorded (``requests``), which is how
+tests prove that the suite only reads, and count requests.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import json
 import ssl
 import tempfile
@@ -52,6 +55,17 @@ def emulated_endpoints(urls: dict[str, str], ca_file: Path, cloud: str = "global
     )
 
 
+class PortUnavailable(OSError):
+    """A fixed port (``--port``/``--ports``) cannot be listened on: in use, or not allowed."""
+
+    def __init__(self, service: str, port: int, exc: OSError):
+        reason = "in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        super().__init__(
+            f"cannot serve {service} on {HOST}:{port}: {reason}; choose other ports with "
+            "--port N (N, N+1, N+2) or --ports OKTA,GRAPH,LOGIN"
+        )
+
+
 @dataclass
 class LoggedRequest:
     service: str  #: okta | graph | login
@@ -72,9 +86,15 @@ class Emulator:
         faults: list[Fault] | None = None,
         latency: Latency | None = None,
         copy: bool = True,
+        ca: trustme.CA | None = None,
+        ca_file: Path | None = None,
+        ports: dict[str, int] | None = None,
     ):
         """``copy=False`` serves ``doc`` itself (no deep copy: large tenants); the caller
-        must not change it afterwards."""
+        must not change it afterwards. ``ca`` and ``ca_file`` (its certificate, written by
+        the caller): a CA kept across starts (the standalone emulator's state folder), so a
+        tenant file trusting it stays valid; default a fresh one. ``ports``: the port of
+        each service (okta, graph, login); default 0, the OS picks."""
         self.doc = snap.validate(doc, "emulator snapshot")
         self.state = TenantState.from_snapshot(self.doc, copy=copy)
         self.authority = TokenAuthority(registrations, self.state.cloud)
@@ -83,9 +103,12 @@ class Emulator:
         self.latency = latency or Latency()
         self._lock = threading.Lock()
         self._dir = tempfile.TemporaryDirectory(prefix="okta-m365-emulator-")
-        self._ca = trustme.CA()
-        self.ca_file = Path(self._dir.name) / "emulator-ca.pem"
-        self._ca.cert_pem.write_to_path(str(self.ca_file))
+        self._ca = ca or trustme.CA()
+        if ca is None or ca_file is None:
+            ca_file = Path(self._dir.name) / "emulator-ca.pem"
+            self._ca.cert_pem.write_to_path(str(ca_file))
+        self.ca_file = ca_file
+        self.ports = dict(ports or {})
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runners: list[web.AppRunner] = []
@@ -117,6 +140,9 @@ class Emulator:
                 loop.run_until_complete(self._serve())
             except BaseException as exc:  # surfaced to the caller of start()
                 failure.append(exc)
+                for runner in self._runners:  # the sites already bound, unbound
+                    loop.run_until_complete(runner.cleanup())
+                loop.close()
                 ready.set()
                 return
             ready.set()
@@ -134,7 +160,8 @@ class Emulator:
 
     def stop(self) -> None:
         if self._loop and self._thread:
-            self._loop.call_soon_threadsafe(self._loop.stop)
+            if not self._loop.is_closed():  # closed already: it failed to start
+                self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(10)
         self._dir.cleanup()
 
@@ -198,8 +225,12 @@ class Emulator:
             runner = web.AppRunner(app, handle_signals=False, access_log=None)
             await runner.setup()
             self._runners.append(runner)
-            site = web.TCPSite(runner, HOST, 0, ssl_context=ctx)
-            await site.start()
+            port = self.ports.get(name, 0)
+            site = web.TCPSite(runner, HOST, port, ssl_context=ctx)
+            try:
+                await site.start()
+            except OSError as exc:
+                raise PortUnavailable(name, port, exc) from None
             port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
             self.urls[name] = f"https://{HOST}:{port}"
             app[BASE_URL] = self.urls[name]

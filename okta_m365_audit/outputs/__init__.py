@@ -3,7 +3,8 @@
 - ``report``: the handover view (escaped HTML shared by every page);
 - ``handover``, ``handover_tables``: the customer's handover document of one tenant (cover,
   findings, phases with evidence as tables, waivers, provenance), from its results document;
-  ``handover_pdf``: printing it to report.pdf with headless Chromium; ``handover_bundle``:
+  ``handover_pdf``: printing it to report.pdf with headless Chromium; ``chromium``: the
+  Chromium started with the run that prints them at its end; ``handover_bundle``:
   both made for a bundle before its manifest is written;
 - ``results``: results.json, its JSON Schema, and the bundle's manifest;
 - ``tenant``: each tenant's outputs from the run's state: results document, self-contained

@@ -3,8 +3,9 @@
 The document's appendix lists the bundle's other files with their SHA-256, so it is built
 from the files about to be written; the PDF is printed from the document; and the manifest,
 written last by results.write_bundle, hashes all of them and notes a PDF that could not be
-made. Printing is the slow step (a Chromium start per tenant, 1-2 s), so the tenants of a
-fleet run are printed a few at a time.
+made. Printing is the slow step (a Chromium start, 1-2 s): a browser started with the run
+(chromium.py) prints each document in a few tenths of a second; without it (or where it
+fails), each tenant gets a Chromium of its own, a few at a time.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.terminal import printable
+from .chromium import PrintingBrowser
 from .handover import HANDOVER_FILE, PDF_FILE, handover_document
 from .handover_pdf import PdfError, find_chromium, print_pdf
 from .results import sha256_file
@@ -70,8 +72,16 @@ class Handover:
         return [f"{PDF_FILE}: not written: {self.pdf_note}"] if self.pdf_note else []
 
 
-def print_all(handovers: list[Handover], pdf: bool, say: Callable[[str], None]) -> None:
-    """Print each handover document to PDF; or note, once for the run, why none is."""
+def print_all(
+    handovers: list[Handover],
+    pdf: bool,
+    say: Callable[[str], None],
+    browser: PrintingBrowser | None = None,
+) -> None:
+    """Print each handover document to PDF; or note, once for the run, why none is.
+    ``browser``: one started when the run started (chromium.py), printing one document
+    after another in a few tenths of a second each; a document it cannot print is printed
+    by a Chromium of its own, as without it."""
     if not handovers:
         return
     chromium = find_chromium() if pdf else None
@@ -94,8 +104,16 @@ def print_all(handovers: list[Handover], pdf: bool, say: Callable[[str], None]) 
         except PdfError as exc:
             hand.pdf_note = str(exc)
 
+    left = handovers
+    if browser is not None:
+        left = []
+        for hand in handovers:
+            try:
+                hand.pdf = browser.print_pdf(hand.html())
+            except PdfError:
+                left.append(hand)  # printed below, by a Chromium of its own
     with ThreadPoolExecutor(max_workers=PARALLEL_PRINTS) as pool:
-        list(pool.map(one, handovers))
+        list(pool.map(one, left))
     failed = [h for h in handovers if h.pdf_note]
     if failed:
         tenants = ", ".join(h.doc["tenant"] for h in failed)

@@ -232,7 +232,7 @@ def write_tenant_bundles(
         name: Handover(docs[name], _bundle_files(state, entry, docs[name]), _logo(entry))
         for name, entry in zip(docs, state.tenants.values(), strict=True)
     }
-    print_all(list(handovers.values()), pdf, say)
+    print_all(list(handovers.values()), pdf, say, state.browser)
     for entry in state.tenants.values():
         hand = handovers[entry.name]
         try:

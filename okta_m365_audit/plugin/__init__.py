@@ -16,6 +16,7 @@ submodule's are imported here by name:
 - finish: exit status, evidence bundles, fleet page, terminal summary;
 - timing: the run's stages timed for the benchmark (only when it asks);
 - terminal_view: check failures as their message (unless --tb chose), the morning view;
+- progress: a collection as it runs, on one live line (terminal) or plain lines (logs);
 - usage: a ``-m`` expression naming no known marker is a usage error.
 
 May import: every stage (session, views, outputs, catalog...); no stage imports it.

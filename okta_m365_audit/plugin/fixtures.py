@@ -18,6 +18,7 @@ from ..session.tenants import AuditState, TenantEntry, collect_tenant
 from ..snapshot import document as snap
 from ..views import DataUnavailable, TenantView
 from . import timing
+from .progress import progress_for
 from .state import STATE_KEY
 
 
@@ -82,7 +83,7 @@ def _tenant(request: pytest.FixtureRequest) -> TenantView:
     if entry.view is None and entry.collect_error is None:
         started = time.perf_counter()
         try:
-            view = collect_tenant(entry, state)
+            view = collect_tenant(entry, state, progress_for(request.config, entry.name))
             compare_with_baseline(state, view.cfg.name, view.doc)
             entry.view = view
         except (AuditError, snap.SnapshotError, safe_files.OutputError) as exc:

@@ -15,6 +15,7 @@ from ..config import OktaPrivateKeyAuth
 from ..config.network import RunNetwork
 from ..core import names, redact, suite
 from ..emulator import spawn_ahead
+from ..outputs.chromium import start_printing_browser
 from ..session.tenants import AuditState, UsageProblem, select_tenants, start_run
 from .state import SESSION_STATE, STATE_KEY, WORKER_INPUT_KEY, is_worker
 from .usage import MarkerCheck
@@ -216,12 +217,15 @@ def _run_network(config: pytest.Config) -> RunNetwork:
 
 def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
     """What this process will wait for, started now (it overlaps pytest's collection of the
-    checks). The DPoP keys of tenants whose Okta app uses DPoP (0.5-1 s each to make), on a
-    thread, one ahead at a time; in a run without workers, the first tenant's emulator
-    process when its tenant file asks for one (1.5-2 s to start).
+    checks). The Chromium that prints the handover PDFs at the end (1-2 s to start), in the
+    process that writes the bundles. The DPoP keys of tenants whose Okta app uses DPoP
+    (0.5-1 s each to make), on a thread, one ahead at a time; in a run without workers, the
+    first tenant's emulator process when its tenant file asks for one (1.5-2 s to start).
     Not in an xdist controller (its workers collect), nor when nothing is read from an API.
     A worker counts every such tenant (which of them it gets is decided later): at most one
     key made ahead goes unused."""
+    if not is_worker(config) and state.tenants and not config.getoption("--no-pdf", False):
+        state.browser = start_printing_browser()  # up by the time the PDFs are printed
     controller = bool(getattr(config.option, "numprocesses", None)) and not is_worker(config)
     if controller or state.offline:
         return
@@ -268,3 +272,5 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(STATE_KEY, None)
     if state in SESSION_STATE:
         SESSION_STATE.remove(state)
+    if state is not None and state.browser is not None:
+        state.browser.close()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog.checks import BY_ID
+from ..collect.progress import NO_PROGRESS, Progress
 from ..config import TenantConfig, load_tenant, load_tenants
 from ..config.network import RunNetwork
 from ..config.tenant_copy import TENANT_FILE
@@ -97,6 +98,9 @@ class AuditState:
     #: the run's network flags (--proxy, --no-proxy, --ca-file, --proxy-from-env): the
     #: defaults of each tenant file's network:
     network: RunNetwork = field(default_factory=RunNetwork)
+    #: a Chromium started with the run to print the handover PDFs at its end
+    #: (outputs/chromium.py), closed when the run ends
+    browser: Any = None
 
     @property
     def stamp(self) -> str:
@@ -236,8 +240,11 @@ def bundled_tenant_file(snapshot: Path) -> TenantConfig | ConfigError | None:
     return cfg
 
 
-def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
-    """Collect (or load) one tenant's snapshot, keep it as evidence, and build its views."""
+def collect_tenant(
+    entry: TenantEntry, state: AuditState, progress: Progress = NO_PROGRESS
+) -> TenantView:
+    """Collect (or load) one tenant's snapshot, keep it as evidence, and build its views;
+    ``progress`` watches the collection (collect/progress.py)."""
     cfg = entry.cfg
     assert cfg is not None
     if entry.from_snapshot is not None:
@@ -252,7 +259,7 @@ def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
         with emulator_for(cfg) as emu:
             endpoints = replace(emu.endpoints(cfg.m365.cloud), network=network)
             entry.endpoints_used = endpoints_used(cfg, endpoints)
-            doc = asyncio.run(collect(cfg, endpoints, emu.as_of, offline=state.offline))
+            doc = asyncio.run(collect(cfg, endpoints, emu.as_of, state.offline, progress))
             log = [r.__dict__ for r in emu.requests]
         # what the emulator served: proof that the run only read
         entry.request_log = safe_files.write_text(
@@ -265,7 +272,7 @@ def collect_tenant(entry: TenantEntry, state: AuditState) -> TenantView:
 
         endpoints = Endpoints.real(cfg, network_for(cfg, state.network))
         entry.endpoints_used = endpoints_used(cfg, endpoints)
-        doc = asyncio.run(collect(cfg, endpoints, offline=state.offline))
+        doc = asyncio.run(collect(cfg, endpoints, None, state.offline, progress))
     if entry.snapshot_file is None:
         entry.snapshot_file = snap.save(doc, evidence_path(state, cfg.name, "snapshot.json"))
     entry.snapshot_sha256 = snap.digest(doc)

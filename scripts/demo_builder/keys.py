@@ -11,9 +11,11 @@ import json
 import re
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+
+from okta_m365_audit.core.certs import self_signed
 
 from .facts import AS_OF, DEMO, KEY_ROTATED, O365_APP_CREATED, OKTA_SUBDOMAIN
 from .ids import b64url
@@ -54,19 +56,10 @@ def graph_app_certificate() -> x509.Certificate:
     if path.exists():
         return x509.load_pem_x509_certificate(path.read_bytes())
     key = _new_key()
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "okta-m365-audit demo Graph app")])
     start = AS_OF - dt.timedelta(days=365)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + dt.timedelta(days=3652))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
+    not_ca = (x509.BasicConstraints(ca=False, path_length=None), True)
+    cert = self_signed(key, "okta-m365-audit demo Graph app", start,
+                       start + dt.timedelta(days=3652), extensions=(not_ca,))  # fmt: skip
     path.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + _private_pem(key))
     return cert
 
@@ -88,16 +81,8 @@ def _okta_signing_certificate(key: rsa.RSAPrivateKey, created: dt.datetime) -> x
             x509.NameAttribute(NameOID.EMAIL_ADDRESS, "info@okta.com"),
         ]
     )
-    return (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(int(created.timestamp() * 1000))
-        .not_valid_before(created - dt.timedelta(minutes=1))
-        .not_valid_after(created.replace(year=created.year + 10))
-        .sign(key, hashes.SHA256())
-    )
+    valid = (created - dt.timedelta(minutes=1), created.replace(year=created.year + 10))
+    return self_signed(key, name, *valid, int(created.timestamp() * 1000))
 
 
 def okta_signing_certificates() -> list[x509.Certificate]:

@@ -7,11 +7,10 @@ import copy
 import datetime as dt
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
+from okta_m365_audit.core.certs import self_signed
 from okta_m365_audit.snapshot import document as snap
 
 AS_OF = dt.datetime(2026, 11, 20, 6, tzinfo=dt.UTC)  #: the golden snapshot's collectedAt
@@ -81,16 +80,6 @@ def new_certificate(days_valid: int = 3650, start: dt.datetime | None = None,
                     cn: str = "not-okta") -> str:  # fmt: skip
     """A fresh self-signed certificate as base64 DER (the x5c / signingCertificate form)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
     begin = start or dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(begin)
-        .not_valid_after(begin + dt.timedelta(days=days_valid))
-        .sign(key, hashes.SHA256())
-    )
+    cert = self_signed(key, cn, begin, begin + dt.timedelta(days=days_valid))
     return base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()

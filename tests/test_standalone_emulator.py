@@ -268,6 +268,9 @@ def test_endpoints_and_ca_of_a_tenant_file(tmp_path: Path) -> None:
     from okta_m365_audit.clients import Endpoints
     from okta_m365_audit.clients.network import network_for
 
+    (tmp_path / "state").mkdir(exist_ok=True)  # network.ca_file must be PEM certificates
+    ca = (ROOT / "tenants" / "demo" / "graph-app.pem").read_text()
+    (tmp_path / "state" / "ca.pem").write_text(ca[: ca.index("-----END CERTIFICATE-----") + 26])
     cfg = load_tenant(
         _tenant(
             tmp_path,

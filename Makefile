@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint schemas bench bench-quick clean
+.PHONY: install proxy-tools demo test lint schemas bench bench-quick clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,22 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# A real proxy for tests/test_network_proxy.py: mitmproxy (mitmdump) in a virtual environment
+# of its own, since its pins clash with the project's. mitmproxy 12 needs Python 3.12 or
+# later; on Python 3.11 the newest release that supports it (11.0.2) is installed instead.
+PROXY_VENV  := .venv-proxy
+PROXY_STAMP := $(PROXY_VENV)/.installed-stamp
+MITMPROXY   := $(shell $(PYTHON) -c 'import sys; print("mitmproxy>=12,<13" if sys.version_info >= (3, 12) else "mitmproxy>=11.0.2,<12")')
+
+$(PROXY_STAMP):
+	$(PYTHON) -m venv $(PROXY_VENV)
+	$(PROXY_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PROXY_VENV)/bin/python -m pip install --quiet '$(MITMPROXY)'
+	touch $(PROXY_STAMP)
+
+## Install mitmproxy's mitmdump into .venv-proxy (the proxy tests start it; make test does this)
+proxy-tools: $(PROXY_STAMP)
 
 # An audit (python -m okta_m365_audit run, the command okta-m365-audit run) is pytest with the plugins it uses and no other: the
 # dev extra installs test-only plugins (hypothesis...) for `make test`, and autoloading them
@@ -26,7 +42,7 @@ demo: $(STAMP)
 	$(AUDIT) run tests_integration --tenant demo
 
 ## Run the project's own tests
-test: $(STAMP)
+test: $(STAMP) $(PROXY_STAMP)
 	$(BIN)/pytest tests
 
 lint: $(STAMP)
@@ -46,4 +62,4 @@ schemas: $(STAMP)
 	$(BIN)/python scripts/write_schemas.py
 
 clean:
-	rm -rf $(VENV) reports/*.html reports/snapshots benchmarks/.work
+	rm -rf $(VENV) $(PROXY_VENV) reports/*.html reports/snapshots benchmarks/.work

@@ -42,7 +42,7 @@ LAYERS: dict[str, int] = {
 
 
 def python_files() -> list[Path]:
-    skip = {".venv", ".git", "tests", "node_modules", ".work", "build"}
+    skip = {".venv", ".venv-proxy", ".git", "tests", "node_modules", ".work", "build"}
     return [
         p
         for p in ROOT.rglob("*.py")

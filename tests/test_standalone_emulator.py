@@ -266,7 +266,11 @@ def test_endpoints_and_ca_of_a_tenant_file(tmp_path: Path) -> None:
     network.ca_file is resolved from the tenant file's folder and trusted besides the
     system's CAs; a token service that is not Microsoft's is not asked about instances."""
     from okta_m365_audit.clients import Endpoints
+    from okta_m365_audit.clients.network import network_for
 
+    (tmp_path / "state").mkdir(exist_ok=True)  # network.ca_file must be PEM certificates
+    ca = (ROOT / "tenants" / "demo" / "graph-app.pem").read_text()
+    (tmp_path / "state" / "ca.pem").write_text(ca[: ca.index("-----END CERTIFICATE-----") + 26])
     cfg = load_tenant(
         _tenant(
             tmp_path,
@@ -274,7 +278,7 @@ def test_endpoints_and_ca_of_a_tenant_file(tmp_path: Path) -> None:
             "  login: https://127.0.0.1:8445\nnetwork:\n  ca_file: state/ca.pem\n",
         )
     )
-    ep = Endpoints.real(cfg)
+    ep = Endpoints.real(cfg, network_for(cfg, None))
     assert (ep.okta_base, ep.graph_base) == (
         "https://127.0.0.1:8443",
         "https://127.0.0.1:8444/v1.0",
@@ -283,11 +287,12 @@ def test_endpoints_and_ca_of_a_tenant_file(tmp_path: Path) -> None:
         "127.0.0.1:8445",
         "https://graph.microsoft.com/.default",
     )
-    assert ep.ca_file == tmp_path / "state" / "ca.pem" and ep.custom_login
+    assert ep.network.ca_file == tmp_path / "state" / "ca.pem" and not ep.known_authority
     assert cfg.okta.org_url == "https://contoso-demo.okta.com"
-    plain = Endpoints.real(load_tenant(_tenant(tmp_path, "")))
-    assert plain.okta_base == "https://contoso-demo.okta.com" and plain.ca_file is None
-    assert plain.login_authority == "login.microsoftonline.com" and not plain.custom_login
+    plain_cfg = load_tenant(_tenant(tmp_path, ""))
+    plain = Endpoints.real(plain_cfg, network_for(plain_cfg, None))
+    assert plain.okta_base == "https://contoso-demo.okta.com" and plain.network.ca_file is None
+    assert plain.login_authority == "login.microsoftonline.com" and plain.known_authority
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ no redirect is followed. The only POSTs allowed are the token requests (Okta
 ``/oauth2/v1/token``; Entra's token endpoint, reached by azure-identity's own transport).
 
 - ``endpoints``: where the APIs are (``Endpoints``, ``CLOUDS``) and the ``Limits``;
+- ``network``: the route and trust of each connection (explicit proxy, NO_PROXY, CA file);
 - ``origins``: what an origin is, and the refusals (``OriginRefused``, ``TokenRedirect``);
 - ``transport``: the read-only, single-origin transports and the request tally;
 - ``secrets``: credentials, read when a client is built and registered with the redactor;
@@ -24,8 +25,17 @@ later stage.
 from __future__ import annotations
 
 from ..core.errors import ConnectError
-from .endpoints import CLOUDS, DEFAULT_LIMITS, OKTA_TOKEN_PATH, Endpoints, Limits, limits_for
+from .endpoints import (
+    CLOUDS,
+    DEFAULT_LIMITS,
+    OKTA_TOKEN_PATH,
+    Endpoints,
+    Limits,
+    endpoints_used,
+    limits_for,
+)
 from .graph import GraphApi, RealmApi, graph_credential
+from .network import Network, Proxy, network_for
 from .okta import OktaApi
 from .origins import (
     Origin,
@@ -48,9 +58,11 @@ __all__ = [
     "Endpoints",
     "GraphApi",
     "Limits",
+    "Network",
     "OktaApi",
     "Origin",
     "OriginRefused",
+    "Proxy",
     "RawResponse",
     "ReadOnlySession",
     "ReadOnlyTransport",
@@ -61,8 +73,10 @@ __all__ = [
     "_read_file",
     "_secret_from_env",
     "check_certificate",
+    "endpoints_used",
     "graph_credential",
     "limits_for",
+    "network_for",
     "okta_private_key",
     "on_origin",
     "origin_of",

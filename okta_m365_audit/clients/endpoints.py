@@ -1,4 +1,4 @@
-"""Where a tenant's APIs are, and how patient the suite is with them.
+"""Where a tenant's APIs are (and the route to them), and how patient the suite is with them.
 
 ``Endpoints`` is the one statement of the origins a credential may go to: the Okta org,
 Graph and the Entra token service, exactly as configured (``origins.Origin``). Only the
@@ -10,8 +10,10 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from ..config import TenantConfig
+from .network import DIRECT, Network, ssl_context
 from .origins import Origin, origin_of
 
 
@@ -150,7 +152,8 @@ def limits_for(cfg: TenantConfig) -> Limits:
 
 @dataclass(frozen=True)
 class Endpoints:
-    """Where a tenant's APIs are, and which CA to trust for them (None: the system's)."""
+    """Where a tenant's APIs are, which CA to trust for them (None: the system's), and the
+    route to them (``network``: proxy, hosts reached directly, a CA trusted in addition)."""
 
     okta_base: str
     graph_base: str  #: ends with /v1.0
@@ -158,34 +161,32 @@ class Endpoints:
     login_authority: str  #: host[:port] of the Entra token service
     ca_file: Path | None = None
     emulated: bool = False
+    network: Network = DIRECT
 
     @classmethod
-    def real(cls, cfg: TenantConfig) -> Endpoints:
-        """The real hosts of the tenant's cloud (``m365.cloud``): Graph, its scope, and the
-        Entra token service, which is also where home-realm discovery is asked; or where
-        the tenant file's ``endpoints:`` say they are reached, trusting ``network.ca_file``."""
+    def real(cls, cfg: TenantConfig, network: Network = DIRECT) -> Endpoints:
+        """The tenant's APIs: the org URL and the real hosts of its cloud (``m365.cloud``):
+        Graph, its scope, and the Entra token service, which is also where home-realm
+        discovery is asked; each replaced by the tenant file's ``endpoints:`` when set (the
+        Graph scope stays the cloud's: it names the resource, not where it is reached)."""
         cloud = CLOUDS[cfg.m365.cloud]
-        over = cfg.endpoints
-        network = cfg.network
-        graph = (over and over.graph) or cloud.graph
-        login = (over and over.login) or f"https://{cloud.login_host}"
+        moved = cfg.endpoints
+        okta = (moved.okta if moved else None) or cfg.okta.org_url
+        graph = (moved.graph if moved else None) or cloud.graph
+        login = moved.login.removeprefix("https://") if moved and moved.login else None
         return cls(
-            (over and over.okta) or cfg.okta.org_url,
-            f"{graph}/v1.0",
-            cloud.graph_scope,  # the token's audience is the cloud's Graph, wherever reached
-            login.removeprefix("https://"),
-            cfg.resolve(network.ca_file) if network and network.ca_file else None,
+            okta, f"{graph}/v1.0", cloud.graph_scope, login or cloud.login_host, network=network
         )
-
-    @property
-    def custom_login(self) -> bool:
-        """The token service is not one of Microsoft's login hosts (``endpoints.login``, the
-        emulator): azure-identity must not ask Microsoft's instance discovery about it."""
-        return self.emulated or self.login_authority not in {c.login_host for c in CLOUDS.values()}
 
     @property
     def login_base(self) -> str:
         return f"https://{self.login_authority}"
+
+    @property
+    def known_authority(self) -> bool:
+        """The token service is a Microsoft cloud's own login host (azure-identity may then
+        ask that host's instance discovery; for any other it must not)."""
+        return not self.emulated and self.login_authority in {c.login_host for c in CLOUDS.values()}
 
     def origin(self, api: str) -> Origin:
         """The one origin the named API (okta, graph, login) is reached at."""
@@ -196,8 +197,38 @@ class Endpoints:
         return found
 
     def ssl_context(self) -> ssl.SSLContext:
-        """The system's trust, plus ``ca_file`` (``network.ca_file``, the emulator's CA)."""
-        ctx = ssl.create_default_context()
-        if self.ca_file:
-            ctx.load_verify_locations(cafile=str(self.ca_file))
-        return ctx
+        """The system's CAs (the emulator's alone when emulated), plus network.ca_file."""
+        return ssl_context(self.ca_file, self.network.ca_file)
+
+    def proxy_for(self, api: str) -> Any:
+        """The proxy (clients/network.py ``Proxy``) the named API is reached through, or None."""
+        return self.network.proxy_for(self.origin(api))
+
+
+def endpoints_used(cfg: TenantConfig, endpoints: Endpoints) -> dict[str, Any]:
+    """Where each API was reached, against where the tenant file says the tenant is, for the
+    report header, the handover appendix and results.json (``endpointsUsed``): a run whose
+    requests went elsewhere than the tenant's own hosts (``endpoints:``, the emulator) says
+    so plainly, as does a proxy on the way."""
+    cloud = CLOUDS[cfg.m365.cloud]
+    own = {"okta": cfg.okta.org_url, "graph": cloud.graph, "login": f"https://{cloud.login_host}"}
+    used = {
+        "okta": endpoints.okta_base.rstrip("/"),
+        "graph": endpoints.graph_base.removesuffix("/v1.0"),
+        "login": endpoints.login_base,
+    }
+    apis = {}
+    for api, url in used.items():
+        proxy = endpoints.proxy_for(api)
+        apis[api] = {
+            "url": url,
+            "tenantUrl": own[api],
+            "differs": origin_of(url) != origin_of(own[api]),
+            "proxy": proxy.url if proxy else None,
+        }
+    return {
+        "differsFromTenant": any(a["differs"] for a in apis.values()),
+        "emulated": endpoints.emulated,
+        "apis": apis,
+        "network": endpoints.network.facts(),
+    }

@@ -18,6 +18,7 @@ from aiolimiter import AsyncLimiter
 from ..config import GraphCertificateAuth, GraphClientSecretAuth, TenantConfig
 from ..core.errors import ConnectError
 from .endpoints import DEFAULT_LIMITS, Endpoints, Limits
+from .network import PROXY_FIX, TLS_FIX, proxy_refused
 from .origins import (
     Origin,
     OriginRefused,
@@ -37,17 +38,15 @@ def graph_credential(cfg: TenantConfig, endpoints: Endpoints) -> Any:
     from azure.identity import aio
 
     auth = cfg.m365.auth
-    # proxy variables must not change where the token requests go (as for Okta and Graph)
-    verify: Any = str(endpoints.ca_file) if endpoints.ca_file else True
     # a certificate or secret goes to the token service alone; DefaultAzureCredential may
     # also ask a managed identity endpoint (IMDS), so only redirects are refused for it
     own = endpoints.origin("login")
     only = own if isinstance(auth, GraphCertificateAuth | GraphClientSecretAuth) else None
     common: dict[str, Any] = {
         "authority": endpoints.login_authority,
-        "transport": _token_transport(verify, own, only),
+        "transport": _token_transport(endpoints, own, only),
     }
-    if endpoints.custom_login:
+    if not endpoints.known_authority:  # an emulator or an endpoints.login override
         common["disable_instance_discovery"] = True
     if isinstance(auth, GraphCertificateAuth):
         password = None
@@ -69,19 +68,37 @@ def graph_credential(cfg: TenantConfig, endpoints: Endpoints) -> Any:
     return aio.DefaultAzureCredential(**kwargs)
 
 
-def _token_transport(verify: Any, own: Origin, only: Origin | None) -> Any:
+def _token_transport(endpoints: Endpoints, own: Origin, only: Origin | None) -> Any:
     """azure-core's aiohttp transport (which never follows redirects itself: it passes
     allow_redirects=False), refusing another origin before sending, and failing on a 3xx
-    (azure's retry policy re-raises ClientAuthenticationError at once)."""
-    from azure.core.exceptions import ClientAuthenticationError
+    (azure's retry policy re-raises ClientAuthenticationError at once).
+
+    Proxy variables must not change where the token requests go (``use_env_settings``
+    off, as for Okta and Graph): the tenant's explicit proxy, if any, is given on each
+    request, and TLS is verified with the endpoints' context (system CAs, or the emulator's,
+    plus network.ca_file), which azure-core's ``connection_verify`` cannot express (a CA
+    path there replaces the system's)."""
+    from azure.core.exceptions import AzureError, ClientAuthenticationError
     from azure.core.pipeline.transport import AioHttpTransport
+
+    proxy = endpoints.proxy_for("login")
+    context = endpoints.ssl_context()
 
     class TokenServiceTransport(AioHttpTransport):
         async def send(self, request: Any, **kwargs: Any) -> Any:
             if only is not None and origin_of(request.url) != only:
                 refused = OriginRefused("token request", origin_text(request.url))
                 raise ClientAuthenticationError(message=str(refused))
-            response = await super().send(request, **kwargs)
+            kwargs.pop("proxies", None)  # from the environment: never (see above)
+            if proxy is not None and origin_of(request.url) == own:
+                kwargs["proxy"], kwargs["proxy_auth"] = proxy.url, proxy.aiohttp_auth()
+            try:
+                response = await super().send(request, **kwargs)
+            except AzureError as exc:
+                lasting = _lasting_failure(exc)
+                if lasting is None:
+                    raise
+                raise ClientAuthenticationError(message=lasting) from None
             if 300 <= response.status_code < 400:
                 location = response.headers.get("Location", "")
                 where, same = redirect_target(request.url, location, own)
@@ -89,7 +106,28 @@ def _token_transport(verify: Any, own: Origin, only: Origin | None) -> Any:
                 raise ClientAuthenticationError(message=str(refused))
             return response
 
-    return TokenServiceTransport(use_env_settings=False, connection_verify=verify)
+        def _build_ssl_config(self, cert: Any, verify: Any) -> Any:
+            if cert:
+                context.load_cert_chain(*cert)
+            return context
+
+    return TokenServiceTransport(use_env_settings=False)
+
+
+def _lasting_failure(exc: Exception) -> str | None:
+    """A token request's failure no retry will mend (an untrusted certificate, a proxy
+    refusing its credentials), in words naming the fix; None for any other. azure-core
+    retries connection failures with back-off on every token request: these would only
+    make a run wait."""
+    import aiohttp
+
+    inner = getattr(exc, "inner_exception", None) or exc.__cause__
+    if isinstance(inner, aiohttp.ClientConnectorCertificateError):
+        return f"TLS certificate not trusted ({inner.certificate_error}); {TLS_FIX}"
+    if isinstance(inner, aiohttp.ClientHttpProxyError):
+        if proxy_refused(f"{inner.status} {inner.message}"):
+            return f"the proxy answered {inner.status} {inner.message} to CONNECT; {PROXY_FIX}"
+    return None
 
 
 class GraphApi:
@@ -110,7 +148,7 @@ class GraphApi:
         self.base = endpoints.graph_base.rstrip("/")
         self.origin = endpoints.origin("graph")
         self.credential = graph_credential(cfg, endpoints)
-        inner = httpx.AsyncHTTPTransport(verify=endpoints.ssl_context(), retries=0)
+        inner = _http_transport(endpoints, "graph", retries=0)
         limiter = AsyncLimiter(limits.graph_requests_per_minute, 60)
         # kiota follows redirects (scrubbing the token only when the origin changes): off, so
         # that every 3xx reaches the collector
@@ -157,7 +195,7 @@ class GraphApi:
             raise ConnectError(f"Graph {self.base}: timed out") from None
         except httpx.TransportError as exc:
             cause = _httpx_cause(exc)
-            raise ConnectError(f"Graph {self.base}: {cause}", "CERTIFICATE" not in cause) from None
+            raise ConnectError(f"Graph {self.base}: {cause}", _transient(cause)) from None
         except Exception as exc:
             from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
 
@@ -165,9 +203,11 @@ class GraphApi:
                 raise TokenError("graph", _credential_message(exc)) from None
             if isinstance(exc, ServiceRequestError):
                 message = _credential_message(exc)
-                raise ConnectError(
-                    f"Entra token service: {message}", "CERTIFICATE" not in message
-                ) from None
+                if "CERTIFICATE_VERIFY_FAILED" in message:
+                    message = f"TLS certificate not trusted ({message}); {TLS_FIX}"
+                elif proxy_refused(message):
+                    message = f"the proxy refused the tunnel ({message}); {PROXY_FIX}"
+                raise ConnectError(f"Entra token service: {message}", _transient(message)) from None
             raise
         body = parse_json(response.content, response)
         nxt = body.get("@odata.nextLink") if isinstance(body, dict) else None
@@ -176,12 +216,30 @@ class GraphApi:
         )
 
 
+def _http_transport(endpoints: Endpoints, api: str, retries: int) -> httpx.AsyncHTTPTransport:
+    """httpx's transport to the named API: TLS verified with the endpoints' context, through
+    the tenant's proxy when one applies to that origin (CONNECT: TLS still end to end)."""
+    proxy, context = endpoints.proxy_for(api), endpoints.ssl_context()
+    return httpx.AsyncHTTPTransport(
+        verify=context,
+        retries=retries,
+        proxy=proxy.for_httpx(context) if proxy is not None else None,
+    )
+
+
 def _httpx_cause(exc: httpx.TransportError) -> str:
     cause = exc.__cause__ or exc.__context__
     text = str(exc) or str(cause)
     if "CERTIFICATE_VERIFY_FAILED" in text:
-        return f"TLS certificate not trusted ({text})"
+        return f"TLS certificate not trusted ({text}); {TLS_FIX}"
+    if isinstance(exc, httpx.ProxyError) and proxy_refused(text):
+        return f"the proxy answered {text} to CONNECT; {PROXY_FIX}"
     return text or type(exc).__name__
+
+
+def _transient(cause: str) -> bool:
+    """A reset or a timeout may pass; a refused certificate or proxy credentials will not."""
+    return "CERTIFICATE" not in cause and not proxy_refused(cause)
 
 
 def _credential_message(exc: Exception) -> str:
@@ -201,7 +259,7 @@ class RealmApi:
     def __init__(self, endpoints: Endpoints, limits: Limits = DEFAULT_LIMITS):
         self.base = endpoints.login_base
         self.origin = endpoints.origin("login")
-        inner = httpx.AsyncHTTPTransport(verify=endpoints.ssl_context(), retries=1)
+        inner = _http_transport(endpoints, "login", retries=1)
         self._http = httpx.AsyncClient(
             transport=ReadOnlyTransport(inner, self.origin),
             trust_env=False,
@@ -224,7 +282,7 @@ class RealmApi:
         except httpx.TransportError as exc:
             cause = _httpx_cause(exc)
             raise ConnectError(
-                f"home-realm discovery {self.base}: {cause}", "CERTIFICATE" not in cause
+                f"home-realm discovery {self.base}: {cause}", _transient(cause)
             ) from None
         body = parse_json(response.content, response)
         url = str(response.url)

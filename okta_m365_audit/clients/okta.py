@@ -30,6 +30,7 @@ from aiolimiter import AsyncLimiter
 from ..config import OktaPrivateKeyAuth, TenantConfig
 from ..core.errors import ConnectError
 from .endpoints import DEFAULT_LIMITS, OKTA_TOKEN_PATH, Endpoints, Limits
+from .network import PROXY_FIX, TLS_FIX, proxy_refused
 from .okta_sdk import request_executor
 from .okta_token import FreshProofs, dpop_failure, dpop_proofs, is_dpop_error, refused_scopes
 from .origins import TokenRedirect, on_origin
@@ -83,6 +84,7 @@ class OktaApi:
         self._session: ReadOnlySession | None = None
         self._client = self._build_client(self._scopes)
         self._ssl = endpoints.ssl_context()
+        self._proxy = endpoints.proxy_for("okta")
 
     def _build_client(self, scopes: list[str]) -> Any:
         """The SDK's request executor asking for ``scopes`` (all of them share the run's DPoP
@@ -104,7 +106,9 @@ class OktaApi:
             timeout=aiohttp.ClientTimeout(total=self.limits.timeout_seconds),
         )
         limiter = AsyncLimiter(self.limits.okta_requests_per_minute, 60)
-        self._session = ReadOnlySession(session, self.origin, self.base + OKTA_TOKEN_PATH, limiter)
+        self._session = ReadOnlySession(
+            session, self.origin, self.base + OKTA_TOKEN_PATH, limiter, self._proxy
+        )
         self._client.set_session(self._sdk_session())
         return self
 
@@ -213,7 +217,9 @@ def _okta_error_text(error: Any) -> str:
 
 
 def _transient(error: BaseException | None) -> bool:
-    """A reset or a timeout may pass; a refused certificate will not."""
+    """A reset or a timeout may pass; a refused certificate or proxy credentials will not."""
+    if isinstance(error, aiohttp.ClientHttpProxyError):
+        return not proxy_refused(f"{error.status} {error.message}")
     return not isinstance(error, aiohttp.ClientSSLError | aiohttp.ClientConnectorCertificateError)
 
 
@@ -222,7 +228,9 @@ def _connect_cause(error: BaseException | None) -> str:
     if error is None:
         return "no response"
     if isinstance(error, aiohttp.ClientConnectorCertificateError):
-        return f"TLS certificate not trusted ({error.certificate_error})"
+        return f"TLS certificate not trusted ({error.certificate_error}); {TLS_FIX}"
+    if isinstance(error, aiohttp.ClientHttpProxyError):
+        return f"the proxy answered {error.status} {error.message} to CONNECT; {PROXY_FIX}"
     if isinstance(error, aiohttp.ClientSSLError):
         return f"TLS handshake failed ({error})"
     if isinstance(error, aiohttp.ClientConnectorError):

@@ -78,11 +78,14 @@ class ReadOnlySession:
         origin: Origin,
         token_url: str,
         limiter: AsyncLimiter | None = None,
+        proxy: Any = None,
     ):
         self._session = session
         self._origin = origin
         self._token_url = token_url
         self._limiter = limiter
+        #: the tenant's explicit proxy for this origin (clients/network.py ``Proxy``), if any
+        self._proxy = proxy
 
     def request(self, method: str, url: Any, **kwargs: Any) -> Any:
         verb = method.upper()
@@ -96,6 +99,9 @@ class ReadOnlySession:
         # aiohttp follows redirects by default, re-POSTing a form on 307 (aiohttp docs,
         # "allow_redirects"): the collector sees every 3xx instead
         kwargs["allow_redirects"] = False
+        # the route is ours alone: whatever proxy the SDK's client may have been given
+        kwargs["proxy"] = self._proxy.url if self._proxy is not None else None
+        kwargs["proxy_auth"] = self._proxy.aiohttp_auth() if self._proxy is not None else None
         request = self._session.request(method, target, **kwargs)
         return _Budgeted(self._limiter, request, self._origin if token else None)
 

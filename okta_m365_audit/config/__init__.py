@@ -1,8 +1,8 @@
 """Configuration, the first stage of the flow: tenant YAML files, validated into a typed model.
 
 The flow is config -> clients -> collect -> snapshot/views -> checks -> outputs.
-May import: core (``errors``, ``names``, ``normalize``) and third-party libraries; never a
-later stage.
+May import: core (``errors``, ``names``, ``normalize``, ``redact``) and third-party
+libraries; never a later stage.
 
 A typo must never disable a check silently, so unknown keys are errors, and every error
 names the file, the field (with its line where known) and the fix. Secrets are held only
@@ -12,6 +12,7 @@ file; the values are read when a client is built (see ``clients``), never stored
 - ``model``: TenantConfig, the whole file, and the emulator section.
 - ``network``: the extra CA and the endpoint overrides (a gateway, the standalone emulator).
 - ``credentials``: the Okta org and the M365 tenant, and how the suite signs in to each.
+- ``network``: how the APIs are reached (proxy, CA bundle) and where (endpoint overrides).
 - ``expectations``: what the runbook promises (``expect:``) and the API limits.
 - ``fields``: the strict base model and the patterns and validators the parts share.
 - ``yaml_loader``: safe reading of the YAML (encoding, tags, nesting, alias bombs,
@@ -50,7 +51,13 @@ from .fields import ENV_NAME_RE, GUID_RE, ORIGIN_RE
 from .loading import discover_tenants, load_tenant, load_tenants
 from .messages import MAX_ERRORS_SHOWN, ConfigErrors
 from .model import EmulatedBackend, TenantConfig
-from .network import EndpointOverrides, Network
+from .network import (
+    EndpointOverrides,
+    NetworkConfig,
+    ca_file_problem,
+    no_proxy_problem,
+    proxy_url_problem,
+)
 from .schema import tenant_json_schema, write_schema
 from .waiver import Waiver
 from .yaml_loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
@@ -75,7 +82,7 @@ __all__ = [
     "GraphClientSecretAuth",
     "GraphDefaultCredentialAuth",
     "M365Config",
-    "Network",
+    "NetworkConfig",
     "Office365AppExpectation",
     "OktaApiTokenAuth",
     "OktaAuth",
@@ -87,9 +94,12 @@ __all__ = [
     "TenantConfig",
     "Waiver",
     "Windows",
+    "ca_file_problem",
     "discover_tenants",
     "load_tenant",
     "load_tenants",
+    "no_proxy_problem",
+    "proxy_url_problem",
     "tenant_json_schema",
     "write_schema",
 ]

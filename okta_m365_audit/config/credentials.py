@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from .fields import ENV_NAME_RE, ORIGIN_RE, Strict, check_guid, file_path
+from .fields import ENV_NAME_RE, ORIGIN_RE, Strict, check_guid, file_path, https_origin
 
 #: Okta scopes the collector needs, one per family of reads (reference/api-facts.md §8).
 OKTA_READ_SCOPES: tuple[str, ...] = (
@@ -91,20 +91,16 @@ class OktaConfig(Strict):
     @field_validator("org_url")
     @classmethod
     def _https_origin(cls, url: str) -> str:
-        like = "like https://acme.okta.com"
-        if not url.lower().startswith("https://"):
-            raise ValueError(f"must be an https:// origin ({like}); the suite only uses TLS")
+        url = https_origin(url, "like https://acme.okta.com")
         match = ORIGIN_RE.fullmatch(url)
-        if match is None:
-            raise ValueError(f"must be an https:// origin with no path, query or user ({like})")
-        if match["port"] is not None and not 0 < int(match["port"]) < 65536:
-            raise ValueError(f"has port {match['port']}, outside 1-65535 ({like})")
+        assert match is not None
         first_label = match["host"].split(".", 1)[0].lower()
         if first_label.endswith("-admin") and "okta" in match["host"].lower():
             raise ValueError(
-                f"is the Admin Console's address; the API is on the org URL without -admin ({like})"
+                "is the Admin Console's address; the API is on the org URL without -admin "
+                "(like https://acme.okta.com)"
             )
-        return "https://" + url[len("https://") :].rstrip("/")
+        return url
 
 
 # --- Microsoft 365 / Graph ---------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The building blocks every tenant-file model shares: the strict base, the patterns of
-GUIDs, environment-variable names and https origins, and the file-path validator.
+GUIDs, environment-variable names and https origins (and their validator), and the
+file-path validator.
 
 A tenant file's unknown keys are errors (every model forbids extra keys): a misspelt key
 would otherwise silently disable a check.
@@ -24,6 +25,19 @@ ORIGIN_RE = re.compile(
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def https_origin(url: str, like: str) -> str:
+    """An https origin (scheme, host, optional port; no path, query or user), as the
+    ``org_url`` validator judges it; the trailing slash dropped."""
+    if not url.lower().startswith("https://"):
+        raise ValueError(f"must be an https:// origin ({like}); the suite only uses TLS")
+    match = ORIGIN_RE.fullmatch(url)
+    if match is None:
+        raise ValueError(f"must be an https:// origin with no path, query or user ({like})")
+    if match["port"] is not None and not 0 < int(match["port"]) < 65536:
+        raise ValueError(f"has port {match['port']}, outside 1-65535 ({like})")
+    return "https://" + url[len("https://") :].rstrip("/")
 
 
 def file_path(value: Any) -> Any:

@@ -17,6 +17,7 @@ from ..core.names import is_tenant_name
 from .customer import LOGO_FIX, logo_problem
 from .messages import _one, _to_config_errors
 from .model import TenantConfig
+from .network import ca_file_problem
 from .yaml_loader import _read_document
 
 
@@ -50,6 +51,7 @@ def _validate(
         if problem:
             raise ConfigError(file, "customer.logo", problem, LOGO_FIX,
                               lines.get(("customer", "logo")))  # fmt: skip
+    _check_network(cfg, file, lines)
     if known_checks is not None:
         known = set(known_checks)
         for i, waiver in enumerate(cfg.waivers):
@@ -60,6 +62,26 @@ def _validate(
                     lines.get(("waivers", i, "check")),
                 )  # fmt: skip
     return cfg
+
+
+def _check_network(cfg: TenantConfig, file: str, lines: dict) -> None:
+    """What the model alone cannot judge: the CA file (it exists and holds PEM
+    certificates), and endpoint overrides beside an emulator (which serves instead)."""
+    if cfg.endpoints is not None and cfg.emulator is not None:
+        raise ConfigError(
+            file, "endpoints", "is set beside emulator:, which serves the tenant instead",
+            "remove endpoints: to run against the bundled emulator, or emulator: to reach "
+            "the APIs at the endpoints given", lines.get(("endpoints",)),
+        )  # fmt: skip
+    ca_file = cfg.network.ca_file if cfg.network else None
+    if ca_file is not None:
+        problem = ca_file_problem(cfg.resolve(ca_file))
+        if problem:
+            raise ConfigError(
+                file, "network.ca_file", problem,
+                "give the PEM file of the CA to trust (-----BEGIN CERTIFICATE----- blocks), "
+                "relative to the tenant file", lines.get(("network", "ca_file")),
+            )  # fmt: skip
 
 
 def _all_keys(value: Any) -> Iterator[Any]:

@@ -15,7 +15,7 @@ from .credentials import M365Config, OktaConfig
 from .customer import Customer
 from .expectations import ApiLimits, Expectations
 from .fields import Strict, file_path
-from .network import EndpointOverrides, Network
+from .network import EndpointOverrides, NetworkConfig
 from .waiver import Waiver
 
 
@@ -55,7 +55,8 @@ class TenantConfig(Strict):
     waivers: tuple[Waiver, ...] = ()
     limits: ApiLimits = ApiLimits()
     emulator: EmulatedBackend | None = None
-    network: Network | None = None
+    #: how the APIs are reached (proxy, CA bundle) and where (endpoint overrides)
+    network: NetworkConfig | None = None
     endpoints: EndpointOverrides | None = None
     _source_file: Path | None = PrivateAttr(None)
 

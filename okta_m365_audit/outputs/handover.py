@@ -26,6 +26,7 @@ from .handover_tables import CSS, evidence_html
 from .report import CSP_META, VERDICT_LABELS
 from .report import escape_html as _e
 from .results import FAILING, PHASE_ORDER
+from .route import route_lines
 
 #: the order of the document's phase sections: the runbook's, the suite's own access last
 PHASE_SECTIONS = [k for k in PHASES if k != "ACCESS"] + ["ACCESS"]
@@ -310,6 +311,7 @@ def appendix_html(
         ("Data from", backend),
         ("Snapshot", snap.get("file")),
         ("Snapshot SHA-256", snap.get("sha256")),
+        *route_lines(doc.get("endpointsUsed")),  # an API reached elsewhere, a proxy
     ]
     meta = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     listing = "".join(

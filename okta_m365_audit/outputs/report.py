@@ -14,6 +14,7 @@ from ..catalog.checks import PHASES, Severity
 from ..core.terminal import escape_surrogates
 from .changes_html import CSS as CHANGES_CSS
 from .changes_html import changes_html
+from .route import route_lines
 
 #: verdict -> (label shown, css class); shown as text too, never by colour alone
 VERDICT_LABELS: dict[str, tuple[str, str]] = {
@@ -117,6 +118,7 @@ def _header(doc: dict[str, Any]) -> str:
         ("Data as of", snap_info.get("collectedAt")),
         ("Snapshot", f"{snap_info.get('file')} (sha256 {snap_info.get('sha256')})"),
     ]
+    rows += route_lines(doc.get("endpointsUsed"))  # an API reached elsewhere, a proxy
     if doc.get("configError"):
         rows.append(("Problem", doc["configError"]))
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)

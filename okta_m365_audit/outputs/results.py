@@ -20,6 +20,8 @@ Results file, schema version 1::
      "waivers": [{"check", "item", "scope", "expires", "status", "daysLeft", "stale",
                   "reason", "approver", "ticket", "waived", "warning"}],
      "drift": null | {...},
+     "endpointsUsed": null | {"differsFromTenant", "emulated", "apis": {api: {"url",
+                      "tenantUrl", "differs", "proxy"}}, "network"},
      "changes": null | {"previous", "notCompared" | "scope", "counts", "new", "fixed",
                         "stillOpen", "closedWithoutPass"}}
 
@@ -338,6 +340,21 @@ def results_json_schema() -> dict[str, Any]:
                 "items": waiver_note,
             },
             "drift": {"type": ["object", "null"]},
+            "endpointsUsed": {
+                "type": ["object", "null"],
+                "description": "Where each API (okta, graph, login) was reached: its url, the "
+                "tenant file's own (tenantUrl), whether they differ, and the proxy (URL "
+                "without credentials) if any; differsFromTenant is true when any API was "
+                "reached elsewhere than the tenant's own hosts (endpoints: overrides, the "
+                "emulator). Null: nothing was collected (a replay, a tenant-file error). "
+                "Absent in files of earlier versions.",
+                "properties": {
+                    "differsFromTenant": {"type": "boolean"},
+                    "emulated": {"type": "boolean"},
+                    "apis": {"type": "object"},
+                    "network": {"type": ["object", "null"]},
+                },
+            },
             "changes": changes_json_schema(),
         },
     }

@@ -33,6 +33,7 @@ from .changes import changes_for
 from .handover_bundle import Handover, print_all
 from .report import CSP_META, audit_html, escape_html
 from .results import results_document, write_bundle
+from .route import planned_route
 from .summary_md import bundle_summary, write_fleet_summary, write_run_summary
 
 
@@ -88,6 +89,8 @@ def results_doc(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
         waivers=waiver_notes(cfg, results, waivers_as_of(state, entry)) if cfg else [],
         customer={"displayName": cfg.customer.display_name if cfg else None},
     )
+    # where the APIs were reached, when it was not the tenant's own hosts, or via a proxy
+    doc["endpointsUsed"] = facts.get("endpointsUsed")
     doc["changes"] = changes_for(state, doc)  # what changed since its previous run
     return doc
 
@@ -315,5 +318,7 @@ def environment_facts(state: AuditState) -> dict[str, Any]:
             }
         if entry.from_snapshot:
             info["backend"] = f"snapshot {entry.from_snapshot}"
+        if entry.cfg and not entry.from_snapshot:
+            info |= dict(planned_route(entry.cfg, state.network))
         facts[f"Tenant {entry.name}"] = info
     return facts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from ..catalog.checks import BY_ID
 from ..catalog.policy import SEVERITY_CHOICES
 from ..clients.okta_token import make_dpop_keys_ahead
 from ..config import OktaPrivateKeyAuth
+from ..config.network import RunNetwork
 from ..core import names, redact, suite
 from ..emulator import spawn_ahead
 from ..outputs.chromium import start_printing_browser
@@ -85,6 +87,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "document with headless Chromium takes 1-2 s); handover.html is written either way",
     )
     group.addoption(
+        "--proxy",
+        default=None,
+        metavar="URL",
+        help="reach every tenant's APIs through this proxy (http:// or https://, no "
+        "credentials; a tenant file's network: wins); without it or --proxy-from-env no "
+        "proxy is used, whatever https_proxy says",
+    )
+    group.addoption(
+        "--no-proxy",
+        default=None,
+        metavar="LIST",
+        help="hosts reached directly despite a proxy, comma-separated NO_PROXY syntax "
+        "(host, .suffix, host:port, IP, CIDR, *)",
+    )
+    group.addoption(
+        "--ca-file",
+        default=None,
+        metavar="PATH",
+        help="PEM bundle of CAs trusted in addition to the system's (a TLS-inspecting proxy)",
+    )
+    group.addoption(
+        "--proxy-from-env",
+        action="store_true",
+        help="use the environment's https_proxy and no_proxy (never used without this flag)",
+    )
+    group.addoption(
         "--snapshot-out",
         default=None,
         metavar="DIR",
@@ -155,6 +183,7 @@ def pytest_configure(config: pytest.Config) -> None:
         snapshot_out=config.getoption("--snapshot-out"),
     )
     state.previous = [Path(p) for p in config.getoption("--previous")]
+    state.network = _run_network(config)
     _run_wide_report_paths(config, state)
     try:
         select_tenants(
@@ -170,6 +199,20 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     config.pluginmanager.register(MarkerCheck(), "okta-m365-audit-markers")
     _ahead_of_need(config, state)
+
+
+def _run_network(config: pytest.Config) -> RunNetwork:
+    """The network flags, checked (one line naming the flag and the fix when bad)."""
+    try:
+        return RunNetwork.from_options(
+            proxy=config.getoption("--proxy"),
+            no_proxy=config.getoption("--no-proxy"),
+            ca_file=config.getoption("--ca-file"),
+            from_env=bool(config.getoption("--proxy-from-env")),
+            environ=os.environ,
+        )
+    except ValueError as exc:
+        raise pytest.UsageError(redact.redact(str(exc))) from None
 
 
 def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:

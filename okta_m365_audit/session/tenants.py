@@ -21,13 +21,14 @@ import json
 import os
 import socket
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..catalog.checks import BY_ID
 from ..collect.progress import NO_PROGRESS, Progress
 from ..config import TenantConfig, load_tenant, load_tenants
+from ..config.network import RunNetwork
 from ..config.tenant_copy import TENANT_FILE
 from ..core import names, redact, safe_files
 from ..core.errors import ConfigError
@@ -53,6 +54,8 @@ class TenantEntry:
     snapshot_file: Path | None = None
     snapshot_sha256: str | None = None
     request_log: Path | None = None
+    #: where its APIs were reached, and through which proxy (clients.endpoints_used)
+    endpoints_used: dict[str, Any] | None = None
     announced: bool = False  #: its facts were put on a report (see tenant_facts)
 
 
@@ -92,6 +95,9 @@ class AuditState:
     changes: dict[str, Any] = field(default_factory=dict)
     #: the previous runs found, read once per run (outputs/changes.py)
     previous_runs: dict[str, Any] | None = None
+    #: the run's network flags (--proxy, --no-proxy, --ca-file, --proxy-from-env): the
+    #: defaults of each tenant file's network:
+    network: RunNetwork = field(default_factory=RunNetwork)
     #: a Chromium started with the run to print the handover PDFs at its end
     #: (outputs/chromium.py), closed when the run ends
     browser: Any = None
@@ -245,13 +251,15 @@ def collect_tenant(
         doc = snap.load(entry.from_snapshot)
         entry.snapshot_file = entry.from_snapshot
     elif cfg.emulator is not None:
+        from ..clients import endpoints_used, network_for
         from ..collect.collector import collect
         from ..emulator import emulator_for
 
+        network = network_for(cfg, state.network)
         with emulator_for(cfg) as emu:
-            doc = asyncio.run(
-                collect(cfg, emu.endpoints(cfg.m365.cloud), emu.as_of, state.offline, progress)
-            )
+            endpoints = replace(emu.endpoints(cfg.m365.cloud), network=network)
+            entry.endpoints_used = endpoints_used(cfg, endpoints)
+            doc = asyncio.run(collect(cfg, endpoints, emu.as_of, state.offline, progress))
             log = [r.__dict__ for r in emu.requests]
         # what the emulator served: proof that the run only read
         entry.request_log = safe_files.write_text(
@@ -259,10 +267,12 @@ def collect_tenant(
             json.dumps(log, indent=1) + "\n",
         )
     else:
-        from ..clients import Endpoints
+        from ..clients import Endpoints, endpoints_used, network_for
         from ..collect.collector import collect
 
-        doc = asyncio.run(collect(cfg, Endpoints.real(cfg), None, state.offline, progress))
+        endpoints = Endpoints.real(cfg, network_for(cfg, state.network))
+        entry.endpoints_used = endpoints_used(cfg, endpoints)
+        doc = asyncio.run(collect(cfg, endpoints, None, state.offline, progress))
     if entry.snapshot_file is None:
         entry.snapshot_file = snap.save(doc, evidence_path(state, cfg.name, "snapshot.json"))
     entry.snapshot_sha256 = snap.digest(doc)
@@ -307,6 +317,7 @@ def tenant_facts(state: AuditState, entry: TenantEntry) -> dict[str, Any]:
         "snapshot": snapshot,
         "snapshotFile": str(entry.snapshot_file) if entry.snapshot_file else None,
         "requestLog": str(entry.request_log) if entry.request_log else None,
+        "endpointsUsed": entry.endpoints_used,
         "collectError": entry.collect_error,
         "drift": state.drift.get(entry.name),
         # what this process collected for the tenant (an xdist worker collects every test)

@@ -1,4 +1,5 @@
-"""ORG baseline: what an MSP sets up in a new Okta org before any integration. ThreatInsight
+"""ORG baseline: what an MSP sets up in a new Okta org before any integration. The Admin
+Console takes two factors (views/policies.py walks its rules as Okta does); ThreatInsight
 logs (and blocks) requests from suspicious IPs; every SSWS API token belongs to an active
 person and is in use; the AD integration survives the loss of one agent and runs supported
 agent versions."""
@@ -6,6 +7,7 @@ agent versions."""
 import pytest
 
 from okta_m365_audit.views import DataUnavailable
+from okta_m365_audit.views.policies import active_in_order, narrowing, reached, sign_on, strength
 
 #: ThreatInsight actions by strength (spec ThreatInsightConfiguration x-enumDescriptions:
 #: none = disabled; audit = logs suspicious requests; block = logs and blocks them)
@@ -135,4 +137,41 @@ def test_org_09_ad_agents_latest_ga(tenant, evidence):
     old = [a for a in agents if a["isLatestGAedVersion"] is False]
     assert not old, f"AD agents of {ad.domain} older than the latest GA version: " + ", ".join(
         f"{a['agent']} {a['version']}" for a in old
+    )
+
+
+def _rule_text(s):
+    return f"{s['rule']!r} (priority {s['priority']}): {s['access']}" + (
+        f" {s['method']} {s['factorMode']}" if s["access"] == "ALLOW" else ""
+    )
+
+
+@pytest.mark.check("ORG-05")
+def test_org_05_admin_console_requires_mfa(tenant, evidence):
+    """Every ACTIVE rule of the Admin Console's authentication policy that an admin's
+    sign-in can reach (none above it matches every sign-in) denies or requires two factors.
+    A reached rule judged by an authenticator chain or identity proofing ERRORs: its
+    strength is not read here."""
+    app = tenant.admin_console_app
+    policy, rules = tenant.policy_rules(app, "adminConsolePolicyRules")
+    walk, _ = reached(rules)
+    evidence.update(
+        app={k: app.get(k) for k in ("id", "label", "status")},
+        policy=policy,
+        observed=[sign_on(r) | {"narrowedBy": narrowing(r)} for r in active_in_order(rules)],
+        inactive=[r.get("name") for r in rules if r.get("status") != "ACTIVE"],
+        expected="every reachable ACTIVE rule: DENY, or ALLOW with ASSURANCE factorMode 2FA",
+    )
+    unknown = [sign_on(r) for r in walk if strength(r) == "unknown"]
+    if unknown:
+        raise DataUnavailable(
+            "cannot tell how many factors these reachable Admin Console rules require "
+            "(only ASSURANCE with factorMode 1FA/2FA, or DENY, is judged): "
+            + "; ".join(_rule_text(s) for s in unknown)
+        )
+    one_factor = [sign_on(r) for r in walk if strength(r) == "1FA"]
+    assert not one_factor, (
+        "the Admin Console lets admins in with one factor through: "
+        + "; ".join(_rule_text(s) for s in one_factor)
+        + "; expected two factors (2FA) or DENY"
     )

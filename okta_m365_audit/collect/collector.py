@@ -43,6 +43,7 @@ from ..core.errors import ReadOnlyViolation
 from ..core.redact import redact_untrusted
 from ..snapshot import document as snap
 from .consent import read_okta_principals
+from .policies import read_admin_console, read_office365_policies
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -108,7 +109,10 @@ class Collector:
         top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools", "threatInsight")
         top += ("apiTokens", "office365Logs")
         await asyncio.gather(
-            self._office365_apps(), self._okta_domains(), *(self._read("okta", n) for n in top)
+            self._office365_apps(),
+            self._okta_domains(),
+            read_admin_console(self),  # policies.py (ORG-05)
+            *(self._read("okta", n) for n in top),
         )
 
     async def _okta_domains(self) -> None:
@@ -124,7 +128,8 @@ class Collector:
             apps = _items(self.doc["okta"]["office365Apps"])
             per_app = ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups", "logs")
             await asyncio.gather(
-                *(self._read("okta", n, a["id"]) for a in apps if "id" in a for n in per_app)
+                *(self._read("okta", n, a["id"]) for a in apps if "id" in a for n in per_app),
+                read_office365_policies(self),  # policies.py (FED-10)
             )
         finally:
             self.connections_read.set()

@@ -27,6 +27,9 @@ from ..snapshot import document as snap
 PARENT = {
     ("okta", "office365 app"): ("okta", "office365Apps"),
     ("okta", "custom domain"): ("okta", "domains"),
+    # an app's authentication policy link, then that policy's rules (collect/policies.py)
+    ("okta", "admin console policy"): ("okta", "adminConsoleApp"),
+    ("okta", "office365 app policy"): ("okta", "office365Apps"),
     ("graph", "domain"): ("graph", "domains"),
     ("graph", "service principal"): ("graph", "oktaServicePrincipals"),
     # the app list, then each app's connection, then its client's principal (consent.py)

@@ -39,6 +39,7 @@ SCOPES: tuple[tuple[str, str], ...] = (
     ("/api/v1/logs", "okta.logs.read"),
     ("/api/v1/threats", "okta.threatInsights.read"),
     ("/api/v1/api-tokens", "okta.apiTokens.read"),
+    ("/api/v1/policies", "okta.policies.read"),
 )
 
 
@@ -138,6 +139,7 @@ class OktaRoutes:
         r.add_get("/api/v1/logs", self.logs)
         r.add_get("/api/v1/threats/configuration", self.threat_insight)
         r.add_get("/api/v1/api-tokens", self.api_tokens)
+        r.add_get("/api/v1/policies/{id}/rules", self.policy_rules)
 
     # --- middleware: authentication and scopes ---
 
@@ -205,6 +207,17 @@ class OktaRoutes:
         if tokens is None:
             return errors.okta_not_found("api-tokens (never collected)")
         return _ok(served("listApiTokens", tokens))
+
+    async def policy_rules(self, request: web.Request) -> web.Response:
+        """Every rule of a policy in one answer (an authentication policy has a handful; the
+        spec's limit has no default). A policy the snapshot never read answers 404, as Okta
+        does for an unknown id, so its check ERRORs rather than pass on no rule."""
+        answer = self.st.okta["policyRules"].get(request.match_info["id"])
+        if isinstance(answer, Stored):
+            return _stored(answer)
+        if answer is None:
+            return errors.okta_not_found(f"{request.match_info['id']} (Policy)")
+        return _ok(served("listPolicyRules", answer))
 
     def _filtered(
         self, request: web.Request, items: list[Any], allowed: set[str], ops: tuple = ("eq",)

@@ -24,6 +24,7 @@ MODULES = (
     "fed_trust",
     "org",
     "org_baseline",
+    "policies",
     "ess",
     "ess_roles",
     "prep",

@@ -668,6 +668,10 @@ OPTIONAL: dict[str, Optional_] = {
     "okta.apiTokens.network": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
     "okta.apiTokens.network.connection": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
     "okta.threatInsight.excludeZones": Optional_(_EVIDENCE, ("ORG-07",), judged_by=None),
+    **{
+        f"okta.adminConsoleApp.{f}": Optional_(_EVIDENCE, ("ORG-05",), judged_by=None)
+        for f in ("id", "label", "status")
+    },
     "okta.threatInsight.lastUpdated": Optional_(_EVIDENCE, ("ORG-07",), judged_by=None),
     "okta.users.id": Optional_(
         (

@@ -1,8 +1,11 @@
 """ORG baseline: what an MSP sets up in a new Okta org before any integration. The Admin
-Console takes two factors (views/policies.py walks its rules as Okta does); ThreatInsight
+Console takes two factors (views/policies.py walks its rules as Okta does); a few named,
+active persons are Super Administrators; ThreatInsight
 logs (and blocks) requests from suspicious IPs; every SSWS API token belongs to an active
 person and is in use; the AD integration survives the loss of one agent and runs supported
 agent versions."""
+
+import fnmatch
 
 import pytest
 
@@ -174,4 +177,76 @@ def test_org_05_admin_console_requires_mfa(tenant, evidence):
         "the Admin Console lets admins in with one factor through: "
         + "; ".join(_rule_text(s) for s in one_factor)
         + "; expected two factors (2FA) or DENY"
+    )
+
+
+def _super_admins(tenant, evidence):
+    admins = tenant.super_admins
+    expect = tenant.cfg.expect.okta_admins
+    evidence.update(
+        observed=admins,
+        reading="holders of an ACTIVE SUPER_ADMIN role (USER or GROUP assignment) among the "
+        "users GET /api/v1/iam/assignees/users lists; whether that list includes users who "
+        "hold a role only through a group is not known, so the count is at least this",
+    )
+    return admins, expect
+
+
+def _who(a):
+    return f"{a['login'] or a['id']} (status {a['status']}, {'/'.join(a['assignmentType'])})"
+
+
+@pytest.mark.check("ORG-06")
+def test_org_06_super_admin_count(tenant, evidence):
+    admins, expect = _super_admins(tenant, evidence)
+    low, high = expect.min_super_admins, expect.max_super_admins
+    evidence.update(expected=f"between {low} and {high} Super Administrators")
+    assert low <= len(admins) <= high, (
+        f"{len(admins)} Super Administrator(s); expected between {low} and {high}"
+        + (f": {', '.join(_who(a) for a in admins)}" if admins else "")
+    )
+
+
+@pytest.mark.check("ORG-06")
+def test_org_06_super_admins_active(tenant, evidence):
+    admins, _ = _super_admins(tenant, evidence)
+    evidence.update(expected="every Super Administrator an ACTIVE Okta user")
+    bad = [a for a in admins if a["status"] != "ACTIVE"]
+    assert not bad, "Super Administrators who are not ACTIVE Okta users: " + "; ".join(
+        _who(a) if a["status"] else f"{a['id']} (not an Okta user with a status)" for a in bad
+    )
+
+
+@pytest.mark.check("ORG-06")
+def test_org_06_super_admins_are_persons(tenant, evidence):
+    admins, expect = _super_admins(tenant, evidence)
+    patterns = tuple(expect.shared_account_patterns) + tuple(
+        tenant.cfg.expect.service_account_patterns
+    )
+    evidence.update(expected=f"no login's local part matching {', '.join(patterns)}")
+    unknown = [a for a in admins if not isinstance(a["login"], str)]
+    if unknown:
+        raise DataUnavailable(
+            "cannot tell whether these Super Administrators are persons (no Okta login): "
+            + ", ".join(a["id"] for a in unknown)
+        )
+    bad = [
+        (a, p)
+        for a in admins
+        for p in patterns
+        if fnmatch.fnmatchcase(a["login"].split("@")[0].lower(), p.lower())
+    ]
+    assert not bad, "Super Administrators that look like shared or service accounts: " + "; ".join(
+        f"{_who(a)} matches {p!r}" for a, p in bad
+    )
+
+
+@pytest.mark.check("ORG-06")
+def test_org_06_no_excluded_account_is_super_admin(tenant, evidence):
+    admins, _ = _super_admins(tenant, evidence)
+    excluded = set(tenant.cfg.expect.excluded_accounts) | {tenant.cfg.expect.service_account}
+    evidence.update(expected="no excluded M365 account (service, break-glass) among them")
+    bad = [a for a in admins if str(a["login"] or "").lower() in excluded]
+    assert not bad, "excluded M365 accounts hold Okta Super Administrator: " + "; ".join(
+        _who(a) for a in bad
     )

@@ -94,6 +94,9 @@ CHECKS: tuple[Check, ...] = (
     _c("ORG-05", "ORG", "critical", "The Okta Admin Console requires MFA",
        "Security > Authentication Policies > Okta Admin Console: make every active rule that "
        "allows access require two factors (or deny); runbook: new-org setup."),
+    _c("ORG-06", "ORG", "high", "Super administrators are few and personal",
+       "Security > Administrators: keep 2..N Super Administrators, each a named person's "
+       "active account; move service/shared accounts to narrower roles or an API service app."),
     _c("ORG-07", "ORG", "medium", "ThreatInsight is on",
        "Security > General > Okta ThreatInsight settings: Log and block (or Log, as declared)."),
     _c("ORG-08", "ORG", "medium", "API tokens are accounted for",

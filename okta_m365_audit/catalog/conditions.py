@@ -65,6 +65,15 @@ CONDITIONS: dict[str, Condition] = {
         "otherwise (authenticator chain, no method), no app or no policy link (Classic "
         "Engine) ERRORs",
     ),
+    "ORG-06": Condition(
+        "`GET /api/v1/iam/assignees/users`; `GET /api/v1/users/{id}/roles` of each listed "
+        "admin (one read per admin: no list carries the role types); the Okta users",
+        "the users with an ACTIVE `SUPER_ADMIN` role (USER or GROUP assignment) number "
+        "between `okta_admins.min_super_admins` (default 2) and `max_super_admins` (default "
+        "4); each is an ACTIVE Okta user; no login's local part matches "
+        "`okta_admins.shared_account_patterns` or `service_account_patterns`; none is an "
+        "excluded account; a role without a readable type or status ERRORs",
+    ),
     "ORG-07": Condition(
         "`GET /api/v1/threats/configuration`",
         "`action` is at least the declared `threat_insight` (none < audit < block; "

@@ -99,6 +99,17 @@ def access_policy_ids(apps: object) -> list[str]:
     return list(dict.fromkeys(p for p in found if p))
 
 
+def wrapped_items(body: object) -> list[dict]:
+    """The objects of a wrapped list body (``{"value": [...]}``, ``{"domains": [...]}``):
+    its one list value's dicts ([] when it has none)."""
+    items = (
+        next((v for v in body.values() if isinstance(v, list)), [])
+        if isinstance(body, dict)
+        else []
+    )
+    return [i for i in items if isinstance(i, dict)]
+
+
 GRAPH_GROUP_TYPE = "#microsoft.graph.group"
 
 
@@ -142,13 +153,20 @@ class Resource:
     name: str
     path: str  #: path template; ``{key}`` is the parent id for per-parent resources
     query: tuple[tuple[str, str], ...] = ()
-    kind: Literal["list", "object", "wrapped"] = "list"  #: wrapped: {"domains": [...]}
+    #: wrapped: {"domains": [...]} or {"value": [...], "_links": {"next": ...}}
+    kind: Literal["list", "object", "wrapped"] = "list"
     page_size_param: str | None = None
     max_page_size: int | None = None
     needs: str = ""  #: Okta scope or Graph application permission
     per: str | None = None  #: what the key is: "office365 app", "custom domain", "domain"...
     answers: tuple[int, ...] = ()  #: non-2xx statuses that are definitive answers
     doc: str = ""
+    wrapped_in: str = ""  #: a wrapped body's list key, when not the resource's name
+
+    @property
+    def list_key(self) -> str:
+        """The key of a wrapped body's list."""
+        return self.wrapped_in or self.name
 
     @property
     def per_parent(self) -> bool:
@@ -225,6 +243,16 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(_O, "office365PolicyRules", "/api/v1/policies/{key}/rules",
              needs="okta.policies.read", per="office365 app policy",
              doc="Rules of each Office 365 instance's authentication policy (FED-10)."),
+    # spec listUsersWithRoleAssignments: limit default 100, no maximum documented, so the
+    # default is asked; the body is {"value": [...], "_links": {"next": ...}} and pages by
+    # its next link. Only ids: the role types need one read per user (no list carries them)
+    Resource(_O, "oktaAdmins", "/api/v1/iam/assignees/users", kind="wrapped",
+             page_size_param="limit", max_page_size=100, needs="okta.roles.read",
+             wrapped_in="value",
+             doc='Users holding an admin role, wrapped as {"value": [...]} (ORG-06).'),
+    # spec listAssignedRolesForUser: the user's roles, USER and GROUP assignments, no paging
+    Resource(_O, "oktaAdminRoles", "/api/v1/users/{key}/roles", needs="okta.roles.read",
+             per="Okta admin", doc="The admin roles of each listed admin (ORG-06)."),
     Resource(_O, "logs", "/api/v1/logs", (("filter", 'target.id eq "{key}"'),),
              page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
              per="office365 app", doc="System Log events naming the app, in the window (CRED-04)."),

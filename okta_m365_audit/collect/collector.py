@@ -43,7 +43,8 @@ from ..core.errors import ReadOnlyViolation
 from ..core.redact import redact_untrusted
 from ..snapshot import document as snap
 from .consent import read_okta_principals
-from .policies import read_admin_console, read_office365_policies
+from .pages import join_pages
+from .policies import read_admin_console, read_office365_policies, read_okta_admins
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -112,6 +113,7 @@ class Collector:
             self._office365_apps(),
             self._okta_domains(),
             read_admin_console(self),  # policies.py (ORG-05)
+            read_okta_admins(self),  # policies.py (ORG-06)
             *(self._read("okta", n) for n in top),
         )
 
@@ -267,7 +269,7 @@ class Collector:
                 return fail(last.status, "malformed_response",
                             f"{problem} (after {tally.attempts} attempt(s))")  # fmt: skip
             pages.append(last.body)
-            url, refused = next_link(last, own, client.base)
+            url, refused = next_link(last, own, client.base, res.kind == "wrapped")
             if refused:
                 return fail(last.status, "next_link_refused", f"{refused}; {len(pages)} page(s) "
                             "had been read: the list is incomplete")  # fmt: skip
@@ -296,7 +298,7 @@ class Collector:
             ok=True,
             pages=len(pages),
             requests=tally.attempts,
-            data=_join(res, pages),
+            data=join_pages(res, pages),
             origins=origins,
         )
 
@@ -347,16 +349,6 @@ def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[s
     for domain in cfg.expect.domains_to_federate:
         samples += [upn for upn in candidates if domain_of(upn) == domain][:1]
     return samples + sorted(excluded)
-
-
-def _join(res: snap.Resource, pages: list[Any]) -> Any:
-    """The items of every page as one list (objects and wrapped bodies stay as sent)."""
-    if res.kind != "list":
-        return pages[0]
-    items: list[Any] = []
-    for body in pages:
-        items.extend(body["value"] if res.api == "graph" and isinstance(body, dict) else body)
-    return items
 
 
 def _items(read: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ OKTA_READ_SCOPES: tuple[str, ...] = (
     "okta.threatInsights.read",
     "okta.apiTokens.read",
     "okta.policies.read",
+    "okta.roles.read",
 )
 
 #: Graph application permissions the collector needs (reference/api-facts.md §15).

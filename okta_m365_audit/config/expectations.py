@@ -71,6 +71,41 @@ class ProvisioningExpectation(Strict):
     assignment_groups: tuple[str, ...] = ()
 
 
+#: generic role names (ORG-06): a Super Administrator must be a named person
+SHARED_ACCOUNT_PATTERNS = (
+    *("admin", "administrator", "*.admin", "admin.*", "okta.admin", "okta-admin"),
+    *("shared*", "it-*", "helpdesk*", "test*"),
+)
+
+
+#: generic role names (ORG-06): a Super Administrator must be a named person
+SHARED_ACCOUNT_PATTERNS = (
+    *("admin", "administrator", "*.admin", "admin.*", "okta.admin", "okta-admin"),
+    *("shared*", "it-*", "helpdesk*", "test*"),
+)
+
+
+class OktaAdmins(Strict):
+    """Who may hold Okta's Super Administrator role (ORG-06)."""
+
+    #: two, so one admin locked out or away does not leave the org without one (CATALOG.md)
+    min_super_admins: int = Field(2, ge=1, le=100, description="Fewest Super Administrators.")
+    #: every super admin can change anything, MFA and the admins included (CATALOG.md: 4)
+    max_super_admins: int = Field(4, ge=1, le=100, description="Most Super Administrators.")
+    #: generic role names are not persons; fnmatch on the login's local part, lower-case
+    shared_account_patterns: tuple[str, ...] = Field(
+        SHARED_ACCOUNT_PATTERNS,
+        description="fnmatch patterns of login local parts that look like shared accounts.",
+    )
+
+    @field_validator("max_super_admins")
+    @classmethod
+    def _range(cls, v: int, info: ValidationInfo) -> int:
+        if v < info.data.get("min_super_admins", 1):
+            raise ValueError("must be at least min_super_admins")
+        return v
+
+
 SignOnRequirement = Literal["deny", "mfa", "any"]
 
 
@@ -144,6 +179,7 @@ class Expectations(Strict):
     org: OrgFacts = OrgFacts()
     office365_app: Office365AppExpectation = Office365AppExpectation()
     office365_sign_on: Office365SignOn = Office365SignOn()
+    okta_admins: OktaAdmins = OktaAdmins()
     mfa_behavior: (
         Literal[
             "acceptIfMfaDoneByFederatedIdp", "enforceMfaByFederatedIdp", "rejectMfaByFederatedIdp"

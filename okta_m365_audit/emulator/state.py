@@ -45,6 +45,12 @@ class TenantState:
         st.okta["apps"] = (
             _data(o.get("office365Apps")) + _data(o.get("adApps")) + _data(o.get("adminConsoleApp"))
         )
+        # the users holding admin roles (a wrapped {"value": [...]} read), each one's roles
+        admins = _answer(o.get("oktaAdmins"))
+        st.okta["roleAssignees"] = (
+            list(admins.get("value") or []) if isinstance(admins, dict) else admins
+        )
+        st.okta["userRoles"] = {k: _answer(r) for k, r in (o.get("oktaAdminRoles") or {}).items()}
         # authentication policies' rules, by policy id, whichever app's read recorded them
         st.okta["policyRules"] = {
             k: _answer(r)

@@ -181,8 +181,8 @@ class PolicyView(BaseView):
         if policy is None:
             raise DataUnavailable(
                 f"the Okta app {app.get('label')!r} ({app.get('id')}) has no authentication "
-                "policy link (_links.accessPolicy): a Classic Engine org, or a field Okta did "
-                "not return; its sign-on rules cannot be judged"
+                "policy link (_links.accessPolicy.href): a Classic Engine org, or a field Okta "
+                "did not return; its sign-on rules cannot be judged"
             )
         rules = self.data("okta", resource, policy)
         if not isinstance(rules, list):

@@ -50,7 +50,9 @@ from .okta_policies import (
     OFFICE365_POLICY_ID,
     admin_console_app,
     admin_console_rules,
+    admin_roles,
     office365_rules,
+    okta_admins,
 )
 from .okta_security import api_tokens, threat_insight
 from .people import Person, people
@@ -136,6 +138,11 @@ def build_snapshot(
         "threatInsight": read("okta", "threatInsight", threat_insight()),
         "apiTokens": read("okta", "apiTokens", api_tokens(okta_users)),
         "office365Logs": read("okta", "office365Logs", []),  # no app.office365.* event (CRED-04)
+        "oktaAdmins": read("okta", "oktaAdmins", okta_admins(okta_users)),
+        "oktaAdminRoles": {
+            uid: read("okta", "oktaAdminRoles", roles, uid)
+            for uid, roles in admin_roles(okta_users).items()
+        },
         "adminConsoleApp": read("okta", "adminConsoleApp", [admin_console_app()]),
         "adminConsolePolicyRules": {
             ADMIN_CONSOLE_POLICY_ID: read(

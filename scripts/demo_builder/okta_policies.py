@@ -1,5 +1,5 @@
-"""The Okta org's authentication policies: the Admin Console app and its policy's rules
-(ORG-05), the Office 365 app's policy rules (FED-10).
+"""The Okta org's admin baseline: the Admin Console app and its policy's rules (ORG-05),
+the Office 365 app's policy rules (FED-10), the admins and their roles (ORG-06).
 
 Shapes: the Admin Console app as listed in okta-recorded/apps-list/list-limit200-27-apps-
 incl-office365-swa.json (element 0: name saasure, signOnMode OPENID_CONNECT, an accessPolicy
@@ -17,6 +17,7 @@ from .facts import OKTA_HOST, ORG_CREATED, ORG_ID
 from .ids import okta_id, okta_time
 from .okta_apps import _app_links
 from .okta_org import href
+from .people import OKTA_ADMIN
 
 ADMIN_CONSOLE_APP_ID = okta_id("0oa", "app saasure")
 ADMIN_CONSOLE_POLICY_ID = okta_id("rst", "access policy saasure")
@@ -132,3 +133,54 @@ def office365_rules() -> list[dict[str, Any]]:
         ),
         _rule(p, "catch-all", "Catch-all Rule", 99, None, _DENY, system=True),
     ]
+
+
+#: Super Administrators: two named people (ORG-06); the Okta admin account runs the org
+#: day to day with the narrower Organization Administrator role
+SUPER_ADMINS = ("oliver.bennett@contoso.com", "isla.murphy@contoso.com")
+ROLE_LABELS = {"SUPER_ADMIN": "Super Administrator", "ORG_ADMIN": "Organization Administrator"}
+
+
+def _admins(okta_users: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
+    by_login = {u["profile"]["login"]: u for u in okta_users}
+    return [(by_login[login], "SUPER_ADMIN") for login in SUPER_ADMINS] + [
+        (by_login[OKTA_ADMIN], "ORG_ADMIN")
+    ]
+
+
+def okta_admins(okta_users: list[dict[str, Any]]) -> dict[str, Any]:
+    """``GET /api/v1/iam/assignees/users``: ids only, wrapped (RoleAssignedUsersResponseExample)."""
+    return {
+        "value": [
+            {
+                "id": u["id"],
+                "orn": f"orn:okta:idp:{ORG_ID}:users:{u['id']}",
+                "_links": {
+                    "self": href(f"/api/v1/users/{u['id']}"),
+                    "roles": href(f"/api/v1/users/{u['id']}/roles"),
+                },
+            }
+            for u, _ in _admins(okta_users)
+        ],
+        "_links": {},
+    }
+
+
+def admin_roles(okta_users: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Each admin's roles, as StandardRolesListResponse shows them."""
+    granted = ORG_CREATED + dt.timedelta(minutes=34)
+    return {
+        u["id"]: [
+            {
+                "id": okta_id("ra1", f"role {role} {u['id']}"),
+                "label": ROLE_LABELS[role],
+                "type": role,
+                "status": "ACTIVE",
+                "created": okta_time(granted),
+                "lastUpdated": okta_time(granted),
+                "assignmentType": "USER",
+                "_links": {"assignee": href(f"/api/v1/users/{u['id']}")},
+            }
+        ]
+        for u, role in _admins(okta_users)
+    }

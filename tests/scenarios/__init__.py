@@ -25,6 +25,7 @@ MODULES = (
     "org",
     "org_baseline",
     "policies",
+    "org_admins",
     "ess",
     "ess_roles",
     "prep",

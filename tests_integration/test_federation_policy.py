@@ -11,16 +11,33 @@ rather than guess."""
 import pytest
 
 from okta_m365_audit.views import DataUnavailable
-from okta_m365_audit.views.policies import narrowing, office365_clients, reached, sign_on, strength
+from okta_m365_audit.views.policies import (
+    narrowing,
+    office365_clients,
+    reached,
+    rule_text,
+    sign_on,
+    strength,
+)
 
 #: what each requirement accepts of a reached rule (views.policies.strength)
 ACCEPTS = {"deny": ("deny",), "mfa": ("deny", "2FA")}
 
 
 def _text(s):
-    return f"{s['client']}: {s['rule']!r} (priority {s['priority']}) {s['access']}" + (
-        f" {s['method']} {s['factorMode']}" if s["access"] == "ALLOW" else ""
+    return (
+        f"{s['client']}: {rule_text(s)} (conditions: office365Client "
+        f"{s['clients']}, narrowed by {', '.join(s['narrowedBy']) or 'nothing else'})"
     )
+
+
+def _of(rule, client):
+    """A reached rule as judged for one client."""
+    return sign_on(rule) | {
+        "client": client,
+        "clients": office365_clients(rule) or "all",
+        "narrowedBy": narrowing(rule, ("office365Client",)),
+    }
 
 
 def _judge(tenant, domain, evidence, need):
@@ -34,13 +51,7 @@ def _judge(tenant, domain, evidence, need):
     evidence.update(
         instance={k: app.get(k) for k in ("id", "label", "status")},
         policy=policy,
-        observed={
-            c: [
-                sign_on(r) | {"clients": office365_clients(r) or "all", "narrowedBy": narrowing(r)}
-                for r in walk
-            ]
-            for c, (walk, _) in walks.items()
-        },
+        observed={c: [_of(r, c) for r in walk] for c, (walk, _) in walks.items()},
         expected=f"every rule reached by {', '.join(clients)}: "
         + ("DENY" if need == "deny" else "DENY, or ALLOW with ASSURANCE factorMode 2FA"),
     )
@@ -53,7 +64,7 @@ def _judge(tenant, domain, evidence, need):
     pairs = [(c, r) for c, (walk, _) in walks.items() for r in walk]
     # an ALLOW of any kind breaks "deny"; for "mfa" a chain or a missing method cannot be told
     unknown = [
-        sign_on(r) | {"client": c}
+        _of(r, c)
         for c, r in pairs
         if strength(r) == "unknown" and (need == "mfa" or sign_on(r)["access"] != "ALLOW")
     ]
@@ -62,7 +73,7 @@ def _judge(tenant, domain, evidence, need):
             "cannot tell what these reachable rules require (only DENY, or ALLOW with "
             "ASSURANCE factorMode 1FA/2FA, is judged): " + "; ".join(_text(s) for s in unknown)
         )
-    return [sign_on(r) | {"client": c} for c, r in pairs if strength(r) not in ACCEPTS[need]]
+    return [_of(r, c) for c, r in pairs if strength(r) not in ACCEPTS[need]]
 
 
 @pytest.mark.check("FED-10")

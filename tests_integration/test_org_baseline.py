@@ -10,7 +10,14 @@ import fnmatch
 import pytest
 
 from okta_m365_audit.views import DataUnavailable
-from okta_m365_audit.views.policies import active_in_order, narrowing, reached, sign_on, strength
+from okta_m365_audit.views.policies import (
+    active_in_order,
+    narrowing,
+    reached,
+    rule_text,
+    sign_on,
+    strength,
+)
 
 #: ThreatInsight actions by strength (spec ThreatInsightConfiguration x-enumDescriptions:
 #: none = disabled; audit = logs suspicious requests; block = logs and blocks them)
@@ -143,12 +150,6 @@ def test_org_09_ad_agents_latest_ga(tenant, evidence):
     )
 
 
-def _rule_text(s):
-    return f"{s['rule']!r} (priority {s['priority']}): {s['access']}" + (
-        f" {s['method']} {s['factorMode']}" if s["access"] == "ALLOW" else ""
-    )
-
-
 @pytest.mark.check("ORG-05")
 def test_org_05_admin_console_requires_mfa(tenant, evidence):
     """Every ACTIVE rule of the Admin Console's authentication policy that an admin's
@@ -170,12 +171,12 @@ def test_org_05_admin_console_requires_mfa(tenant, evidence):
         raise DataUnavailable(
             "cannot tell how many factors these reachable Admin Console rules require "
             "(only ASSURANCE with factorMode 1FA/2FA, or DENY, is judged): "
-            + "; ".join(_rule_text(s) for s in unknown)
+            + "; ".join(rule_text(s) for s in unknown)
         )
     one_factor = [sign_on(r) for r in walk if strength(r) == "1FA"]
     assert not one_factor, (
         "the Admin Console lets admins in with one factor through: "
-        + "; ".join(_rule_text(s) for s in one_factor)
+        + "; ".join(rule_text(s) for s in one_factor)
         + "; expected two factors (2FA) or DENY"
     )
 
@@ -190,6 +191,15 @@ def _super_admins(tenant, evidence):
         "hold a role only through a group is not known, so the count is at least this",
     )
     return admins, expect
+
+
+def _require_logins(admins, what):
+    unknown = [a for a in admins if not isinstance(a["login"], str)]
+    if unknown:
+        raise DataUnavailable(
+            f"cannot tell whether these Super Administrators {what}: no profile.login for "
+            "their Okta user id: " + ", ".join(a["id"] for a in unknown)
+        )
 
 
 def _who(a):
@@ -213,7 +223,8 @@ def test_org_06_super_admins_active(tenant, evidence):
     evidence.update(expected="every Super Administrator an ACTIVE Okta user")
     bad = [a for a in admins if a["status"] != "ACTIVE"]
     assert not bad, "Super Administrators who are not ACTIVE Okta users: " + "; ".join(
-        _who(a) if a["status"] else f"{a['id']} (not an Okta user with a status)" for a in bad
+        _who(a) if a["status"] else f"{a['id']} (no Okta user with this id: status unknown)"
+        for a in bad
     )
 
 
@@ -224,12 +235,7 @@ def test_org_06_super_admins_are_persons(tenant, evidence):
         tenant.cfg.expect.service_account_patterns
     )
     evidence.update(expected=f"no login's local part matching {', '.join(patterns)}")
-    unknown = [a for a in admins if not isinstance(a["login"], str)]
-    if unknown:
-        raise DataUnavailable(
-            "cannot tell whether these Super Administrators are persons (no Okta login): "
-            + ", ".join(a["id"] for a in unknown)
-        )
+    _require_logins(admins, "are persons")
     bad = [
         (a, p)
         for a in admins
@@ -246,7 +252,8 @@ def test_org_06_no_excluded_account_is_super_admin(tenant, evidence):
     admins, _ = _super_admins(tenant, evidence)
     excluded = set(tenant.cfg.expect.excluded_accounts) | {tenant.cfg.expect.service_account}
     evidence.update(expected="no excluded M365 account (service, break-glass) among them")
-    bad = [a for a in admins if str(a["login"] or "").lower() in excluded]
+    _require_logins(admins, "are excluded accounts")
+    bad = [a for a in admins if a["login"].lower() in excluded]
     assert not bad, "excluded M365 accounts hold Okta Super Administrator: " + "; ".join(
         _who(a) for a in bad
     )

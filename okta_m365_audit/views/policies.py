@@ -57,10 +57,11 @@ def _matches_all(name: str, value: Any) -> bool:
 
 def narrowing(rule: dict[str, Any], ignore: tuple[str, ...] = ()) -> list[str]:
     """The conditions of a rule that leave some sign-ins out (every unknown one included),
-    bar those in ``ignore``."""
+    bar those in ``ignore``. No conditions at all match every sign-in only on the system
+    catch-all rule; on any other rule they are not known, so the walk goes past it."""
     conditions = rule.get("conditions")
-    if conditions is None:
-        return []
+    if conditions is None:  # the catch-all's shape (spec example); on another rule: unknown
+        return [] if rule.get("system") is True else ["conditions"]
     if not isinstance(conditions, dict):
         return ["conditions"]
     return [
@@ -190,8 +191,16 @@ class PolicyView(BaseView):
         rules = [r for r in rules if isinstance(r, dict)]
         if not active_in_order(rules):
             raise DataUnavailable(
-                f"GET /api/v1/policies/{policy}/rules listed no ACTIVE rule (every "
+                f"GET /api/v1/policies/{policy}/rules listed no rule with status ACTIVE (every "
                 "authentication policy has an active catch-all rule): cannot tell how it "
                 "treats a sign-in"
             )
         return policy, rules
+
+
+def rule_text(s: dict[str, Any]) -> str:
+    """One rule of :func:`sign_on` in a message, naming each field it shows."""
+    text = f"{s['rule']!r} (priority {s['priority']}): actions.appSignOn.access {s['access']}"
+    if s["access"] != "DENY":
+        text += f", verificationMethod.type {s['method']}, factorMode {s['factorMode']}"
+    return text

@@ -106,9 +106,13 @@ def inactive_role_on_shared(doc: dict[str, Any]) -> None:
 
 
 def many_helpdesk_admins(doc: dict[str, Any]) -> None:
-    """150 more admins with the Help Desk role: the assignee list takes two pages."""
+    """150 more admins with the Help Desk role listed first: the assignee list takes two
+    pages, and the super admins are on the second (a reader that stops at the first page
+    would count none)."""
+    before = list(_assignees(doc))
     for n in range(150):
         _grant(doc, f"00uHelpDesk{n:04d}x7", role="HELP_DESK_ADMIN")
+    _assignees(doc)[:] = _assignees(doc)[len(before) :] + before
 
 
 def two_allowed(data: dict[str, Any]) -> None:
@@ -129,7 +133,8 @@ SCENARIOS = [
     Scenario("one Super Administrator", {ORG06["super_admin_count"]: "failed"},
              mutate=one_super_admin, checks=("ORG-06",)),
     Scenario("a Super Administrator Okta does not list as a user",
-             {ORG06["super_admins_active"]: "failed", ORG06["super_admins_are_persons"]: "error"},
+             {ORG06["super_admins_active"]: "failed", ORG06["super_admins_are_persons"]: "error",
+              ORG06["no_excluded_account_is_super_admin"]: "error"},
              mutate=unknown_user_is_super, checks=("ORG-06",)),
     Scenario("a break-glass account is an Okta Super Administrator",
              # ESS-03: the excluded account has an Okta user at all; ESS-05: an account in

@@ -56,7 +56,9 @@ def _service_and_path(res: snap.Resource) -> tuple[str, str]:
     golden answer is one of its definitive non-2xx statuses (the initial domain's 404 on
     federationConfiguration) is left out: the collector takes that status as the answer
     without reading its body, so a fault there is neither retried nor recorded, rightly,
-    and which of the concurrent requests a one-shot fault meets is up to the scheduler."""
+    and which of the concurrent requests a one-shot fault meets is up to the scheduler.
+    A per-parent read that shares its path with another (policy rules) is told by its own
+    golden keys, for the same reason."""
     service = {"okta": "okta", "graph": "graph", "realm": "login"}[res.api]
     prefix = "/v1.0" if res.api == "graph" else ""
     key = "[^/]+"
@@ -65,6 +67,11 @@ def _service_and_path(res: snap.Resource) -> tuple[str, str]:
         answered = [re.escape(k) for k, r in reads.items() if r.get("status") in res.answers]
         if answered:
             key = f"(?!(?:{'|'.join(answered)})(?:/|$))[^/]+"
+    if res.per_parent and any(
+        o.name != res.name and (o.api, o.path) == (res.api, res.path) for o in snap.RESOURCES
+    ):  # two reads of one path (the rules of the Admin Console's and Office 365's policies)
+        own = [re.escape(k) for k in golden_doc()[res.api].get(res.name) or {}]
+        key = f"(?:{'|'.join(own)})" if own else key
     path = re.escape(prefix + res.path).replace(re.escape("{key}"), key)
     return service, f"^{path}$"
 

@@ -55,6 +55,17 @@ _INITIAL_UNKNOWN = (
     "PREP-01's, which ERRORs with ESS-01"
 )
 
+_POLICY_RULES = {"adminConsolePolicyRules": "ORG-05", "office365PolicyRules": "FED-10"}
+_NO_CONDITIONS = (
+    "a rule without conditions is walked past (only the system catch-all matches every "
+    "sign-in without them), so every rule is still judged"
+)
+_ANY_NETWORK = "an empty network condition is every network (as connection ANYWHERE)"
+_BY_PRIORITY = (
+    "order falls back on priority (the catch-all has 99); the catch-all is then walked past, "
+    "never taken for a rule matching every sign-in"
+)
+
 #: "api.resource.path" -> why its readers may stay green without it
 OPTIONAL: dict[str, Optional_] = {
     "okta.appFeatures.name": Optional_(
@@ -515,7 +526,7 @@ OPTIONAL: dict[str, Optional_] = {
             "(views.base.app_id_of); these judge the app's own JSON (status, domains, "
             "signOnMode) or read the app only for IMP evidence"
         ),
-        ("FED-03", "IMP-01", "IMP-03", "PREP-01", "PREP-02", "PREP-03"),
+        ("FED-03", "IMP-01", "IMP-03", "PREP-01", "PREP-02", "PREP-03", "FED-10"),
         judged_by="IMP-02",
     ),
     "okta.office365Apps.label": Optional_(
@@ -523,7 +534,7 @@ OPTIONAL: dict[str, Optional_] = {
             "judged only against a label the tenant file declares (the demo declares none); "
             "evidence otherwise"
         ),
-        ("PREP-01",),
+        ("PREP-01", "FED-10"),
         judged_by=None,
     ),
     "okta.office365Apps.name": Optional_(
@@ -571,6 +582,7 @@ OPTIONAL: dict[str, Optional_] = {
             "PREP-03",
             "PREP-04",
             "PREP-05",
+            "FED-10",
         ),
         judged_by=None,
     ),
@@ -592,6 +604,7 @@ OPTIONAL: dict[str, Optional_] = {
             "PREP-03",
             "PREP-04",
             "PREP-05",
+            "FED-10",
         ),
         judged_by="PREP-01",
     ),
@@ -647,6 +660,7 @@ OPTIONAL: dict[str, Optional_] = {
             "PROV-02",
             "PROV-03",
             "PROV-04",
+            "FED-10",
         ),
         judged_by="PREP-01",
     ),
@@ -668,13 +682,50 @@ OPTIONAL: dict[str, Optional_] = {
     "okta.apiTokens.network": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
     "okta.apiTokens.network.connection": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
     "okta.threatInsight.excludeZones": Optional_(_EVIDENCE, ("ORG-07",), judged_by=None),
+    **{
+        f"okta.adminConsoleApp.{f}": Optional_(_EVIDENCE, ("ORG-05",), judged_by=None)
+        for f in ("id", "label", "status")
+    },
     "okta.threatInsight.lastUpdated": Optional_(_EVIDENCE, ("ORG-07",), judged_by=None),
+    "okta.oktaAdminRoles.assignmentType": Optional_(_EVIDENCE, ("ORG-06",), judged_by=None),
+    **{
+        f"okta.{r}.{f}": Optional_(_EVIDENCE, (c,), judged_by=None)
+        for r, c in _POLICY_RULES.items()
+        for f in ("id", "name")
+    },
+    **{
+        f"okta.{r}.conditions": Optional_(_NO_CONDITIONS, (c,), judged_by=None)
+        for r, c in _POLICY_RULES.items()
+    },
+    **{
+        f"okta.{r}.conditions.network.connection": Optional_(_ANY_NETWORK, (c,), judged_by=None)
+        for r, c in _POLICY_RULES.items()
+    },
+    **{
+        f"okta.{r}.system": Optional_(_BY_PRIORITY, (c,), judged_by=None)
+        for r, c in _POLICY_RULES.items()
+    },
+    "okta.office365PolicyRules.actions.appSignOn.verificationMethod": Optional_(
+        "the legacy-client rule denies, so it needs no verification method; the web rule's "
+        "lack of one ERRORs FED-10's mfa test",
+        ("FED-10",),
+        judged_by="FED-10",
+    ),
+    **{
+        f"okta.office365PolicyRules.conditions.office365Client{f}": Optional_(
+            "absent, a rule applies to every client (inference, README 'What is not known'): "
+            "the golden's first rule then denies every client, which meets every requirement",
+            ("FED-10",),
+            judged_by=None,
+        )
+        for f in ("", ".include")
+    },
     "okta.users.id": Optional_(
         (
             "Okta users are matched by profile.login; the id is evidence (union_by_id keeps "
             "id-less users)"
         ),
-        ("ESS-03", "ESS-05", "IMP-01", "IMP-02", "IMP-03", "IMP-04", "IMP-05", "ORG-08"),
+        ("ESS-03", "ESS-05", "IMP-01", "IMP-02", "IMP-03", "IMP-04", "IMP-05", "ORG-08", "ORG-06"),
         judged_by=None,
     ),
     "okta.users.profile": Optional_(
@@ -683,7 +734,7 @@ OPTIONAL: dict[str, Optional_] = {
             "reconciliation evidence says could not read); okta_by_login ERRORs naming "
             "profile.login (ESS-03, IMP-01)"
         ),
-        ("IMP-02", "IMP-04", "IMP-05", "ORG-08"),
+        ("IMP-02", "IMP-04", "IMP-05", "ORG-08", "ORG-06"),
         judged_by="IMP-01",
     ),
     "okta.users.profile.login": Optional_(
@@ -692,7 +743,7 @@ OPTIONAL: dict[str, Optional_] = {
             "reconciliation evidence says could not read); okta_by_login ERRORs naming "
             "profile.login (ESS-03, IMP-01)"
         ),
-        ("IMP-02", "IMP-04", "IMP-05", "ORG-08"),
+        ("IMP-02", "IMP-04", "IMP-05", "ORG-08", "ORG-06"),
         judged_by="IMP-01",
     ),
     "okta.users.status": Optional_(
@@ -700,7 +751,7 @@ OPTIONAL: dict[str, Optional_] = {
             "only IMP-03 judges an Okta user's status (ERRORs without it); IMP-01 counts users "
             "in any state"
         ),
-        ("IMP-01", "IMP-02", "IMP-04", "IMP-05", "ORG-08"),
+        ("IMP-01", "IMP-02", "IMP-04", "IMP-05", "ORG-08", "ORG-06"),
         judged_by="IMP-03",
     ),
     "realm.userRealm.AuthURL": Optional_(

@@ -98,8 +98,15 @@ def _every_request(doc: dict[str, Any]) -> list[tuple[str, str]]:
         ("listAgentPools", "/api/v1/agentPools?poolType=AD"),
         ("getCurrentConfiguration", "/api/v1/threats/configuration"),
         ("listApiTokens", "/api/v1/api-tokens"),
+        ("listApplications", '/api/v1/apps?filter=name eq "saasure"&limit=200'),
+        ("listPolicyRules", "/api/v1/policies/rstunknownunknown0x7/rules"),  # 404
+        ("listUsersWithRoleAssignments", "/api/v1/iam/assignees/users?limit=1"),
+        ("listAssignedRolesForUser", "/api/v1/users/00uunknownunknown0x7/roles"),  # 404
         ("listLogEvents", f"/api/v1/logs?since={since}&until={snap.iso_z(as_of)}&limit=3"),
     ]
+    for name in ("adminConsolePolicyRules", "office365PolicyRules"):
+        out += [("listPolicyRules", f"/api/v1/policies/{p}/rules") for p in o.get(name) or {}]
+    out += [("listAssignedRolesForUser", f"/api/v1/users/{u}/roles") for u in o["oktaAdminRoles"]]
     for d in domains.get("domains") or []:
         out.append(("getCustomDomain", f"/api/v1/domains/{d['id']}"))
     for app in apps:

@@ -1,11 +1,23 @@
-"""ORG baseline: what an MSP sets up in a new Okta org before any integration. ThreatInsight
+"""ORG baseline: what an MSP sets up in a new Okta org before any integration. The Admin
+Console takes two factors (views/policies.py walks its rules as Okta does); a few named,
+active persons are Super Administrators; ThreatInsight
 logs (and blocks) requests from suspicious IPs; every SSWS API token belongs to an active
 person and is in use; the AD integration survives the loss of one agent and runs supported
 agent versions."""
 
+import fnmatch
+
 import pytest
 
 from okta_m365_audit.views import DataUnavailable
+from okta_m365_audit.views.policies import (
+    active_in_order,
+    narrowing,
+    reached,
+    rule_text,
+    sign_on,
+    strength,
+)
 
 #: ThreatInsight actions by strength (spec ThreatInsightConfiguration x-enumDescriptions:
 #: none = disabled; audit = logs suspicious requests; block = logs and blocks them)
@@ -135,4 +147,113 @@ def test_org_09_ad_agents_latest_ga(tenant, evidence):
     old = [a for a in agents if a["isLatestGAedVersion"] is False]
     assert not old, f"AD agents of {ad.domain} older than the latest GA version: " + ", ".join(
         f"{a['agent']} {a['version']}" for a in old
+    )
+
+
+@pytest.mark.check("ORG-05")
+def test_org_05_admin_console_requires_mfa(tenant, evidence):
+    """Every ACTIVE rule of the Admin Console's authentication policy that an admin's
+    sign-in can reach (none above it matches every sign-in) denies or requires two factors.
+    A reached rule judged by an authenticator chain or identity proofing ERRORs: its
+    strength is not read here."""
+    app = tenant.admin_console_app
+    policy, rules = tenant.policy_rules(app, "adminConsolePolicyRules")
+    walk, _ = reached(rules)
+    evidence.update(
+        app={k: app.get(k) for k in ("id", "label", "status")},
+        policy=policy,
+        observed=[sign_on(r) | {"narrowedBy": narrowing(r)} for r in active_in_order(rules)],
+        inactive=[r.get("name") for r in rules if r.get("status") != "ACTIVE"],
+        expected="every reachable ACTIVE rule: DENY, or ALLOW with ASSURANCE factorMode 2FA",
+    )
+    unknown = [sign_on(r) for r in walk if strength(r) == "unknown"]
+    if unknown:
+        raise DataUnavailable(
+            "cannot tell how many factors these reachable Admin Console rules require "
+            "(only ASSURANCE with factorMode 1FA/2FA, or DENY, is judged): "
+            + "; ".join(rule_text(s) for s in unknown)
+        )
+    one_factor = [sign_on(r) for r in walk if strength(r) == "1FA"]
+    assert not one_factor, (
+        "the Admin Console lets admins in with one factor through: "
+        + "; ".join(rule_text(s) for s in one_factor)
+        + "; expected two factors (2FA) or DENY"
+    )
+
+
+def _super_admins(tenant, evidence):
+    admins = tenant.super_admins
+    expect = tenant.cfg.expect.okta_admins
+    evidence.update(
+        observed=admins,
+        reading="holders of an ACTIVE SUPER_ADMIN role (USER or GROUP assignment) among the "
+        "users GET /api/v1/iam/assignees/users lists; whether that list includes users who "
+        "hold a role only through a group is not known, so the count is at least this",
+    )
+    return admins, expect
+
+
+def _require_logins(admins, what):
+    unknown = [a for a in admins if not isinstance(a["login"], str)]
+    if unknown:
+        raise DataUnavailable(
+            f"cannot tell whether these Super Administrators {what}: no profile.login for "
+            "their Okta user id: " + ", ".join(a["id"] for a in unknown)
+        )
+
+
+def _who(a):
+    return f"{a['login'] or a['id']} (status {a['status']}, {'/'.join(a['assignmentType'])})"
+
+
+@pytest.mark.check("ORG-06")
+def test_org_06_super_admin_count(tenant, evidence):
+    admins, expect = _super_admins(tenant, evidence)
+    low, high = expect.min_super_admins, expect.max_super_admins
+    evidence.update(expected=f"between {low} and {high} Super Administrators")
+    assert low <= len(admins) <= high, (
+        f"{len(admins)} Super Administrator(s); expected between {low} and {high}"
+        + (f": {', '.join(_who(a) for a in admins)}" if admins else "")
+    )
+
+
+@pytest.mark.check("ORG-06")
+def test_org_06_super_admins_active(tenant, evidence):
+    admins, _ = _super_admins(tenant, evidence)
+    evidence.update(expected="every Super Administrator an ACTIVE Okta user")
+    bad = [a for a in admins if a["status"] != "ACTIVE"]
+    assert not bad, "Super Administrators who are not ACTIVE Okta users: " + "; ".join(
+        _who(a) if a["status"] else f"{a['id']} (no Okta user with this id: status unknown)"
+        for a in bad
+    )
+
+
+@pytest.mark.check("ORG-06")
+def test_org_06_super_admins_are_persons(tenant, evidence):
+    admins, expect = _super_admins(tenant, evidence)
+    patterns = tuple(expect.shared_account_patterns) + tuple(
+        tenant.cfg.expect.service_account_patterns
+    )
+    evidence.update(expected=f"no login's local part matching {', '.join(patterns)}")
+    _require_logins(admins, "are persons")
+    bad = [
+        (a, p)
+        for a in admins
+        for p in patterns
+        if fnmatch.fnmatchcase(a["login"].split("@")[0].lower(), p.lower())
+    ]
+    assert not bad, "Super Administrators that look like shared or service accounts: " + "; ".join(
+        f"{_who(a)} matches {p!r}" for a, p in bad
+    )
+
+
+@pytest.mark.check("ORG-06")
+def test_org_06_no_excluded_account_is_super_admin(tenant, evidence):
+    admins, _ = _super_admins(tenant, evidence)
+    excluded = set(tenant.cfg.expect.excluded_accounts) | {tenant.cfg.expect.service_account}
+    evidence.update(expected="no excluded M365 account (service, break-glass) among them")
+    _require_logins(admins, "are excluded accounts")
+    bad = [a for a in admins if a["login"].lower() in excluded]
+    assert not bad, "excluded M365 accounts hold Okta Super Administrator: " + "; ".join(
+        _who(a) for a in bad
     )

@@ -25,7 +25,10 @@ from .rules import KEPT_GUID_FIELDS, KEPT_GUIDS, PUBLIC_APP_NAMES, classify, id_
 from .rules import kind_of as rule_kind
 
 _PER_KEY_KIND = {"office365 app": "id", "domain": "domain", "service principal": "id",
-                 "login": "email", "connection client id": "id"}  # fmt: skip
+                 "login": "email", "connection client id": "id",
+                 # the policy ids in apps' _links.accessPolicy; the admins' user ids
+                 "admin console policy": "id", "office365 app policy": "id",
+                 "Okta admin": "id"}  # fmt: skip
 
 
 class Anonymizer:

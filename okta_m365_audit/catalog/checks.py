@@ -91,6 +91,12 @@ CHECKS: tuple[Check, ...] = (
        "Runbook prerequisites: create and verify the custom domain before integrating M365."),
     _c("ORG-04", "ORG", "low", "Org facts match the tenant file",
        "Correct the tenant file or the Okta org settings."),
+    _c("ORG-05", "ORG", "critical", "The Okta Admin Console requires MFA",
+       "Security > Authentication Policies > Okta Admin Console: make every active rule that "
+       "allows access require two factors (or deny); runbook: new-org setup."),
+    _c("ORG-06", "ORG", "high", "Super administrators are few and personal",
+       "Security > Administrators: keep 2..N Super Administrators, each a named person's "
+       "active account; move service/shared accounts to narrower roles or an API service app."),
     _c("ORG-07", "ORG", "medium", "ThreatInsight is on",
        "Security > General > Okta ThreatInsight settings: Log and block (or Log, as declared)."),
     _c("ORG-08", "ORG", "medium", "API tokens are accounted for",
@@ -163,6 +169,10 @@ CHECKS: tuple[Check, ...] = (
        "Un-federate the domain, or set the tenant's phase to 5 if go-live happened."),
     _c("FED-09", "5", "high", "Home-realm discovery routes users as expected",
        "Runbook phase 5: check federation of the domain and the excluded accounts' domains."),
+    _c("FED-10", "5", "high",
+       "The Office 365 app's sign-on policy requires MFA and denies legacy clients",
+       "Office 365 app > Sign On > User authentication policy: a rule denying Exchange "
+       "ActiveSync/legacy clients, and web and modern-auth rules requiring two factors."),
 )  # fmt: skip
 
 BY_ID: dict[str, Check] = {c.id: c for c in CHECKS}

@@ -57,6 +57,23 @@ CONDITIONS: dict[str, Condition] = {
         "`companyName` equals `org.company_name` and `subdomain` equals `org.subdomain` "
         "(case-insensitive), each where declared",
     ),
+    "ORG-05": Condition(
+        '`GET /api/v1/apps?filter=name eq "saasure"`; `GET /api/v1/policies/{id}/rules` of '
+        "its `_links.accessPolicy` (one read per policy: no list spans policies)",
+        "every ACTIVE rule a sign-in can reach, in priority order until one matches every "
+        "sign-in, is DENY or ALLOW with `ASSURANCE` `factorMode` 2FA; a reached rule judged "
+        "otherwise (authenticator chain, no method), no app or no policy link (Classic "
+        "Engine) ERRORs",
+    ),
+    "ORG-06": Condition(
+        "`GET /api/v1/iam/assignees/users`; `GET /api/v1/users/{id}/roles` of each listed "
+        "admin (one read per admin: no list carries the role types); the Okta users",
+        "the users with an ACTIVE `SUPER_ADMIN` role (USER or GROUP assignment) number "
+        "between `okta_admins.min_super_admins` (default 2) and `max_super_admins` (default "
+        "4); each is an ACTIVE Okta user; no login's local part matches "
+        "`okta_admins.shared_account_patterns` or `service_account_patterns`; none is an "
+        "excluded account; a role without a readable type or status ERRORs",
+    ),
     "ORG-07": Condition(
         "`GET /api/v1/threats/configuration`",
         "`action` is at least the declared `threat_insight` (none < audit < block; "
@@ -257,5 +274,15 @@ CONDITIONS: dict[str, Condition] = {
         "the sample is Federated with an `AuthURL` that is this org's passive endpoint "
         "(judged as FED-03, its query aside) with the domain's key; each excluded account"
         " is Managed",
+    ),
+    "FED-10": Condition(
+        "`GET /api/v1/policies/{id}/rules` of the `_links.accessPolicy` of the instance "
+        "serving each declared domain",
+        "for each client type declared in `office365_sign_on` (default: `web` and "
+        "`modern_auth` mfa, `exchange_active_sync` deny, `aad_join` not judged), every ACTIVE "
+        "rule that may apply to it (`conditions.office365Client` absent or naming it), in "
+        "priority order until one matches every such sign-in, is DENY (deny) or DENY or "
+        "ALLOW with 2FA (mfa); no rule matching every sign-in of a client, or an unknown "
+        "client value, ERRORs",
     ),
 }

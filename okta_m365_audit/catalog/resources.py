@@ -72,6 +72,44 @@ def custom_domain_ids(domains: object) -> list[str]:
     ]
 
 
+#: the Admin Console's app name (api-facts.md, Corrections: "Admin Console app name saasure")
+ADMIN_CONSOLE_APP = "saasure"
+
+
+def access_policy_id(app: object) -> str | None:
+    """The id of an Okta app's authentication policy: the last path segment of its
+    ``_links.accessPolicy.href`` (spec ApplicationLinks.accessPolicy; Identity Engine only),
+    or None when the app carries no such link."""
+    links = app.get("_links") if isinstance(app, dict) else None
+    link = links.get("accessPolicy") if isinstance(links, dict) else None
+    href = link.get("href") if isinstance(link, dict) else None
+    if not isinstance(href, str):
+        return None
+    path = urllib.parse.urlsplit(href).path.rstrip("/")
+    head, _, last = path.rpartition("/")
+    return last if head.endswith("/api/v1/policies") and last else None
+
+
+def access_policy_ids(apps: object) -> list[str]:
+    """The authentication policy ids of a list of apps, each once, in order: the policies
+    whose rules the collector reads (several instances may share one policy)."""
+    found = (
+        (access_policy_id(a) for a in apps if isinstance(a, dict)) if isinstance(apps, list) else ()
+    )
+    return list(dict.fromkeys(p for p in found if p))
+
+
+def wrapped_items(body: object) -> list[dict]:
+    """The objects of a wrapped list body (``{"value": [...]}``, ``{"domains": [...]}``):
+    its one list value's dicts ([] when it has none)."""
+    items = (
+        next((v for v in body.values() if isinstance(v, list)), [])
+        if isinstance(body, dict)
+        else []
+    )
+    return [i for i in items if isinstance(i, dict)]
+
+
 GRAPH_GROUP_TYPE = "#microsoft.graph.group"
 
 
@@ -115,13 +153,20 @@ class Resource:
     name: str
     path: str  #: path template; ``{key}`` is the parent id for per-parent resources
     query: tuple[tuple[str, str], ...] = ()
-    kind: Literal["list", "object", "wrapped"] = "list"  #: wrapped: {"domains": [...]}
+    #: wrapped: {"domains": [...]} or {"value": [...], "_links": {"next": ...}}
+    kind: Literal["list", "object", "wrapped"] = "list"
     page_size_param: str | None = None
     max_page_size: int | None = None
     needs: str = ""  #: Okta scope or Graph application permission
     per: str | None = None  #: what the key is: "office365 app", "custom domain", "domain"...
     answers: tuple[int, ...] = ()  #: non-2xx statuses that are definitive answers
     doc: str = ""
+    wrapped_in: str = ""  #: a wrapped body's list key, when not the resource's name
+
+    @property
+    def list_key(self) -> str:
+        """The key of a wrapped body's list."""
+        return self.wrapped_in or self.name
 
     @property
     def per_parent(self) -> bool:
@@ -184,6 +229,30 @@ RESOURCES: tuple[Resource, ...] = (
     # spec listApiTokens: "the active API tokens", no paging parameter, so one request
     Resource(_O, "apiTokens", "/api/v1/api-tokens", needs="okta.apiTokens.read",
              doc="Metadata of the org's SSWS API tokens: owner, expiry, window (ORG-08)."),
+    # the Admin Console is an app like any other (name saasure; okta-recorded/apps-list/
+    # list-limit200-27-apps-incl-office365-swa.json element 0), with an access policy link
+    Resource(_O, "adminConsoleApp", "/api/v1/apps", (("filter", f'name eq "{ADMIN_CONSOLE_APP}"'),),
+             page_size_param="limit", max_page_size=200, needs="okta.apps.read",
+             doc="The Okta Admin Console app, for its authentication policy link (ORG-05)."),
+    # spec listPolicyRules: a limitParameter with no default or maximum, so none is sent and
+    # the next links are followed; one read per policy (no list spans policies). The same
+    # path twice: costs.PARENT maps one parent list per ``per``.
+    Resource(_O, "adminConsolePolicyRules", "/api/v1/policies/{key}/rules",
+             needs="okta.policies.read", per="admin console policy",
+             doc="Rules of the Admin Console's authentication policy (ORG-05)."),
+    Resource(_O, "office365PolicyRules", "/api/v1/policies/{key}/rules",
+             needs="okta.policies.read", per="office365 app policy",
+             doc="Rules of each Office 365 instance's authentication policy (FED-10)."),
+    # spec listUsersWithRoleAssignments: limit default 100, no maximum documented, so the
+    # default is asked; the body is {"value": [...], "_links": {"next": ...}} and pages by
+    # its next link. Only ids: the role types need one read per user (no list carries them)
+    Resource(_O, "oktaAdmins", "/api/v1/iam/assignees/users", kind="wrapped",
+             page_size_param="limit", max_page_size=100, needs="okta.roles.read",
+             wrapped_in="value",
+             doc='Users holding an admin role, wrapped as {"value": [...]} (ORG-06).'),
+    # spec listAssignedRolesForUser: the user's roles, USER and GROUP assignments, no paging
+    Resource(_O, "oktaAdminRoles", "/api/v1/users/{key}/roles", needs="okta.roles.read",
+             per="Okta admin", doc="The admin roles of each listed admin (ORG-06)."),
     Resource(_O, "logs", "/api/v1/logs", (("filter", 'target.id eq "{key}"'),),
              page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
              per="office365 app", doc="System Log events naming the app, in the window (CRED-04)."),

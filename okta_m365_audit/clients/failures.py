@@ -73,12 +73,21 @@ def redirect_problem(resp: RawResponse, own: Origin | None, base: str) -> str:
     return f"redirect to another origin: {redact_untrusted(where)}"
 
 
-def next_link(resp: RawResponse, own: Origin | None, base: str) -> tuple[str | None, str | None]:
+def next_link(
+    resp: RawResponse, own: Origin | None, base: str, in_body: bool = False
+) -> tuple[str | None, str | None]:
     """The absolute URL of a page's next link (relative ones resolve on the page's URL), or
-    why it is refused: any origin but the API's own."""
-    if resp.next_url is None:
+    why it is refused: any origin but the API's own. ``in_body``: a wrapped Okta list
+    (``{"value": [...], "_links": {"next": {"href": ...}}}``, spec RoleAssignedUsers) may
+    carry it in its body instead of a Link header."""
+    found = resp.next_url
+    if found is None and in_body and isinstance(resp.body, dict):
+        nxt = (resp.body.get("_links") or {}).get("next")
+        href = nxt.get("href") if isinstance(nxt, dict) else None
+        found = href if isinstance(href, str) and href else None
+    if found is None:
         return None, None
-    url = urljoin(resp.url or base, resp.next_url)
+    url = urljoin(resp.url or base, found)
     if origin_of(url) != own:
         return None, f"next link to another origin: {redact_untrusted(origin_text(url))}"
     return url, None

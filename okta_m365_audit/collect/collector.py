@@ -41,6 +41,8 @@ from ..core.redact import redact_untrusted
 from ..snapshot import document as snap
 from .consent import read_okta_principals
 from .memory import gc_paused
+from .pages import join_pages
+from .policies import read_admin_console, read_office365_policies, read_okta_admins
 from .progress import NO_PROGRESS, Progress, page_objects
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
@@ -111,7 +113,11 @@ class Collector:
         top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools", "threatInsight")
         top += ("apiTokens", "office365Logs")
         await asyncio.gather(
-            self._office365_apps(), self._okta_domains(), *(self._read("okta", n) for n in top)
+            self._office365_apps(),
+            self._okta_domains(),
+            read_admin_console(self),  # policies.py (ORG-05)
+            read_okta_admins(self),  # policies.py (ORG-06)
+            *(self._read("okta", n) for n in top),
         )
 
     async def _okta_domains(self) -> None:
@@ -127,7 +133,8 @@ class Collector:
             apps = _items(self.doc["okta"]["office365Apps"])
             per_app = ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups", "logs")
             await asyncio.gather(
-                *(self._read("okta", n, a["id"]) for a in apps if "id" in a for n in per_app)
+                *(self._read("okta", n, a["id"]) for a in apps if "id" in a for n in per_app),
+                read_office365_policies(self),  # policies.py (FED-10)
             )
         finally:
             self.connections_read.set()
@@ -268,7 +275,7 @@ class Collector:
                             f"{problem} (after {tally.attempts} attempt(s))")  # fmt: skip
             pages.append(last.body)
             objects += page_objects(res, last.body)
-            url, refused = next_link(last, own, client.base)
+            url, refused = next_link(last, own, client.base, res.kind == "wrapped")
             if refused:
                 return fail(last.status, "next_link_refused", f"{refused}; {len(pages)} page(s) "
                             "had been read: the list is incomplete")  # fmt: skip
@@ -297,7 +304,7 @@ class Collector:
             ok=True,
             pages=len(pages),
             requests=tally.attempts,
-            data=_join(res, pages),
+            data=join_pages(res, pages),
             origins=origins,
         )
 
@@ -321,16 +328,6 @@ def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[s
     for domain in cfg.expect.domains_to_federate:
         samples += [upn for upn in candidates if domain_of(upn) == domain][:1]
     return samples + sorted(excluded)
-
-
-def _join(res: snap.Resource, pages: list[Any]) -> Any:
-    """The items of every page as one list (objects and wrapped bodies stay as sent)."""
-    if res.kind != "list":
-        return pages[0]
-    items: list[Any] = []
-    for body in pages:
-        items.extend(body["value"] if res.api == "graph" and isinstance(body, dict) else body)
-    return items
 
 
 def _items(read: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -27,6 +27,11 @@ from ..snapshot import document as snap
 PARENT = {
     ("okta", "office365 app"): ("okta", "office365Apps"),
     ("okta", "custom domain"): ("okta", "domains"),
+    # an app's authentication policy link, then that policy's rules (collect/policies.py)
+    ("okta", "admin console policy"): ("okta", "adminConsoleApp"),
+    ("okta", "office365 app policy"): ("okta", "office365Apps"),
+    # the users holding admin roles, then each one's roles (no list carries the role types)
+    ("okta", "Okta admin"): ("okta", "oktaAdmins"),
     ("graph", "domain"): ("graph", "domains"),
     ("graph", "service principal"): ("graph", "oktaServicePrincipals"),
     # the app list, then each app's connection, then its client's principal (consent.py)
@@ -60,7 +65,7 @@ def objects_in(res: snap.Resource, read: dict[str, Any]) -> int:
 
 def pages_needed(res: snap.Resource, read: dict[str, Any]) -> int:
     """The fewest requests that read this resource whole."""
-    if res.kind == "list" and res.max_page_size:
+    if res.kind in ("list", "wrapped") and res.max_page_size:
         return max(1, math.ceil(objects_in(res, read) / res.max_page_size))
     return 1
 

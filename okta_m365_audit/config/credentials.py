@@ -25,6 +25,8 @@ OKTA_READ_SCOPES: tuple[str, ...] = (
     "okta.logs.read",
     "okta.threatInsights.read",
     "okta.apiTokens.read",
+    "okta.policies.read",
+    "okta.roles.read",
 )
 
 #: Graph application permissions the collector needs (reference/api-facts.md §15).

@@ -71,6 +71,76 @@ class ProvisioningExpectation(Strict):
     assignment_groups: tuple[str, ...] = ()
 
 
+#: generic role names (ORG-06): a Super Administrator must be a named person
+SHARED_ACCOUNT_PATTERNS = (
+    *("admin", "administrator", "*.admin", "admin.*", "okta.admin", "okta-admin"),
+    *("shared*", "it-*", "helpdesk*", "test*"),
+)
+
+
+#: generic role names (ORG-06): a Super Administrator must be a named person
+SHARED_ACCOUNT_PATTERNS = (
+    *("admin", "administrator", "*.admin", "admin.*", "okta.admin", "okta-admin"),
+    *("shared*", "it-*", "helpdesk*", "test*"),
+)
+
+
+class OktaAdmins(Strict):
+    """Who may hold Okta's Super Administrator role (ORG-06)."""
+
+    #: two, so one admin locked out or away does not leave the org without one (CATALOG.md)
+    min_super_admins: int = Field(2, ge=1, le=100, description="Fewest Super Administrators.")
+    #: every super admin can change anything, MFA and the admins included (CATALOG.md: 4)
+    max_super_admins: int = Field(4, ge=1, le=100, description="Most Super Administrators.")
+    #: generic role names are not persons; fnmatch on the login's local part, lower-case
+    shared_account_patterns: tuple[str, ...] = Field(
+        SHARED_ACCOUNT_PATTERNS,
+        description="fnmatch patterns of login local parts that look like shared accounts.",
+    )
+
+    @field_validator("max_super_admins")
+    @classmethod
+    def _range(cls, v: int, info: ValidationInfo) -> int:
+        if v < info.data.get("min_super_admins", 1):
+            raise ValueError("must be at least min_super_admins")
+        return v
+
+
+SignOnRequirement = Literal["deny", "mfa", "any"]
+
+
+class Office365SignOn(Strict):
+    """What the Office 365 app's authentication policy in Okta must do for each client type
+    (FED-10; the rule condition ``office365Client``: WEB, MODERN_AUTH, EXCHANGE_ACTIVE_SYNC,
+    AAD_JOIN). ``deny``: every rule reached for that client denies access; ``mfa``: it denies
+    or requires two factors; ``any``: not judged."""
+
+    #: browsers sign in interactively: two factors (CATALOG.md FED-10)
+    web: SignOnRequirement = Field("mfa", description="Browser sign-ins (WEB).")
+    #: Outlook, Teams and other modern-auth clients: two factors (CATALOG.md FED-10)
+    modern_auth: SignOnRequirement = Field(
+        "mfa", description="Modern authentication clients (MODERN_AUTH)."
+    )
+    #: legacy clients send a password and cannot take a second factor (CATALOG.md FED-10)
+    exchange_active_sync: SignOnRequirement = Field(
+        "deny", description="Exchange ActiveSync and legacy clients (EXCHANGE_ACTIVE_SYNC)."
+    )
+    #: device join flows are the customer's call, so not judged unless declared
+    aad_join: SignOnRequirement = Field(
+        "any", description="Entra device join and registration (AAD_JOIN)."
+    )
+
+    def required(self) -> dict[str, str]:
+        """Okta's client value -> the requirement, for every client declared deny or mfa."""
+        pairs = (
+            ("WEB", self.web),
+            ("MODERN_AUTH", self.modern_auth),
+            ("EXCHANGE_ACTIVE_SYNC", self.exchange_active_sync),
+            ("AAD_JOIN", self.aad_join),
+        )
+        return {client: need for client, need in pairs if need != "any"}
+
+
 class Windows(Strict):
     certificate_expiry_days: int = Field(30, ge=1, le=3650)
     custom_domain_certificate_days: int = Field(30, ge=1, le=3650)
@@ -108,6 +178,8 @@ class Expectations(Strict):
     custom_domain: str | None = Field(None, description="Custom Okta domain, e.g. login.acme.com")
     org: OrgFacts = OrgFacts()
     office365_app: Office365AppExpectation = Office365AppExpectation()
+    office365_sign_on: Office365SignOn = Office365SignOn()
+    okta_admins: OktaAdmins = OktaAdmins()
     mfa_behavior: (
         Literal[
             "acceptIfMfaDoneByFederatedIdp", "enforceMfaByFederatedIdp", "rejectMfaByFederatedIdp"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -14,6 +14,9 @@ from ..catalog.resources import listed_by_default
 from ..snapshot.document import parse_time
 from . import errors
 from .appkeys import BASE_URL
+from .okta_admin import AdminRoutes
+from .okta_admin import json_ok as _ok
+from .okta_admin import stored as _stored
 from .paging import (
     BadCursor,
     decode_cursor,
@@ -39,21 +42,18 @@ SCOPES: tuple[tuple[str, str], ...] = (
     ("/api/v1/logs", "okta.logs.read"),
     ("/api/v1/threats", "okta.threatInsights.read"),
     ("/api/v1/api-tokens", "okta.apiTokens.read"),
+    ("/api/v1/policies", "okta.policies.read"),
+    ("/api/v1/iam", "okta.roles.read"),
 )
+#: a user's roles are read with okta.roles.read, not okta.users.read (spec
+#: listAssignedRolesForUser security), so this is matched before /api/v1/users
+_USER_ROLES = re.compile(r"^/api/v1/users/[^/]+/roles(?:/|$)")
 
 
 def _scope_for(path: str) -> str | None:
+    if _USER_ROLES.match(path):
+        return "okta.roles.read"
     return next((s for p, s in SCOPES if path == p or path.startswith(p + "/")), None)
-
-
-def _ok(body: Any, headers: Any = None) -> web.Response:
-    return web.Response(text=json.dumps(body), content_type="application/json", headers=headers)
-
-
-def _stored(answer: Any) -> web.Response:
-    return web.Response(
-        status=answer.status, text=json.dumps(answer.body), content_type="application/json"
-    )
 
 
 def _paged(
@@ -87,7 +87,7 @@ def _paged(
     return _ok(served(operation, chunk), links)
 
 
-class OktaRoutes:
+class OktaRoutes(AdminRoutes):
     def __init__(self, state: TenantState):
         self.st = state
         self._listed_users: tuple[int, list[Any]] | None = None
@@ -138,6 +138,7 @@ class OktaRoutes:
         r.add_get("/api/v1/logs", self.logs)
         r.add_get("/api/v1/threats/configuration", self.threat_insight)
         r.add_get("/api/v1/api-tokens", self.api_tokens)
+        self.add_admin_routes(r)  # okta_admin.py: policy rules, admins and their roles
 
     # --- middleware: authentication and scopes ---
 

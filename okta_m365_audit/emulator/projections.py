@@ -82,6 +82,14 @@ PROJECTIONS: tuple[Projection, ...] = (
     Projection("/api/v1/threats/configuration", "getCurrentConfiguration",
                "ThreatInsightConfiguration",
                source="spec ThreatInsightResponseExample (a single object)"),
+    Projection("/api/v1/policies/{id}/rules", "listPolicyRules", "AccessPolicyRule",
+               source="spec list-all-access-policy-rule-response; conditions.office365Client "
+               "(not in the spec): okta/terraform-provider-okta issue 1387"),
+    Projection("/api/v1/iam/assignees/users", "listUsersWithRoleAssignments",
+               "RoleAssignedUsers", source="spec RoleAssignedUsersResponseExample (wrapped, "
+               "its next link in the body)"),
+    Projection("/api/v1/users/{id}/roles", "listAssignedRolesForUser", "StandardRole",
+               source="spec StandardRolesListResponse"),
     Projection("/api/v1/api-tokens", "listApiTokens", "ApiToken",
                source="spec ApiTokenListMetadataResponse (its links are _links; the schema "
                "says _link)"),

@@ -42,7 +42,21 @@ class TenantState:
         st = cls(tenant_id=meta["tenantId"].lower(), cloud=CLOUDS[meta.get("cloud", "global")])
         o, g = doc["okta"], doc["graph"]
         st.okta["org"] = _answer(o.get("org"))
-        st.okta["apps"] = _data(o.get("office365Apps")) + _data(o.get("adApps"))
+        st.okta["apps"] = (
+            _data(o.get("office365Apps")) + _data(o.get("adApps")) + _data(o.get("adminConsoleApp"))
+        )
+        # the users holding admin roles (a wrapped {"value": [...]} read), each one's roles
+        admins = _answer(o.get("oktaAdmins"))
+        st.okta["roleAssignees"] = (
+            list(admins.get("value") or []) if isinstance(admins, dict) else admins
+        )
+        st.okta["userRoles"] = {k: _answer(r) for k, r in (o.get("oktaAdminRoles") or {}).items()}
+        # authentication policies' rules, by policy id, whichever app's read recorded them
+        st.okta["policyRules"] = {
+            k: _answer(r)
+            for name in ("adminConsolePolicyRules", "office365PolicyRules")
+            for k, r in (o.get(name) or {}).items()
+        }
         # one pool of users, whichever read recorded them: the plain list and the search
         # for DEPROVISIONED ones (the handler selects per query, as Okta does)
         st.okta["users"] = union_by_id(_data(o.get("users")), _data(o.get("deprovisionedUsers")))

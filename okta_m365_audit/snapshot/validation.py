@@ -167,14 +167,11 @@ def data_problem(res: Resource, read: dict[str, Any]) -> str | None:
             return None
         return f"data has the wrong type: expected an object, got {_kind(data)}"
     if res.kind == "wrapped":
-        if not isinstance(data, dict) or not isinstance(data.get(res.name), list):
-            got = (
-                f"an object without a {res.name!r} list" if isinstance(data, dict) else _kind(data)
-            )
-            return (
-                f"data has the wrong type: expected an object with a {res.name!r} list, got {got}"
-            )
-        data = data[res.name]
+        key = res.list_key
+        if not isinstance(data, dict) or not isinstance(data.get(key), list):
+            got = f"an object without a {key!r} list" if isinstance(data, dict) else _kind(data)
+            return f"data has the wrong type: expected an object with a {key!r} list, got {got}"
+        data = data[key]
     if not isinstance(data, list):
         return f"data has the wrong type: expected a list of objects, got {_kind(data)}"
     for n, item in enumerate(data):

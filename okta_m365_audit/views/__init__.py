@@ -19,6 +19,7 @@ from .federation import FederationView
 from .instances import InstancesView, WsFedUri, parse_wsfed_uri
 from .org import OrgView
 from .people import PeopleView
+from .policies import PolicyView
 from .provisioning import ProvisioningView
 from .roles import GlobalAdmins, RolesView
 from .security import SecurityView
@@ -30,6 +31,7 @@ class TenantView(
     RolesView,
     OrgView,
     SecurityView,
+    PolicyView,
     ProvisioningView,
     CredentialsView,
     InstancesView,

@@ -1,4 +1,10 @@
-"""The Okta org's security baseline: ThreatInsight and the SSWS API tokens (ORG-07, ORG-08).
+"""The Okta org's security baseline: ThreatInsight, the SSWS API tokens and the super
+administrators (ORG-07, ORG-08, ORG-06).
+
+Super administrators: ``GET /api/v1/iam/assignees/users`` lists users with a role, ids only;
+each one's roles (``GET /api/v1/users/{id}/roles``) say which, by USER or GROUP assignment.
+Whether the assignee list includes users holding a role only through a group is not known
+(no source found): the holders counted are "at least" these.
 
 The tokens API has no last-used field. Okta extends a token's expiry by its ``tokenWindow``
 at each use ("valid for 30 days from creation or last use", okta-developer-docs
@@ -14,6 +20,7 @@ import re
 from functools import cached_property
 from typing import Any
 
+from ..catalog.resources import wrapped_items
 from ..snapshot.document import parse_time
 from .base import BaseView, DataUnavailable
 
@@ -93,3 +100,52 @@ class SecurityView(BaseView):
                 }
             )
         return out
+
+    @cached_property
+    def super_admins(self) -> list[dict[str, Any]]:
+        """Users holding an ACTIVE SUPER_ADMIN role, by a USER or a GROUP assignment, each
+        with its Okta login and status (None: in neither Okta user read). A role without a
+        readable ``type`` or ``status`` ERRORs: it could be a super admin.
+
+        >>> [a["login"] for a in tenant.super_admins]
+        ['isla.murphy@contoso.com', 'oliver.bennett@contoso.com']
+        """
+        body = self.data("okta", "oktaAdmins")
+        users = self.okta_by_id  # type: ignore[attr-defined]
+        out = []
+        for assignee in wrapped_items(body):
+            uid = assignee.get("id")
+            if not isinstance(uid, str) or not uid:
+                raise DataUnavailable(
+                    "GET /api/v1/iam/assignees/users listed an admin without an id: cannot "
+                    "read that admin's roles"
+                )
+            roles = self.data("okta", "oktaAdminRoles", uid)
+            if not isinstance(roles, list):
+                raise DataUnavailable(f"GET /api/v1/users/{uid}/roles returned no list")
+            unclear = [r for r in roles if not isinstance(r, dict) or not r.get("type")]
+            unclear += [
+                r
+                for r in roles
+                if isinstance(r, dict)
+                and r.get("type") == "SUPER_ADMIN"
+                and r.get("status") not in ("ACTIVE", "INACTIVE")
+            ]
+            if unclear:
+                raise DataUnavailable(
+                    f"GET /api/v1/users/{uid}/roles returned role(s) without a readable type or "
+                    f"status: {unclear[:3]!r}; cannot tell whether {uid} is a super admin"
+                )
+            held = [r for r in roles if r["type"] == "SUPER_ADMIN" and r["status"] == "ACTIVE"]
+            if not held:
+                continue
+            user = users.get(uid) or {}
+            out.append(
+                {
+                    "id": uid,
+                    "login": (user.get("profile") or {}).get("login"),
+                    "status": user.get("status"),
+                    "assignmentType": sorted({str(r.get("assignmentType")) for r in held}),
+                }
+            )
+        return sorted(out, key=lambda a: str(a["login"] or a["id"]))

@@ -45,6 +45,15 @@ from .okta_org import (
     okta_org,
     okta_user,
 )
+from .okta_policies import (
+    ADMIN_CONSOLE_POLICY_ID,
+    OFFICE365_POLICY_ID,
+    admin_console_app,
+    admin_console_rules,
+    admin_roles,
+    office365_rules,
+    okta_admins,
+)
 from .okta_security import api_tokens, threat_insight
 from .people import Person, people
 from .realm import user_realm
@@ -129,6 +138,22 @@ def build_snapshot(
         "threatInsight": read("okta", "threatInsight", threat_insight()),
         "apiTokens": read("okta", "apiTokens", api_tokens(okta_users)),
         "office365Logs": read("okta", "office365Logs", []),  # no app.office365.* event (CRED-04)
+        "oktaAdmins": read("okta", "oktaAdmins", okta_admins(okta_users)),
+        "oktaAdminRoles": {
+            uid: read("okta", "oktaAdminRoles", roles, uid)
+            for uid, roles in admin_roles(okta_users).items()
+        },
+        "adminConsoleApp": read("okta", "adminConsoleApp", [admin_console_app()]),
+        "adminConsolePolicyRules": {
+            ADMIN_CONSOLE_POLICY_ID: read(
+                "okta", "adminConsolePolicyRules", admin_console_rules(), ADMIN_CONSOLE_POLICY_ID
+            )
+        },
+        "office365PolicyRules": {
+            OFFICE365_POLICY_ID: read(
+                "okta", "office365PolicyRules", office365_rules(), OFFICE365_POLICY_ID
+            )
+        },
     }
     for name, data in per_app.items():
         doc["okta"][name] = {O365_APP_ID: read("okta", name, data, O365_APP_ID)}

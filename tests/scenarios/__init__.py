@@ -24,6 +24,8 @@ MODULES = (
     "fed_trust",
     "org",
     "org_baseline",
+    "policies",
+    "org_admins",
     "ess",
     "ess_roles",
     "prep",

@@ -12,7 +12,7 @@ def no_logs_scope(data: dict[str, Any]) -> None:
     data["okta"]["auth"]["scopes"] = [
         "okta.orgs.read", "okta.apps.read", "okta.users.read", "okta.groups.read",
         "okta.domains.read", "okta.agentPools.read", "okta.threatInsights.read",
-        "okta.apiTokens.read",
+        "okta.apiTokens.read", "okta.policies.read", "okta.roles.read",
     ]  # fmt: skip
 
 

@@ -90,7 +90,8 @@ _WHICH_APP_UNKNOWN = {
     **{f"test_{t}{d}": "error" for d in (C, F) for t in (
         "fed_03_sign_in_uris_point_at_this_org", "fed_04_certificate_is_oktas_active_key",
         "fed_05_certificates_not_expiring", "fed_07_issuer_identifies_app_and_is_unique",
-        "prep_01_domain_served_by_one_instance", "prep_03_domain_on_app")},
+        "prep_01_domain_served_by_one_instance", "prep_03_domain_on_app",
+        "fed_10_sign_on_requires_mfa", "fed_10_sign_on_denies_legacy_clients")},
     **{f"test_{t}[demo]": "error" for t in (
         "imp_02_users_assigned", "imp_04_no_orphaned_assignments", "imp_05_no_sync_errors",
         "org_01_ad_integrated_before_office365", "prep_01_office365_instances_active",

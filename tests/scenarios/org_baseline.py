@@ -116,8 +116,13 @@ SCENARIOS = [
     ),
     Scenario(
         "an API token of a deactivated owner",
-        # the owner is also an M365 user in scope, whose Okta account is now deactivated
-        {ORG08_OWNER: "failed", "test_imp_03_okta_users_activated[demo]": "failed"},
+        # the owner is also an M365 user in scope, whose Okta account is now deactivated, and
+        # a Super Administrator (ORG-06: a deactivated holder)
+        {
+            ORG08_OWNER: "failed",
+            "test_imp_03_okta_users_activated[demo]": "failed",
+            "test_org_06_super_admins_active[demo]": "failed",
+        },
         mutate=token_owner_deactivated,
         checks=("ORG-08",),
     ),

@@ -243,7 +243,7 @@ def objects_of(
         key = parent if parent is not None else str(data.get("id") or res.name)
         return {key: data}
     if res.kind == "wrapped":
-        data = data.get(res.name) if isinstance(data, dict) else None
+        data = data.get(res.list_key) if isinstance(data, dict) else None
     field = ITEM_KEYS.get((res.api, res.name), "id")
     out: dict[str, dict[str, Any]] = {}
     for item in as_list(data):

@@ -9,7 +9,8 @@ A string is rewritten by the first rule that applies:
 3. SUBTREES kept whole (Microsoft Graph's own service principal: Microsoft's catalogue of
    permissions, the same in every tenant), its ``id`` aside;
 4. KEEP: enumerations and catalogue constants the checks compare with fixed values
-   (status, signOnMode, eventType, @odata.type, skuId...);
+   (status, signOnMode, eventType, @odata.type, skuId, a policy rule's access...), and
+   every value under KEPT_SUBTREES (a rule's office365Client);
 5. MAP: fields known to hold a kind of value (a name, an address, a domain, an id...);
 6. inside a ``profile`` object (Okta users' and assignments' attributes, custom ones
    included): mapped as a name (by shape: an address, a domain, an id, else word by word);
@@ -42,8 +43,12 @@ KEEP = frozenset(
     NameSpaceType FederationProtocol emOptInStatus identityStack protocol supportType
     objectClass os browser device certificateUpdateResult interface credentialType
     credentialProvider authenticationProvider code needs errorCode format suiteVersion
-    collectedAt source cloud pushStatus realmDiscovery threatSuspected licenses roles""".split()
+    collectedAt source cloud pushStatus realmDiscovery threatSuspected licenses roles
+    access factorMode connection level reauthenticateIn""".split()
 )
+#: sub-objects every value of which is from a closed list (Okta policy rules' client types:
+#: WEB, MODERN_AUTH, EXCHANGE_ACTIVE_SYNC), kept even where a word of them is in a name
+KEPT_SUBTREES = frozenset({"office365Client"})
 
 #: GUIDs that are Microsoft's constants, the same in every tenant (kept wherever they occur).
 KEPT_GUID_FIELDS = frozenset({"appRoleId", "skuId", "servicePlanId", "roleDefinitionId",
@@ -157,7 +162,7 @@ def kind_of(path: tuple[str, ...], field: str) -> str:
         return override
     if (api, resource) in SUBTREES:
         return "id" if field == "id" and "appRoles" not in path else "keep"
-    if field in KEEP:
+    if field in KEEP or KEPT_SUBTREES.intersection(path):
         return "keep"
     if field in MAP:
         return MAP[field]

@@ -109,6 +109,11 @@ CHECKS: tuple[Check, ...] = (
        "Declare the account as excluded, or remove it from Okta and the Office 365 app."),
     _c("ESS-05", "1", "critical", "Enough break-glass Global Administrators outside Okta",
        "Runbook phase 1: keep cloud-only Global Administrators on onmicrosoft.com."),
+    _c("ESS-06", "1", "critical",
+       "Break-glass accounts are excluded from Conditional Access lock-out",
+       "Entra > Conditional Access: exclude every emergency-access account (directly or "
+       "through a dedicated group) from every enabled policy that can block or require "
+       "MFA/device/location; turn Security Defaults off when using Conditional Access."),
     _c("PREP-01", "2", "critical", "Exactly one ACTIVE Office 365 app for this tenant",
        "Runbook phase 2: add one Office 365 app for the tenant and activate it."),
     _c("PREP-02", "2", "critical", "The Office 365 app signs on with WS-Federation",
@@ -163,6 +168,10 @@ CHECKS: tuple[Check, ...] = (
        "Un-federate the domain, or set the tenant's phase to 5 if go-live happened."),
     _c("FED-09", "5", "high", "Home-realm discovery routes users as expected",
        "Runbook phase 5: check federation of the domain and the excluded accounts' domains."),
+    _c("FED-12", "5", "high", "Legacy authentication is blocked in Entra",
+       "Entra > Conditional Access: enable a policy blocking Exchange ActiveSync and other "
+       "clients for all users, excluding only the break-glass accounts (or enable Security "
+       "Defaults if no Conditional Access is used)."),
 )  # fmt: skip
 
 BY_ID: dict[str, Check] = {c.id: c for c in CHECKS}

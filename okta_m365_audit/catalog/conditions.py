@@ -106,6 +106,18 @@ CONDITIONS: dict[str, Condition] = {
         "initial domain, not assigned to the app; eligible-only holders are listed, never"
         " counted",
     ),
+    "ESS-06": Condition(
+        "`GET /identity/conditionalAccess/policies`; `GET /policies/"
+        "identitySecurityDefaultsEnforcementPolicy`; `GET /users/{id}/transitiveMemberOf` of "
+        "each break-glass account (the excluded accounts but the service account); the "
+        "Global Administrator reads",
+        "no `enabled` policy with a grant control (block, MFA, device, terms, custom factor, "
+        "authentication strength) targeting any app includes a break-glass account (All, its "
+        "id, a group it is in transitively, a role it holds) without excluding it the same "
+        "ways; and Security Defaults `isEnabled` is false when any policy is enabled; an "
+        "unreadable policy list (Entra ID P1 needed), an account not in Entra or an "
+        "unreadable membership ERRORs",
+    ),
     "PREP-01": Condition(
         '`GET /api/v1/apps?filter=name eq "office365"`; `GET /organization` (initial domain)',
         "the instances whose `settings.app.msftTenant` is the initial domain's prefix "
@@ -257,5 +269,16 @@ CONDITIONS: dict[str, Condition] = {
         "the sample is Federated with an `AuthURL` that is this org's passive endpoint "
         "(judged as FED-03, its query aside) with the domain's key; each excluded account"
         " is Managed",
+    ),
+    "FED-12": Condition(
+        "`GET /identity/conditionalAccess/policies`; Security Defaults; `GET /groups/{id}/"
+        "transitiveMembers` of each group an enabled policy excludes; the Global "
+        "Administrator reads",
+        "Security Defaults `isEnabled` true, or an `enabled` policy whose only control is "
+        "`block`, for `clientAppTypes` `exchangeActiveSync` and `other` (or `all`), "
+        "`includeApplications` All with none excluded, `includeUsers` All, no narrowing "
+        "condition, excluding only break-glass accounts (directly, through groups of only "
+        "them, or Global Administrator when every active holder is one); unreadable policies "
+        "or excluded groups ERROR",
     ),
 }

@@ -16,6 +16,7 @@ from .certificates import Certificate, cert_summary
 from .credentials import CredentialsView
 from .directory import DirectoryView, Person, domain_of
 from .federation import FederationView
+from .guards import GuardsView
 from .instances import InstancesView, WsFedUri, parse_wsfed_uri
 from .org import OrgView
 from .people import PeopleView
@@ -30,6 +31,7 @@ class TenantView(
     RolesView,
     OrgView,
     SecurityView,
+    GuardsView,
     ProvisioningView,
     CredentialsView,
     InstancesView,

@@ -26,6 +26,7 @@ MODULES = (
     "org_baseline",
     "ess",
     "ess_roles",
+    "entra_guards",
     "prep",
     "imp",
     "prov",

@@ -114,3 +114,29 @@ def test_fed_12_legacy_authentication_blocked(tenant, evidence):
         + ("; ".join(f"{n}: {', '.join(p)}" for n, p in verdicts.items()) or "no policy")
         + ")"
     )
+
+
+# --- CRED-05: no stale Okta credential in Entra --------------------------------------------
+
+
+@pytest.mark.check("CRED-05")
+def test_cred_05_no_stale_okta_principal(tenant, evidence):
+    """Legacy "Okta AAD Service Principal" objects and provisioning principals of earlier
+    connections must hold no directory role or consented permission (views/
+    stale_credentials.py); the current connection's client is CRED-03's."""
+    stale, kept = tenant.stale_principals()
+    evidence.update(
+        observed={"stale": stale, "other Okta principals": kept},
+        expected="no legacy principal with a role or permission; no principal but the "
+        "current connection's client with a role or provisioning write permission",
+        **{"current client ids": sorted(tenant.current_client_ids())},
+    )
+    assert not stale, (
+        "stale Okta credentials in Entra: "
+        + "; ".join(
+            f"{s['principal']} ({s['appId']}, {s['kind']}) holds "
+            + ", ".join(s["directory roles"] + s["permissions"])
+            for s in stale
+        )
+        + "; remove these service principals or revoke their roles and consents"
+    )

@@ -150,6 +150,10 @@ CHECKS: tuple[Check, ...] = (
        "Grant admin consent to Okta's Microsoft Graph client in Entra."),
     _c("CRED-04", "CRED", "high", "No provisioning authentication failures in the System Log",
        "Re-authenticate the app with Microsoft and retry the failed operations."),
+    _c("CRED-05", "CRED", "high", "No stale Okta credential in Entra",
+       "Entra > Enterprise applications: remove the legacy 'Okta AAD Service Principal' "
+       "objects and earlier Okta provisioning principals, or revoke their roles and "
+       "consents."),
     _c("FED-01", "5", "critical", "The domain is Federated in Entra",
        "Runbook phase 5: federate the domain from the Office 365 app (WS-Federation)."),
     _c("FED-02", "5", "critical", "The domain's federation configuration prefers WS-Fed",

@@ -218,6 +218,16 @@ CONDITIONS: dict[str, Condition] = {
         "judged apart (lower severity); where provisioning is on, at least one successful"
         " provisioning or import event",
     ),
+    "CRED-05": Condition(
+        "Okta's service principals, their app role assignments and delegated grants; `GET "
+        "/roleManagement/directory/roleAssignments?$filter=principalId eq '{id}'` of each "
+        "but the current connection's client",
+        'no legacy "Okta AAD Service Principal" holds a directory role, an application '
+        "permission or a delegated grant, and no other Okta principal whose `appId` is not a "
+        "current connection's client id holds a directory role or `User.ReadWrite.All`, "
+        "`Group.ReadWrite.All`, `GroupMember.ReadWrite.All` or `Directory.ReadWrite.All`; "
+        "a connection without its client id or an unreadable read ERRORs",
+    ),
     "FED-01": Condition(
         "`GET /domains`",
         "each declared domain's `authenticationType` is Federated",

@@ -265,14 +265,17 @@ RESOURCES: tuple[Resource, ...] = (
              needs="Application.Read.All", per="connection client id",
              doc="The service principal whose appId is the provisioning connection's OAuth "
                  "client id (CRED-02, CRED-03)."),
-    # CRED-02: directory roles held by each legacy "Okta AAD Service Principal" (consent.
-    # is_legacy_principal). Learn "List unifiedRoleAssignments" (rbacapplication-list-
+    # CRED-02/05: directory roles held by each legacy "Okta AAD Service Principal" (consent.
+    # is_legacy_principal) and by every Okta principal but the current client
+    # (consent.role_read_principal_ids). Learn "List unifiedRoleAssignments" (rbacapplication-list-
     # roleassignments): $filter on principalId; least privileged application permission
     # RoleManagement.Read.Directory, which the suite already holds.
     Resource(_G, "legacyPrincipalRoles", "/roleManagement/directory/roleAssignments",
              (("$filter", "principalId eq '{key}'"),), needs="RoleManagement.Read.Directory",
              per="service principal",
-             doc="Directory role assignments of each legacy Okta AAD Service Principal (CRED-02)."),
+             doc="Directory role assignments of each legacy Okta AAD Service Principal and "
+                 "of every other Okta principal but the current connection's client "
+                 "(CRED-02, CRED-05)."),
     # --- Entra guards around federation (ESS-06, FED-12) ---
     # List conditionalAccessPolicies: $top/$skip/$filter/$select, no documented maximum page
     # size, so none is sent and the next links are followed (microsoft-graph-docs-contrib

@@ -23,6 +23,7 @@ from .people import PeopleView
 from .provisioning import ProvisioningView
 from .roles import GlobalAdmins, RolesView
 from .security import SecurityView
+from .stale_credentials import StaleCredentialsView
 
 
 class TenantView(
@@ -32,6 +33,7 @@ class TenantView(
     OrgView,
     SecurityView,
     GuardsView,
+    StaleCredentialsView,
     ProvisioningView,
     CredentialsView,
     InstancesView,

@@ -20,6 +20,7 @@ MODULES = (
     "access",
     "cred",
     "cred_consent",
+    "cred_stale",
     "fed",
     "fed_trust",
     "org",

@@ -9,6 +9,7 @@ Break-glass accounts are the tenant file's excluded accounts but the service acc
 import pytest
 
 from okta_m365_audit.views import DataUnavailable
+from okta_m365_audit.views.guards import checked_state
 
 
 def _policy_summary(p):
@@ -89,10 +90,10 @@ def test_fed_12_legacy_authentication_blocked(tenant, evidence):
     verdicts, cannot = {}, []
     for p in tenant.ca_policies:
         name = p.get("displayName") or p.get("id")
-        if p.get("state") != "enabled":
-            verdicts[name] = [f"state {p.get('state')}"]
-            continue
         try:
+            if checked_state(p) != "enabled":
+                verdicts[name] = [f"state {p.get('state')}"]
+                continue
             verdicts[name] = tenant.legacy_block_problems(p)
         except DataUnavailable as exc:
             cannot.append(f"{name}: {exc}")

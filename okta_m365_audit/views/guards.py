@@ -40,6 +40,59 @@ _P1 = (
 )
 
 
+STATES = (ENABLED, "disabled", "enabledForReportingButNotEnforced")
+_USER_LISTS = tuple(f"{side}{what}" for side in ("include", "exclude")
+                    for what in ("Users", "Groups", "Roles"))  # fmt: skip
+_GRANT_LISTS = ("builtInControls", "customAuthenticationFactors", "termsOfUse")
+
+
+def checked(policy: dict[str, Any], *extra: str) -> dict[str, Any]:
+    """The policy, once every field the guards judge is there (Graph returns each, empty or
+    null when unused); DataUnavailable naming the first one missing: judging without it
+    could read "applies to nobody" or "no control" where the policy says otherwise.
+    ``extra``: further fields of ``conditions`` that must be lists (FED-12's clientAppTypes).
+    A null ``grantControls`` is a policy with session controls only; an absent one is not."""
+    name = repr(policy.get("displayName") or policy.get("id"))
+
+    def missing(field: str) -> DataUnavailable:
+        return DataUnavailable(
+            f"GET /identity/conditionalAccess/policies returned the policy {name} without "
+            f"{field}: cannot tell whom it applies to or what it requires"
+        )
+
+    if policy.get("state") not in STATES:
+        raise missing(f"a known state (state: {policy.get('state')!r})")
+    conditions = policy.get("conditions")
+    if not isinstance(conditions, dict):
+        raise missing("conditions")
+    users, apps = conditions.get("users"), conditions.get("applications")
+    if not isinstance(users, dict):
+        raise missing("conditions.users")
+    for key in _USER_LISTS:
+        if not isinstance(users.get(key), list):
+            raise missing(f"conditions.users.{key}")
+    for key in ("includeGuestsOrExternalUsers", "excludeGuestsOrExternalUsers"):
+        if key not in users:
+            raise missing(f"conditions.users.{key}")
+    if not isinstance(apps, dict):
+        raise missing("conditions.applications")
+    for key in ("includeApplications", "excludeApplications"):
+        if not isinstance(apps.get(key), list):
+            raise missing(f"conditions.applications.{key}")
+    for key in extra:
+        if not isinstance(conditions.get(key), list):
+            raise missing(f"conditions.{key}")
+    if "grantControls" not in policy:
+        raise missing("grantControls")
+    grant = policy["grantControls"]
+    if grant is not None and not isinstance(grant, dict):
+        raise missing("grantControls")
+    for key in _GRANT_LISTS if grant is not None else ():
+        if not isinstance(grant.get(key), list):
+            raise missing(f"grantControls.{key}")
+    return policy
+
+
 def lockout_controls(policy: dict[str, Any]) -> list[str]:
     """The grant controls that can refuse a sign-in ([] for a session-only policy)."""
     grant = policy.get("grantControls")
@@ -89,6 +142,17 @@ def narrowing(policy: dict[str, Any]) -> list[str]:
     return out
 
 
+def checked_state(policy: dict[str, Any]) -> str:
+    state = policy.get("state")
+    if state not in STATES:
+        raise DataUnavailable(
+            f"GET /identity/conditionalAccess/policies returned the policy "
+            f"{policy.get('displayName') or policy.get('id')!r} without a known state "
+            f"(state: {state!r}): cannot tell whether it is enforced"
+        )
+    return state
+
+
 class GuardsView(BaseView):
     """Conditional Access, Security Defaults and the break-glass accounts (a TenantView mixin)."""
 
@@ -107,7 +171,8 @@ class GuardsView(BaseView):
 
     @property
     def enabled_ca_policies(self) -> list[dict[str, Any]]:
-        return [p for p in self.ca_policies if p.get("state") == ENABLED]
+        """The enforced policies; ERROR when a policy's state cannot be read."""
+        return [p for p in self.ca_policies if checked_state(p) == ENABLED]
 
     @cached_property
     def security_defaults_on(self) -> bool:
@@ -125,24 +190,45 @@ class GuardsView(BaseView):
         expect = self.cfg.expect
         return break_glass_logins(expect.excluded_accounts, expect.service_account)
 
+    def break_glass_user(self, upn: str) -> dict[str, Any] | None:
+        """The break-glass account's Entra user, None when Entra has none; ERROR when a user
+        came back without its UPN (the account may be that one)."""
+        user = self.entra_user(upn)  # type: ignore[attr-defined]
+        if user is None and any(not u.get("userPrincipalName") for u in self.entra_users):  # type: ignore[attr-defined]
+            raise DataUnavailable(
+                f"GET /users returned users without userPrincipalName: cannot find the "
+                f"break-glass account {upn}"
+            )
+        return user
+
     def break_glass_reach(self, upn: str) -> dict[str, set[str]]:
         """How a break-glass account can be named by a policy: its id, its groups and its
         roles (lower-case ids); ERROR when it is not in Entra or its groups are unreadable."""
-        user = self.entra_user(upn)  # type: ignore[attr-defined]
-        if user is None or not user.get("id"):
+        user = self.break_glass_user(upn)
+        if user is None:
             raise DataUnavailable(
                 f"the break-glass account {upn} is not in Entra (see ESS-03): cannot tell "
                 "which policies reach it"
+            )
+        if not user.get("id"):
+            raise DataUnavailable(
+                f"GET /users returned {upn} without id: its groups cannot be read"
             )
         uid = str(user["id"]).lower()
         groups, roles = set(), set()
         for item in self.data("graph", "breakGlassMemberOf", user["id"]):
             kind = item.get("@odata.type")
-            if kind == GRAPH_GROUP_TYPE and item.get("id"):
+            key = {GRAPH_GROUP_TYPE: "id", DIRECTORY_ROLE_TYPE: "roleTemplateId"}.get(kind)
+            if key and not item.get(key):
+                raise DataUnavailable(
+                    f"GET /users/{{id}}/transitiveMemberOf of {upn} returned a {kind} without "
+                    f"{key}: cannot tell whether a policy names it"
+                )
+            if kind == GRAPH_GROUP_TYPE:
                 groups.add(str(item["id"]).lower())
-            elif kind == DIRECTORY_ROLE_TYPE and item.get("roleTemplateId"):
+            elif kind == DIRECTORY_ROLE_TYPE:
                 roles.add(str(item["roleTemplateId"]).lower())
-            elif kind not in (GRAPH_GROUP_TYPE, DIRECTORY_ROLE_TYPE):
+            else:
                 raise DataUnavailable(
                     f"transitiveMemberOf of {upn} returned an object of type {kind!r} "
                     f"({item.get('id')}): cannot tell its groups and roles"
@@ -189,15 +275,10 @@ class GuardsView(BaseView):
         reach = self.break_glass_reach(upn)
         out = []
         for p in self.enabled_ca_policies:
-            controls = lockout_controls(p)
+            controls = lockout_controls(checked(p))
             if not controls or not targets_something(p):
                 continue
-            users = policy_users(p)
-            if users is None:
-                raise DataUnavailable(
-                    f"the policy {p.get('displayName')!r} came without conditions.users: "
-                    "cannot tell whom it applies to"
-                )
+            users = policy_users(p) or {}
             why = self.reaches(upn, reach, users, "include")
             if why and not self.reaches(upn, reach, users, "exclude"):
                 out.append({"policy": p.get("displayName") or p.get("id"),
@@ -223,25 +304,22 @@ class GuardsView(BaseView):
         """Why ``policy`` is not a block of legacy authentication for every federated user
         ([] when it is one); ERROR when whom it excludes cannot be told."""
         problems = []
-        grant = policy.get("grantControls") if isinstance(policy.get("grantControls"), dict) else {}
+        checked(policy, "clientAppTypes")
+        grant = policy.get("grantControls") or {}
         controls = lockout_controls(policy)
         if "block" not in controls:
-            problems.append(f"does not block (grant: {', '.join(controls) or 'none'})")
+            problems.append(f"does not block (grantControls: {', '.join(controls) or 'none'})")
         elif len(controls) > 1 and grant.get("operator") != "AND":
             problems.append(f"block is one choice among {', '.join(controls)} (operator OR)")
         clients = set((policy.get("conditions") or {}).get("clientAppTypes") or [])
         if "all" not in clients and not set(LEGACY_CLIENTS) <= clients:
-            problems.append(f"client apps {sorted(clients)}, not exchangeActiveSync and other")
+            problems.append(f"clientAppTypes {sorted(clients)}, not exchangeActiveSync and other")
         apps = _apps(policy)
         if "All" not in (apps.get("includeApplications") or []) or apps.get("excludeApplications"):
-            problems.append("not all applications")
-        users = policy_users(policy)
-        if users is None:
-            raise DataUnavailable(
-                f"the policy {policy.get('displayName')!r} came without conditions.users"
-            )
+            problems.append("not all applications (includeApplications, excludeApplications)")
+        users = policy_users(policy) or {}
         if "All" not in ids_in(users, "includeUsers"):
-            problems.append("not all users")
+            problems.append("not all users (includeUsers)")
         problems += [f"narrowed by {c}" for c in narrowing(policy)]
         return problems + self._exclusion_problems(users)
 
@@ -249,7 +327,7 @@ class GuardsView(BaseView):
         glass = {
             str(u["id"]).lower()
             for upn in self.break_glass_logins
-            if (u := self.entra_user(upn)) and u.get("id")  # type: ignore[attr-defined]
+            if (u := self.break_glass_user(upn)) and u.get("id")
         }
         out = []
         others = [i for i in ids_in(users, "excludeUsers") if i.lower() not in glass]

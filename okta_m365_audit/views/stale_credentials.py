@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog.consent import connection_client_ids, is_legacy_principal
-from .base import BaseView
+from .base import BaseView, DataUnavailable, require_field
 
 #: what only a provisioning client needs: "Okta Microsoft Graph Client"'s write permissions
 #: (api-facts.md §13) and the directory-wide one that covers them all
@@ -37,18 +37,74 @@ class StaleCredentialsView(BaseView):
         others = connection_client_ids(self.doc["okta"].get("appConnection"))
         return {judged.lower(), *(c.lower() for c in others)}
 
+    def _graph_permission_names(self) -> tuple[set[str], dict[str, str]]:
+        """(Microsoft Graph's principal ids, its appRole id -> permission ``value``)."""
+        sps = self.data("graph", "graphServicePrincipal")
+        ids = {str(sp.get("id")) for sp in sps if sp.get("id")}
+        if not ids:
+            raise DataUnavailable(
+                "GET /servicePrincipals returned Microsoft Graph's principal without id: cannot "
+                "tell which app role assignments grant Graph permissions"
+            )
+        names = {
+            str(r["id"]): str(r["value"])
+            for sp in sps
+            for r in sp.get("appRoles") or []
+            if isinstance(r, dict) and r.get("id") and r.get("value")
+        }
+        return ids, names
+
+    def principal_permissions(self, sp: dict[str, Any], named: bool = True) -> set[str]:
+        """A principal's live application permissions (Microsoft Graph's by name, other
+        APIs' as ``<resource>: <appRoleId>``) and every delegated scope granted to it,
+        whatever the consent type; ERROR naming the field where one cannot be told.
+        ``named`` False: a Graph permission whose name cannot be told is kept by its id
+        (for a legacy principal any permission is stale, whichever it is)."""
+        graph_ids, names = self._graph_permission_names()
+        out: set[str] = set()
+        for a in self.data("graph", "appRoleAssignments", sp["id"]):
+            if a.get("deletedDateTime") is not None:
+                continue
+            role, resource = a.get("appRoleId"), a.get("resourceId")
+            if not role or not resource:
+                raise DataUnavailable(
+                    f"an app role assignment of {sp.get('displayName')} came without "
+                    f"{'appRoleId' if not role else 'resourceId'}: cannot tell what it grants"
+                )
+            if str(resource) not in graph_ids:
+                out.add(f"{a.get('resourceDisplayName') or resource}: {role}")
+            elif str(role) in names:
+                out.add(names[str(role)])
+            elif not named:
+                out.add(f"Microsoft Graph app role {role}")
+            else:
+                raise DataUnavailable(
+                    f"cannot tell which Microsoft Graph permission app role {role} of "
+                    f"{sp.get('displayName')} is: no appRoles entry has that id with a value"
+                )
+        for g in self.data("graph", "oauth2PermissionGrants", sp["id"]):
+            if not isinstance(g.get("scope"), str):
+                raise DataUnavailable(
+                    f"a delegated grant of {sp.get('displayName')} came without scope"
+                )
+            out.update(g["scope"].split())
+        return out
+
     def stale_principals(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """(stale principals, the other Okta principals judged), each with its roles and
         permissions; ERROR when a read they need failed."""
         clients = self.current_client_ids()
+        principals = require_field(
+            self.okta_service_principals, "appId",  # type: ignore[attr-defined]
+            "GET /servicePrincipals", "cannot tell a current client from an earlier one",
+        )  # fmt: skip
         stale, kept = [], []
-        for sp in self.okta_service_principals:  # type: ignore[attr-defined]
-            app_id = str(sp.get("appId") or "").lower()
-            if app_id in clients and not is_legacy_principal(sp):
-                continue
+        for sp in principals:
             legacy = is_legacy_principal(sp)
+            if str(sp["appId"]).lower() in clients and not legacy:
+                continue
             roles = self.directory_roles(sp["id"])  # type: ignore[attr-defined]
-            perms = self.granted_permissions(sp["id"])  # type: ignore[attr-defined]
+            perms = self.principal_permissions(sp, named=not legacy)
             row = {
                 "principal": sp.get("displayName"),
                 "id": sp.get("id"),

@@ -8,6 +8,7 @@ import copy
 from typing import Any
 
 from okta_m365_audit.catalog.resources import GLOBAL_ADMIN_ROLE_TEMPLATE
+from okta_m365_audit.config import GRAPH_READ_PERMISSIONS
 
 from . import Scenario
 from .helpers import graph_user
@@ -78,6 +79,14 @@ def ca_list_not_licensed(doc: dict[str, Any]) -> None:
     doc["graph"]["caExcludedGroupMembers"] = {}
 
 
+def no_policy_read(data: dict[str, Any]) -> None:
+    """Admin consent never granted Policy.Read.All: neither Conditional Access nor Security
+    Defaults can be read."""
+    data["emulator"]["granted_graph_permissions"] = [
+        p for p in GRAPH_READ_PERMISSIONS if p != "Policy.Read.All"
+    ]
+
+
 def legacy_block_report_only(doc: dict[str, Any]) -> None:
     policy(doc, "CA002")["state"] = "enabledForReportingButNotEnforced"
 
@@ -133,6 +142,19 @@ SCENARIOS = [
             "test_access_04_graph_read_allowed[demo-caExcludedGroupMembers]": "skipped",
         },
         mutate=ca_list_not_licensed,
+        checks=("ESS-06", "FED-12"),
+    ),
+    Scenario(
+        "Policy.Read.All never consented",
+        {
+            ESS06_LOCK: "error",
+            ESS06_SD: "error",
+            FED12: "error",
+            "test_access_04_graph_read_allowed[demo-caPolicies]": "failed",
+            "test_access_04_graph_read_allowed[demo-securityDefaults]": "failed",
+            "test_access_04_graph_read_allowed[demo-caExcludedGroupMembers]": "skipped",
+        },
+        patch=no_policy_read,
         checks=("ESS-06", "FED-12"),
     ),
     Scenario(

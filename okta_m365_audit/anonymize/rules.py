@@ -42,12 +42,14 @@ KEEP = frozenset(
     NameSpaceType FederationProtocol emOptInStatus identityStack protocol supportType
     objectClass os browser device certificateUpdateResult interface credentialType
     credentialProvider authenticationProvider code needs errorCode format suiteVersion
-    collectedAt source cloud pushStatus realmDiscovery threatSuspected licenses roles""".split()
+    collectedAt source cloud pushStatus realmDiscovery threatSuspected licenses roles
+    state clientAppTypes builtInControls operator userRiskLevels signInRiskLevels""".split()
 )
 
 #: GUIDs that are Microsoft's constants, the same in every tenant (kept wherever they occur).
 KEPT_GUID_FIELDS = frozenset({"appRoleId", "skuId", "servicePlanId", "roleDefinitionId",
-                              "disabledPlans"})  # fmt: skip
+                              "disabledPlans", "roleTemplateId", "includeRoles",
+                              "excludeRoles"})  # fmt: skip
 KEPT_GUIDS = frozenset({MICROSOFT_GRAPH_APP_ID, GLOBAL_ADMIN_ROLE_TEMPLATE,
                         "00000000-0000-0000-0000-000000000000"})  # fmt: skip
 
@@ -80,6 +82,13 @@ MAP: dict[str, str] = {
         rootSessionId externalSessionId objectId deviceId fingerprint x5t x5t#S256
         errorId dtHash""".split(),
         "id",
+    ),
+    # Conditional Access users and applications: object ids (mapped as ids) or Microsoft's
+    # keywords (All, None, GuestsOrExternalUsers, Office365...), kept
+    **dict.fromkeys(
+        """includeUsers excludeUsers includeGroups excludeGroups includeApplications
+        excludeApplications""".split(),
+        "ca-ref",
     ),
     "kid": "kid",
     "immutableId": "immutable",

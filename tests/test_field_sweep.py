@@ -68,6 +68,30 @@ _BY_PRIORITY = (
 
 #: "api.resource.path" -> why its readers may stay green without it
 OPTIONAL: dict[str, Optional_] = {
+    # --- Entra guards (ESS-06, FED-12) ---
+    "graph.caPolicies.displayName": Optional_(_EVIDENCE, ("ESS-06", "FED-12"), judged_by=None),
+    "graph.caPolicies.conditions.clientAppTypes": Optional_(
+        "ESS-06 shows it: a policy for any client type can lock an account out",
+        ("ESS-06",),
+        judged_by="FED-12",
+    ),
+    "graph.caPolicies.grantControls": Optional_(
+        "null is a policy with session controls only: it refuses nobody (ESS-06); FED-12 "
+        "fails without a block",
+        ("ESS-06",),
+        judged_by="FED-12",
+    ),
+    "graph.caPolicies.grantControls.authenticationStrength": Optional_(
+        "absent in older API revisions: no strength required; the golden's policies name "
+        "other controls",
+        ("ESS-06", "FED-12"),
+        judged_by=None,
+    ),
+    "graph.securityDefaults.isEnabled": Optional_(
+        "either is enough: FED-12 passes on its enabled block policy alone; ESS-06 judges it",
+        ("FED-12",),
+        judged_by="ESS-06",
+    ),
     "okta.appFeatures.name": Optional_(
         "CRED-04's activity item is skipped when provisioning is off: PROV-01's finding",
         ("CRED-04",),
@@ -85,7 +109,7 @@ OPTIONAL: dict[str, Optional_] = {
     ),
     "graph.appRoleAssignments.deletedDateTime": Optional_(
         "absent or null: not deleted (Graph sets deletedDateTime only on deleted objects)",
-        ("CRED-02", "CRED-03"),
+        ("CRED-02", "CRED-03", "CRED-05"),
         judged_by=None,
     ),
     "graph.domains.id": Optional_(
@@ -210,6 +234,7 @@ OPTIONAL: dict[str, Optional_] = {
             "CRED-02",
             "CRED-03",
             "CRED-04",
+            "CRED-05",
             "ESS-03",
             "IMP-01",
             "IMP-02",
@@ -234,6 +259,7 @@ OPTIONAL: dict[str, Optional_] = {
             "CRED-02",
             "CRED-03",
             "CRED-04",
+            "CRED-05",
             "ESS-03",
             "IMP-01",
             "IMP-02",
@@ -258,6 +284,7 @@ OPTIONAL: dict[str, Optional_] = {
             "CRED-02",
             "CRED-03",
             "CRED-04",
+            "CRED-05",
             "ESS-03",
             "IMP-01",
             "IMP-02",
@@ -640,6 +667,7 @@ OPTIONAL: dict[str, Optional_] = {
             "CRED-02",
             "CRED-03",
             "CRED-04",
+            "CRED-05",
             "ESS-03",
             "FED-03",
             "FED-04",

@@ -1,6 +1,7 @@
 """Real setups: beside the demo, golden tenants of the setups MSPs run (manual WS-Fed with an
 instance per domain, a child domain, the custom domain as org URL, Okta MFA enforced for
-Entra, cloud-only, a service app without DPoP; GCC High is tests/test_national_clouds.py).
+Entra, cloud-only, a service app without DPoP, Security Defaults
+instead of Conditional Access; GCC High is tests/test_national_clouds.py).
 
 Each variant (scripts/demo_builder/variants.py) runs end to end through the real SDKs and
 the emulator, and every check passes; then each is broken its own way and exactly the
@@ -33,6 +34,11 @@ for _test in ("test_org_01_ad_integration_active", "test_org_01_ad_agent_operati
               "test_org_01_ad_integrated_before_office365", "test_org_09_enough_ad_agents",
               "test_org_09_ad_agents_latest_ga"):  # fmt: skip
     NOT_PASSED["cloud-only"][f"{_test}[demo]"] = "skipped"
+
+#: no Conditional Access policy excludes a group, so no group's members are read
+NOT_PASSED["security-defaults"][
+    "test_access_04_graph_read_allowed[demo-caExcludedGroupMembers]"
+] = "skipped"
 
 _verdicts: dict[str, dict[str, str]] = {}
 
@@ -138,6 +144,12 @@ def okta_sends_no_immutable_id(doc):
     users[0]["profile"]["immutableId"] = None
 
 
+@_doc_only
+def security_defaults_off(doc):
+    """Security Defaults turned off with no Conditional Access policy to replace them."""
+    doc["graph"]["securityDefaults"]["data"]["isEnabled"] = False
+
+
 BROKEN = [
     # (variant, break, the verdicts it must change)
     ("manual-wsfed", both_instances_claim_fabrikam, {
@@ -164,6 +176,9 @@ BROKEN = [
     }),
     ("cloud-only", okta_sends_no_immutable_id, {
         "test_prep_04_okta_sends_entra_immutable_id[demo]": "failed",
+    }),
+    ("security-defaults", security_defaults_off, {
+        "test_fed_12_legacy_authentication_blocked[demo]": "failed",
     }),
     ("okta-mfa-enforced", entra_accepts_instead_of_enforcing, {
         "test_fed_06_mfa_behavior_as_declared[demo-fabrikam.com]": "failed",

@@ -25,7 +25,8 @@ from .rules import KEPT_GUID_FIELDS, KEPT_GUIDS, PUBLIC_APP_NAMES, classify, id_
 from .rules import kind_of as rule_kind
 
 _PER_KEY_KIND = {"office365 app": "id", "domain": "domain", "service principal": "id",
-                 "login": "email", "connection client id": "id",
+                 "login": "email", "connection client id": "id", "break-glass account": "id",
+                 "group excluded by Conditional Access": "id",
                  # the policy ids in apps' _links.accessPolicy; the admins' user ids
                  "admin console policy": "id", "office365 app policy": "id",
                  "Okta admin": "id"}  # fmt: skip
@@ -147,6 +148,8 @@ class Anonymizer:
                 return self.pseudonyms.tenant_name(value)
             case "id":
                 return self.identifier(value)
+            case "ca-ref":
+                return self.identifier(value) if id_form(value) == "guid" else value
             case "b64guids":
                 return self._b64guids(value)
             case "kid":

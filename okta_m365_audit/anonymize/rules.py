@@ -44,7 +44,8 @@ KEEP = frozenset(
     objectClass os browser device certificateUpdateResult interface credentialType
     credentialProvider authenticationProvider code needs errorCode format suiteVersion
     collectedAt source cloud pushStatus realmDiscovery threatSuspected licenses roles
-    access factorMode connection level reauthenticateIn""".split()
+    access factorMode connection level reauthenticateIn
+    state clientAppTypes builtInControls operator userRiskLevels signInRiskLevels""".split()
 )
 #: sub-objects every value of which is from a closed list (Okta policy rules' client types:
 #: WEB, MODERN_AUTH, EXCHANGE_ACTIVE_SYNC), kept even where a word of them is in a name
@@ -52,7 +53,8 @@ KEPT_SUBTREES = frozenset({"office365Client"})
 
 #: GUIDs that are Microsoft's constants, the same in every tenant (kept wherever they occur).
 KEPT_GUID_FIELDS = frozenset({"appRoleId", "skuId", "servicePlanId", "roleDefinitionId",
-                              "disabledPlans"})  # fmt: skip
+                              "disabledPlans", "roleTemplateId", "includeRoles",
+                              "excludeRoles"})  # fmt: skip
 KEPT_GUIDS = frozenset({MICROSOFT_GRAPH_APP_ID, GLOBAL_ADMIN_ROLE_TEMPLATE,
                         "00000000-0000-0000-0000-000000000000"})  # fmt: skip
 
@@ -85,6 +87,13 @@ MAP: dict[str, str] = {
         rootSessionId externalSessionId objectId deviceId fingerprint x5t x5t#S256
         errorId dtHash""".split(),
         "id",
+    ),
+    # Conditional Access users and applications: object ids (mapped as ids) or Microsoft's
+    # keywords (All, None, GuestsOrExternalUsers, Office365...), kept
+    **dict.fromkeys(
+        """includeUsers excludeUsers includeGroups excludeGroups includeApplications
+        excludeApplications""".split(),
+        "ca-ref",
     ),
     "kid": "kid",
     "immutableId": "immutable",

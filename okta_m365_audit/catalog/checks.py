@@ -115,6 +115,11 @@ CHECKS: tuple[Check, ...] = (
        "Declare the account as excluded, or remove it from Okta and the Office 365 app."),
     _c("ESS-05", "1", "critical", "Enough break-glass Global Administrators outside Okta",
        "Runbook phase 1: keep cloud-only Global Administrators on onmicrosoft.com."),
+    _c("ESS-06", "1", "critical",
+       "Break-glass accounts are excluded from Conditional Access lock-out",
+       "Entra > Conditional Access: exclude every emergency-access account (directly or "
+       "through a dedicated group) from every enabled policy that can block or require "
+       "MFA/device/location; turn Security Defaults off when using Conditional Access."),
     _c("PREP-01", "2", "critical", "Exactly one ACTIVE Office 365 app for this tenant",
        "Runbook phase 2: add one Office 365 app for the tenant and activate it."),
     _c("PREP-02", "2", "critical", "The Office 365 app signs on with WS-Federation",
@@ -151,6 +156,10 @@ CHECKS: tuple[Check, ...] = (
        "Grant admin consent to Okta's Microsoft Graph client in Entra."),
     _c("CRED-04", "CRED", "high", "No provisioning authentication failures in the System Log",
        "Re-authenticate the app with Microsoft and retry the failed operations."),
+    _c("CRED-05", "CRED", "high", "No stale Okta credential in Entra",
+       "Entra > Enterprise applications: remove the legacy 'Okta AAD Service Principal' "
+       "objects and earlier Okta provisioning principals, or revoke their roles and "
+       "consents."),
     _c("FED-01", "5", "critical", "The domain is Federated in Entra",
        "Runbook phase 5: federate the domain from the Office 365 app (WS-Federation)."),
     _c("FED-02", "5", "critical", "The domain's federation configuration prefers WS-Fed",
@@ -173,6 +182,10 @@ CHECKS: tuple[Check, ...] = (
        "The Office 365 app's sign-on policy requires MFA and denies legacy clients",
        "Office 365 app > Sign On > User authentication policy: a rule denying Exchange "
        "ActiveSync/legacy clients, and web and modern-auth rules requiring two factors."),
+    _c("FED-12", "5", "high", "Legacy authentication is blocked in Entra",
+       "Entra > Conditional Access: enable a policy blocking Exchange ActiveSync and other "
+       "clients for all users, excluding only the break-glass accounts (or enable Security "
+       "Defaults if no Conditional Access is used)."),
 )  # fmt: skip
 
 BY_ID: dict[str, Check] = {c.id: c for c in CHECKS}

@@ -123,6 +123,18 @@ CONDITIONS: dict[str, Condition] = {
         "initial domain, not assigned to the app; eligible-only holders are listed, never"
         " counted",
     ),
+    "ESS-06": Condition(
+        "`GET /identity/conditionalAccess/policies`; `GET /policies/"
+        "identitySecurityDefaultsEnforcementPolicy`; `GET /users/{id}/transitiveMemberOf` of "
+        "each break-glass account (the excluded accounts but the service account); the "
+        "Global Administrator reads",
+        "no `enabled` policy with a grant control (block, MFA, device, terms, custom factor, "
+        "authentication strength) targeting any app includes a break-glass account (All, its "
+        "id, a group it is in transitively, a role it holds) without excluding it the same "
+        "ways; and Security Defaults `isEnabled` is false when any policy is enabled; an "
+        "unreadable policy list (Entra ID P1 needed), an account not in Entra or an "
+        "unreadable membership ERRORs",
+    ),
     "PREP-01": Condition(
         '`GET /api/v1/apps?filter=name eq "office365"`; `GET /organization` (initial domain)',
         "the instances whose `settings.app.msftTenant` is the initial domain's prefix "
@@ -223,6 +235,16 @@ CONDITIONS: dict[str, Condition] = {
         "judged apart (lower severity); where provisioning is on, at least one successful"
         " provisioning or import event",
     ),
+    "CRED-05": Condition(
+        "Okta's service principals, their app role assignments and delegated grants; `GET "
+        "/roleManagement/directory/roleAssignments?$filter=principalId eq '{id}'` of each "
+        "but the current connection's client",
+        'no legacy "Okta AAD Service Principal" holds a directory role, an application '
+        "permission or a delegated grant, and no other Okta principal whose `appId` is not a "
+        "current connection's client id holds a directory role or `User.ReadWrite.All`, "
+        "`Group.ReadWrite.All`, `GroupMember.ReadWrite.All` or `Directory.ReadWrite.All`; "
+        "a connection without its client id or an unreadable read ERRORs",
+    ),
     "FED-01": Condition(
         "`GET /domains`",
         "each declared domain's `authenticationType` is Federated",
@@ -284,5 +306,16 @@ CONDITIONS: dict[str, Condition] = {
         "priority order until one matches every such sign-in, is DENY (deny) or DENY or "
         "ALLOW with 2FA (mfa); no rule matching every sign-in of a client, or an unknown "
         "client value, ERRORs",
+    ),
+    "FED-12": Condition(
+        "`GET /identity/conditionalAccess/policies`; Security Defaults; `GET /groups/{id}/"
+        "transitiveMembers` of each group an enabled policy excludes; the Global "
+        "Administrator reads",
+        "Security Defaults `isEnabled` true, or an `enabled` policy whose only control is "
+        "`block`, for `clientAppTypes` `exchangeActiveSync` and `other` (or `all`), "
+        "`includeApplications` All with none excluded, `includeUsers` All, no narrowing "
+        "condition, excluding only break-glass accounts (directly, through groups of only "
+        "them, or Global Administrator when every active holder is one); unreadable policies "
+        "or excluded groups ERROR",
     ),
 }

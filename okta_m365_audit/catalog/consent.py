@@ -69,3 +69,19 @@ def is_legacy_principal(sp: Any) -> bool:
     (by its display name: that name is what identifies them, see the module docstring)."""
     name = sp.get("displayName") if isinstance(sp, dict) else None
     return isinstance(name, str) and name.lower().startswith(LEGACY_PRINCIPAL_PREFIX.lower())
+
+
+def role_read_principal_ids(principals: Any, client_ids: Any) -> list[str]:
+    """Ids of the Okta service principals whose directory roles are read
+    (legacyPrincipalRoles), each once, in order: every legacy one (CRED-02) and every other
+    one whose appId is not the client id of a current connection (CRED-05: a former
+    provisioning principal may keep a role). The current client's roles are not judged."""
+    clients = {str(c).lower() for c in client_ids or ()}
+    out: list[str] = []
+    for sp in principals if isinstance(principals, list) else []:
+        sid = sp.get("id") if isinstance(sp, dict) else None
+        if not isinstance(sid, str) or sid in out:
+            continue
+        if is_legacy_principal(sp) or str(sp.get("appId") or "").lower() not in clients:
+            out.append(sid)
+    return out

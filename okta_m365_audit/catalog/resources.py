@@ -334,14 +334,49 @@ RESOURCES: tuple[Resource, ...] = (
              needs="Application.Read.All", per="connection client id",
              doc="The service principal whose appId is the provisioning connection's OAuth "
                  "client id (CRED-02, CRED-03)."),
-    # CRED-02: directory roles held by each legacy "Okta AAD Service Principal" (consent.
-    # is_legacy_principal). Learn "List unifiedRoleAssignments" (rbacapplication-list-
+    # CRED-02/05: directory roles held by each legacy "Okta AAD Service Principal" (consent.
+    # is_legacy_principal) and by every Okta principal but the current client
+    # (consent.role_read_principal_ids). Learn "List unifiedRoleAssignments" (rbacapplication-list-
     # roleassignments): $filter on principalId; least privileged application permission
     # RoleManagement.Read.Directory, which the suite already holds.
     Resource(_G, "legacyPrincipalRoles", "/roleManagement/directory/roleAssignments",
              (("$filter", "principalId eq '{key}'"),), needs="RoleManagement.Read.Directory",
              per="service principal",
-             doc="Directory role assignments of each legacy Okta AAD Service Principal (CRED-02)."),
+             doc="Directory role assignments of each legacy Okta AAD Service Principal and "
+                 "of every other Okta principal but the current connection's client "
+                 "(CRED-02, CRED-05)."),
+    # --- Entra guards around federation (ESS-06, FED-12) ---
+    # List conditionalAccessPolicies: $top/$skip/$filter/$select, no documented maximum page
+    # size, so none is sent and the next links are followed (microsoft-graph-docs-contrib
+    # api-reference/v1.0/api/conditionalaccessroot-list-policies.md); application permission
+    # Policy.Read.All. Conditional Access needs Entra ID P1: what the list answers without it
+    # is unconfirmed, so a refusal ERRORs the checks (views/guards.py names the licence).
+    Resource(_G, "caPolicies", "/identity/conditionalAccess/policies", needs="Policy.Read.All",
+             doc="Conditional Access policies: state, users, apps, client apps, grant "
+                 "controls (ESS-06, FED-12)."),
+    # Get identitySecurityDefaultsEnforcementPolicy: one object (isEnabled); Policy.Read.All
+    # (identitysecuritydefaultsenforcementpolicy-get.md; api-facts.md Corrections)
+    Resource(_G, "securityDefaults", "/policies/identitySecurityDefaultsEnforcementPolicy",
+             kind="object", needs="Policy.Read.All",
+             doc="Security Defaults: isEnabled (ESS-06, FED-12)."),
+    # List a user's transitiveMemberOf: groups (and directory roles) the user is in through
+    # any nesting; least privileged application permission User.Read.All
+    # (includes/permissions/user-list-transitivememberof-permissions.md). The API has no
+    # list across users: one read per break-glass account.
+    Resource(_G, "breakGlassMemberOf", "/users/{key}/transitiveMemberOf",
+             page_size_param="$top", max_page_size=999, needs="User.Read.All",
+             per="break-glass account",
+             doc="Groups each break-glass account is in, nested ones included, to tell "
+                 "whether a Conditional Access policy includes or excludes it (ESS-06)."),
+    # List group transitiveMembers (group-list-transitivemembers.md): GroupMember.Read.All,
+    # as the direct members above. The API has no list across groups: one read per group a
+    # policy excludes.
+    Resource(_G, "caExcludedGroupMembers", "/groups/{key}/transitiveMembers",
+             (("$select", "id,userPrincipalName"),), page_size_param="$top",
+             max_page_size=999, needs="GroupMember.Read.All",
+             per="group excluded by Conditional Access",
+             doc="Everyone each group excluded by an enabled Conditional Access policy "
+                 "reaches, nested members included (FED-12)."),
     # --- Microsoft's public home-realm discovery (unauthenticated) ---
     Resource(_R, "userRealm", "/getuserrealm.srf", (("login", "{key}"), ("json", "1")),
              kind="object", per="login",

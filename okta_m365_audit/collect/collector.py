@@ -40,6 +40,7 @@ from ..core.errors import ReadOnlyViolation
 from ..core.redact import redact_untrusted
 from ..snapshot import document as snap
 from .consent import read_okta_principals
+from .guards import read_guards
 from .memory import gc_paused
 from .pages import join_pages
 from .policies import read_admin_console, read_office365_policies, read_okta_admins
@@ -90,6 +91,7 @@ class Collector:
         )
         self._stream_failure: dict[str, dict[str, Any]] = {}
         self.connections_read = asyncio.Event()  #: the Graph stream's CRED reads wait for it
+        self.users_read = asyncio.Event()  #: the break-glass reads wait for it (guards.py)
 
     async def run(self) -> dict[str, Any]:
         try:
@@ -147,6 +149,7 @@ class Collector:
             self._okta_service_principals(),
             self._global_admins(),
             self._read("graph", "graphServicePrincipal"),
+            read_guards(self),
         )
 
     async def _global_admins(self) -> None:
@@ -165,7 +168,10 @@ class Collector:
         )
 
     async def _graph_users(self) -> None:
-        await self._read("graph", "users")
+        try:
+            await self._read("graph", "users")
+        finally:
+            self.users_read.set()
         if self.realm is not None:
             logins = realm_logins(self.cfg, _items(self.doc["graph"]["users"]))
             await asyncio.gather(*(self._read("realm", "userRealm", u) for u in logins))

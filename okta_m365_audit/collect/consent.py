@@ -1,7 +1,9 @@
 """The collector's Entra reads for CRED-02 and CRED-03: Okta's service principals, the one
 whose appId is the provisioning connection's client id (found by appId, whatever its name),
 the permissions each holds, and the directory roles of each legacy "Okta AAD Service
-Principal" (catalog/consent.py says what identifies each).
+Principal" and of every other Okta principal but the current connection's client (CRED-05:
+a former provisioning principal may keep a role; catalog/consent.py says what identifies
+each).
 
 The principal read by appId needs the connections, which the Okta stream reads: the Graph
 stream waits for ``connections_read`` (set by the collector once every Office 365 app's
@@ -13,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Protocol
 
-from ..catalog.consent import connection_client_ids, is_legacy_principal
+from ..catalog.consent import connection_client_ids, role_read_principal_ids
 
 #: what each service principal found is read for (its application and delegated permissions)
 PER_PRINCIPAL = ("appRoleAssignments", "oauth2PermissionGrants")
@@ -39,12 +41,11 @@ async def read_okta_principals(c: _Collector) -> None:
     ids = list(
         dict.fromkeys(sp["id"] for sp in listed + by_app_id if isinstance(sp.get("id"), str))
     )
-    legacy = [
-        sp["id"] for sp in listed if is_legacy_principal(sp) and isinstance(sp.get("id"), str)
-    ]
+    clients = connection_client_ids(c.doc["okta"].get("appConnection"))
+    with_roles = role_read_principal_ids(listed, clients)
     await asyncio.gather(
         *(c._read("graph", n, sp) for sp in ids for n in PER_PRINCIPAL),
-        *(c._read("graph", "legacyPrincipalRoles", sp) for sp in legacy),
+        *(c._read("graph", "legacyPrincipalRoles", sp) for sp in with_roles),
     )
 
 

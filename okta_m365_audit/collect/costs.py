@@ -39,6 +39,10 @@ PARENT = {
     ("realm", "login"): ("graph", "users"),
     # the Global Administrator assignments (and eligibilities), then each group's members
     ("graph", "group holding Global Administrator"): ("graph", "globalAdminAssignments"),
+    # the users list, then each break-glass account's groups; the Conditional Access policies,
+    # then the members of each group an enabled one excludes (collect/guards.py)
+    ("graph", "break-glass account"): ("graph", "users"),
+    ("graph", "group excluded by Conditional Access"): ("graph", "caPolicies"),
 }
 
 

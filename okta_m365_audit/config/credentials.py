@@ -38,6 +38,10 @@ GRAPH_READ_PERMISSIONS: tuple[str, ...] = (
     "GroupMember.Read.All",  # members of groups holding Global Administrator (ESS-02/05)
     "Application.Read.All",
     "Directory.Read.All",
+    # Conditional Access policies and Security Defaults (ESS-06, FED-12): least privileged
+    # application permission of both reads (microsoft-graph-docs-contrib api-reference/v1.0/
+    # api/conditionalaccessroot-list-policies.md, identitysecuritydefaultsenforcementpolicy-get.md)
+    "Policy.Read.All",
 )
 
 

@@ -11,6 +11,7 @@ from aiohttp import web
 
 from . import errors
 from .appkeys import BASE_URL, TENANT_ID
+from .guards import GuardRoutes
 from .paging import BadCursor, decode_cursor, encode_cursor, graph_next_link, query_key, slice_page
 from .state import Stored, TenantState, UnsupportedQuery, graph_filter, graph_select
 
@@ -103,6 +104,29 @@ PERMISSIONS: tuple[tuple[str, frozenset[str]], ...] = (
         ),
     ),
     (
+        # group-list-transitivemembers.md: the same permissions as the direct members
+        "/v1.0/groups/{id}/transitiveMembers",
+        frozenset(
+            {
+                "GroupMember.Read.All",
+                "Group.Read.All",
+                "GroupMember.ReadWrite.All",
+                "Group.ReadWrite.All",
+                "Directory.Read.All",
+            }
+        ),
+    ),
+    (
+        # conditionalaccessroot-list-policies.md and
+        # identitysecuritydefaultsenforcementpolicy-get.md (application permissions)
+        "/v1.0/identity/conditionalAccess/policies",
+        frozenset({"Policy.Read.All", "Policy.ReadWrite.ConditionalAccess"}),
+    ),
+    (
+        "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
+        frozenset({"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}),
+    ),
+    (
         "/v1.0/oauth2PermissionGrants",
         frozenset(
             {"Directory.Read.All", "DelegatedPermissionGrant.Read.All", "Directory.ReadWrite.All"}
@@ -144,6 +168,13 @@ class GraphRoutes:
                 ),
             )
         r.add_get("/v1.0/groups/{id}/members", self.group_members)
+        guards = GuardRoutes(self.st, self._page, self._not_found)
+        r.add_get("/v1.0/groups/{id}/transitiveMembers", guards.group_transitive_members)
+        r.add_get("/v1.0/identity/conditionalAccess/policies", guards.ca_policies)
+        r.add_get(
+            "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", guards.security_defaults
+        )
+        r.add_get("/v1.0/users/{id}/transitiveMemberOf", guards.user_transitive_member_of)
         r.add_get(
             "/v1.0/servicePrincipals",
             self.collection("servicePrincipals", {"displayName", "appId", "id"}),

@@ -100,6 +100,17 @@ class TenantState:
             st.graph["roleAssignments"],
             *(_data(r) for r in (g.get("legacyPrincipalRoles") or {}).values()),
         )
+        # Entra guards (ESS-06, FED-12): emulator/guards.py serves them
+        st.graph["caPolicies"] = _answer(g.get("caPolicies"))
+        st.graph["securityDefaults"] = _answer(g.get("securityDefaults"))
+        st.graph["memberOf"] = {
+            k.lower(): _answer(r) for k, r in (g.get("breakGlassMemberOf") or {}).items()
+        }
+        st.graph["transitiveMembers"] = {
+            k: _answer(r) for k, r in (g.get("caExcludedGroupMembers") or {}).items()
+        }
+        for gid in g.get("caExcludedGroupMembers") or {}:
+            st.graph["groups"].setdefault(gid, {"id": gid})
         st.graph["federationConfiguration"] = {
             k: _answer(r) for k, r in (g.get("federationConfiguration") or {}).items()
         }

@@ -16,6 +16,7 @@ from .certificates import Certificate, cert_summary
 from .credentials import CredentialsView
 from .directory import DirectoryView, Person, domain_of
 from .federation import FederationView
+from .guards import GuardsView
 from .instances import InstancesView, WsFedUri, parse_wsfed_uri
 from .org import OrgView
 from .people import PeopleView
@@ -23,6 +24,7 @@ from .policies import PolicyView
 from .provisioning import ProvisioningView
 from .roles import GlobalAdmins, RolesView
 from .security import SecurityView
+from .stale_credentials import StaleCredentialsView
 
 
 class TenantView(
@@ -32,6 +34,8 @@ class TenantView(
     OrgView,
     SecurityView,
     PolicyView,
+    GuardsView,
+    StaleCredentialsView,
     ProvisioningView,
     CredentialsView,
     InstancesView,

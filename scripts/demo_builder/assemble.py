@@ -24,6 +24,7 @@ from .entra import (
     okta_service_principals,
     permission_grants,
 )
+from .entra_guards import guard_reads
 from .entra_roles import role_reads
 from .facts import AS_OF, LOG_DAYS, O365_APP_ID, OKTA_ORG_URL, TENANT_ID, TENANTS
 from .ids import guid, okta_time
@@ -179,6 +180,7 @@ def build_snapshot(
             for sp in sps
         },
         **consent_reads(read, sps, per_app["appConnection"]),  # CRED-02, CRED-03
+        **guard_reads(read, graph_users(everyone)),  # ESS-06, FED-12
     }
 
     # Home-realm discovery of the logins the collector samples (its plan, not its code path)

@@ -13,7 +13,7 @@ from typing import Any
 from okta_m365_audit.catalog.consent import (
     LEGACY_PRINCIPAL_PREFIX,
     authorize_client_id,
-    is_legacy_principal,
+    role_read_principal_ids,
 )
 from okta_m365_audit.snapshot import document as snap
 
@@ -44,9 +44,9 @@ def consent_reads(
     assert client and found, "the connection's client must be one of Okta's principals"
     return {
         "oktaClientPrincipal": {client: read("graph", "oktaClientPrincipal", found, client)},
+        # no role: the legacy principal and the federation client (CRED-02, CRED-05)
         "legacyPrincipalRoles": {
-            sp["id"]: read("graph", "legacyPrincipalRoles", [], sp["id"])
-            for sp in sps
-            if is_legacy_principal(sp)
+            sid: read("graph", "legacyPrincipalRoles", [], sid)
+            for sid in role_read_principal_ids(sps, [client])
         },
     }

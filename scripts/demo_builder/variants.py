@@ -21,7 +21,11 @@ Sources for the setups (see api-facts.md "Corrections" for the citations):
 - a cloud-only tenant has no AD: directory sync off, no AD integration in Okta, and Okta
   writes each user's immutable ID when it provisions (support.okta.com "handling immutable
   id issues");
-- a service app that does not require DPoP (the box is per app: okta-developer-docs).
+- a service app that does not require DPoP (the box is per app: okta-developer-docs);
+- Security Defaults instead of Conditional Access (Microsoft's baseline for tenants without
+  Conditional Access: Learn "Security defaults in Microsoft Entra ID"; it blocks legacy
+  authentication). Whether a tenant without Entra ID P1 answers the policy list with an
+  empty list or a refusal is unconfirmed: the variant answers an empty list.
 GCC High is the national-cloud move of tests/test_national_clouds.py.
 """
 
@@ -178,6 +182,15 @@ def service_app_without_dpop(doc: Doc, data: TenantData) -> None:
     data["okta"]["auth"]["dpop"] = False
 
 
+def security_defaults(doc: Doc, data: TenantData) -> None:
+    """Security Defaults on and no Conditional Access policy: legacy authentication is
+    blocked by the defaults (FED-12), and no policy can lock a break-glass account out."""
+    graph = doc["graph"]
+    graph["securityDefaults"]["data"]["isEnabled"] = True
+    graph["caPolicies"]["data"] = []
+    graph["caExcludedGroupMembers"] = {}
+
+
 VARIANTS: dict[str, Variant] = {
     "manual-wsfed": manual_wsfed,
     "child-domain": child_domain,
@@ -185,4 +198,5 @@ VARIANTS: dict[str, Variant] = {
     "okta-mfa-enforced": okta_mfa_enforced,
     "cloud-only": cloud_only,
     "no-dpop": service_app_without_dpop,
+    "security-defaults": security_defaults,
 }

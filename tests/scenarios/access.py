@@ -46,6 +46,7 @@ def no_directory_read(data: dict[str, Any]) -> None:
     data["emulator"]["granted_graph_permissions"] = [
         "Organization.Read.All", "Domain.Read.All", "User.Read.All",
         "RoleManagement.Read.Directory", "GroupMember.Read.All", "Application.Read.All",
+        "Policy.Read.All",
     ]  # fmt: skip
 
 
@@ -65,6 +66,7 @@ SCENARIOS += [
         {
             "test_access_04_graph_read_allowed[demo-oauth2PermissionGrants]": "failed",
             "test_cred_03_okta_service_principal_consented[demo]": "error",
+            "test_cred_05_no_stale_okta_principal[demo]": "error",
         },
         patch=no_directory_read,
     ),

@@ -23,6 +23,10 @@ LEGACY = f"test_cred_02_no_legacy_principal_with_role{T}"
 CRED03 = f"test_cred_03_okta_service_principal_consented{T}"
 CRED04 = f"test_cred_04_no_credential_failures{T}"
 GENERAL = f"test_cred_04_no_general_failures{T}"
+#: CRED-05 judges every Okta principal but the current client: without the client id it
+#: cannot tell which that is; with a client no principal has, the provisioning principal
+#: holding write permissions is an earlier connection's
+CRED05 = f"test_cred_05_no_stale_okta_principal{T}"
 #: ACCESS-04 judges a per-parent read only where it has a parent: without a client id nothing
 #: is read by appId
 NO_CLIENT_READ = {"test_access_04_graph_read_allowed[demo-oktaClientPrincipal]": "skipped"}
@@ -103,18 +107,22 @@ def other_instance_failure(doc: dict[str, Any]) -> None:
 
 SCENARIOS = [
     Scenario("a connection without an authorize link",
-             {CONSENT: "error", CRED03: "error"} | NO_CLIENT_READ, mutate=no_authorize_link,
+             {CONSENT: "error", CRED03: "error", CRED05: "error"} | NO_CLIENT_READ,
+             mutate=no_authorize_link,
              checks=("CRED-02", "CRED-03")),
     Scenario("the connection's client has no service principal",
-             {CONSENT: "failed", CRED03: "failed"}, mutate=client_without_principal,
+             {CONSENT: "failed", CRED03: "failed", CRED05: "failed"},
+             mutate=client_without_principal,
              checks=("CRED-02", "CRED-03")),
     Scenario("Okta-named principals with another appId only",
-             {CONSENT: "failed", CRED03: "failed"}, mutate=principal_other_app_id,
+             {CONSENT: "failed", CRED03: "failed", CRED05: "failed"},
+             mutate=principal_other_app_id,
              checks=("CRED-02", "CRED-03")),
     Scenario("the provisioning principal renamed (and the connection DISABLED)", CRED01,
              mutate=principal_renamed, checks=("CRED-02", "CRED-03")),
-    Scenario("a legacy Okta AAD Service Principal holding a role", {LEGACY: "failed"},
-             mutate=legacy_principal_with_role, checks=("CRED-02",)),
+    Scenario("a legacy Okta AAD Service Principal holding a role",
+             {LEGACY: "failed", CRED05: "failed"}, mutate=legacy_principal_with_role,
+             checks=("CRED-02", "CRED-05")),
     *(Scenario(f"a {t} event naming the app", {CRED04: "failed"},
                mutate=office365_failure(t), checks=("CRED-04",))
       for t in OFFICE365_FAILURES),

@@ -44,7 +44,7 @@ KEEP = frozenset(
     objectClass os browser device certificateUpdateResult interface credentialType
     credentialProvider authenticationProvider code needs errorCode format suiteVersion
     collectedAt source cloud pushStatus realmDiscovery threatSuspected licenses roles
-    access factorMode connection level reauthenticateIn
+    access factorMode connection level reauthenticateIn action
     state clientAppTypes builtInControls operator userRiskLevels signInRiskLevels""".split()
 )
 #: sub-objects every value of which is from a closed list (Okta policy rules' client types:
@@ -149,7 +149,8 @@ PUBLIC_APP_NAMES = frozenset(
 )
 
 #: Meta fields (the snapshot's own header).
-META = {"tenant": "tenant", "runId": "id", "orgUrl": "url", "tenantId": "id", "baseUrl": "url"}
+META = {"tenant": "tenant", "runId": "id", "orgUrl": "url", "tenantId": "id", "baseUrl": "url",
+        "cloud": "keep"}  # fmt: skip
 
 ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?")
 ENUM = re.compile(r"[A-Z][A-Z0-9_]*|[a-z][a-z0-9_]*")

@@ -4,6 +4,7 @@
 - ``conditions``: each check's pass condition, in words, for the catalog and the report;
 - ``policy``: phase gating and which verdicts fail the run;
 - ``waivers``: which waiver covers a check or one of its items, and what became of each;
+- ``resource_keys``: which items a per-item read is made for (derived from the read before it);
 - ``resources``: every API read the collector makes (path, scope, what a definitive
   answer is);
 - ``scope``: which users are in scope (UPN, domain);

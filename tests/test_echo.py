@@ -106,7 +106,10 @@ def test_an_echoed_credential_reaches_no_output(pytester, golden, monkeypatch, a
         assert SECRET_GRAPH not in text, f"the client secret is in {name}"
         assert not JWT.findall(text), f"a JWT is in {name}: {JWT.findall(text)[:1]}"
         assert "PRIVATE KEY" not in text, f"key material is in {name}"
-        assert not re.search(r"client_assertion=(?!\[REDACTED\])", text), name
+        for value in re.findall(r"client_assertion=([^&\s\"'<]*)", text):
+            # the marker itself may be cut where a long message is shortened ("[RE...")
+            cut = value.endswith("...") and REDACTED.startswith(value[:-3])
+            assert value.startswith(REDACTED) or cut, f"{name}: client_assertion={value[:20]}"
 
 
 # --- the untrusted net ------------------------------------------------------------------------

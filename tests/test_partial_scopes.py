@@ -133,7 +133,7 @@ def test_no_scope_granted_is_a_token_failure_naming_them(tmp_path, golden):
          "okta.logs.read].", ["okta.domains.read", "okta.logs.read"]),
         ("The following scopes are not allowed: okta.logs.read okta.users.read",
          ["okta.users.read", "okta.logs.read"]),
-        ("The following scopes are not allowed: [okta.roles.read]", None),  # not requested
+        ("The following scopes are not allowed: [okta.clients.read]", None),  # not ours
         ("The requested scope is invalid, unknown, or malformed.", None),
     ],
     ids=["one-bracketed", "two-bracketed", "spaces", "not-ours", "unnamed"],

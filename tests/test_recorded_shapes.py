@@ -250,6 +250,8 @@ def _stored_and_route(path: Path) -> tuple[dict[str, Any], str, Any]:
         o[name] = read
     if name == "office365Apps":
         o["adApps"]["data"] = []  # every recorded app is one of the pool, in its order
+        if "adminConsoleApp" in o:  # a recorded list holds its own Admin Console app
+            o["adminConsoleApp"]["data"] = []
     if name == "users":
         o.pop("deprovisionedUsers", None)
         if isinstance(body, dict) and body.get("status") == "DEPROVISIONED":

@@ -17,15 +17,7 @@ from .appkeys import BASE_URL
 from .okta_admin import AdminRoutes
 from .okta_admin import json_ok as _ok
 from .okta_admin import stored as _stored
-from .paging import (
-    BadCursor,
-    decode_cursor,
-    encode_cursor,
-    okta_links,
-    page_size,
-    query_key,
-    slice_page,
-)
+from .paging import okta_links, okta_window
 from .projections import served
 from .state import Stored, TenantState, UnsupportedQuery, okta_filter, okta_search
 
@@ -69,21 +61,13 @@ def _paged(
     Page sizes per operation are the spec's (each handler cites its ``limit``); the self
     link names the page size in force, as recorded self links do (okta-recorded/apps-users/
     list-limit50-link-self.json: a request without ``limit`` answers ``...?limit=50``)."""
-    url = request.url
-    try:
-        size = page_size(request.query.get(size_param), default, maximum)
-    except ValueError:
-        return errors.okta_bad_request(size_param, (f"{size_param}: must be an integer",))
-    key = query_key(url, ("after", size_param))
-    offset = 0
-    if "after" in request.query:
-        try:
-            offset = decode_cursor(request.query["after"], key)
-        except BadCursor:
-            return errors.okta_invalid_paging()
-    chunk, nxt = slice_page(items, offset, size)
-    token = encode_cursor(nxt, key) if nxt is not None else None
-    links = okta_links(url, "after", token, size_param if size_param == "limit" else None, size)
+    window = okta_window(request, items, default, maximum, size_param)
+    if isinstance(window, web.Response):
+        return window
+    chunk, token, size = window
+    links = okta_links(
+        request.url, "after", token, size_param if size_param == "limit" else None, size
+    )
     return _ok(served(operation, chunk), links)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from . import errors
-from .paging import BadCursor, decode_cursor, encode_cursor, page_size, query_key, slice_page
+from .paging import okta_window
 from .projections import served
 from .state import Stored, TenantState
 
@@ -56,21 +56,12 @@ class AdminRoutes:
             return stored(answer)
         if answer is None:
             return errors.okta_not_found("iam/assignees/users (never collected)")
-        try:
-            size = page_size(request.query.get("limit"), 100, None)
-        except ValueError:
-            return errors.okta_bad_request("limit", ("limit: must be an integer",))
-        key = query_key(request.url, ("after", "limit"))
-        offset = 0
-        if "after" in request.query:
-            try:
-                offset = decode_cursor(request.query["after"], key)
-            except BadCursor:
-                return errors.okta_invalid_paging()
-        chunk, nxt = slice_page(answer, offset, size)
+        window = okta_window(request, answer, 100, None)
+        if isinstance(window, web.Response):
+            return window
+        chunk, after, size = window
         links: dict[str, Any] = {}
-        if nxt is not None:
-            after = encode_cursor(nxt, key)
+        if after is not None:
             links["next"] = {"href": str(request.url.update_query(after=after, limit=size))}
         return json_ok(served("listUsersWithRoleAssignments", {"value": chunk, "_links": links}))
 

@@ -6,8 +6,11 @@ import base64
 import json
 from typing import Any
 
+from aiohttp import web
 from multidict import CIMultiDict
 from yarl import URL
+
+from . import errors
 
 
 class BadCursor(ValueError):
@@ -79,3 +82,28 @@ def graph_next_link(url: URL, next_cursor: str | None) -> str | None:
 def query_key(url: URL, drop: tuple[str, ...]) -> str:
     """The query minus paging parameters: what a cursor is bound to."""
     return "&".join(f"{k}={v}" for k, v in sorted(url.query.items()) if k not in drop)
+
+
+def okta_window(
+    request: web.Request,
+    items: list[Any],
+    default: int,
+    maximum: int | None,
+    size_param: str = "limit",
+) -> web.Response | tuple[list[Any], str | None, int]:
+    """The page of ``items`` an Okta list request asks for (its page size and ``after``
+    cursor), the next page's cursor (None on the last page) and the size in force; or the
+    answer Okta gives a size that is not a number or a cursor it did not issue."""
+    try:
+        size = page_size(request.query.get(size_param), default, maximum)
+    except ValueError:
+        return errors.okta_bad_request(size_param, (f"{size_param}: must be an integer",))
+    key = query_key(request.url, ("after", size_param))
+    offset = 0
+    if "after" in request.query:
+        try:
+            offset = decode_cursor(request.query["after"], key)
+        except BadCursor:
+            return errors.okta_invalid_paging()
+    chunk, nxt = slice_page(items, offset, size)
+    return chunk, (encode_cursor(nxt, key) if nxt is not None else None), size

@@ -21,6 +21,18 @@ DEFAULT_PAGE = 100
 MAX_TOP = 999
 
 #: path prefix -> application permissions any one of which allows the read (Graph docs).
+#: a group's members, direct or transitive (group-list-members.md and
+#: group-list-transitivemembers.md list the same permissions)
+_GROUP_MEMBERS = frozenset(
+    {
+        "GroupMember.Read.All",
+        "Group.Read.All",
+        "GroupMember.ReadWrite.All",
+        "Group.ReadWrite.All",
+        "Directory.Read.All",
+    }
+)
+
 PERMISSIONS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         "/v1.0/organization",
@@ -93,28 +105,12 @@ PERMISSIONS: tuple[tuple[str, frozenset[str]], ...] = (
     (
         # microsoft-graph-docs-contrib api-reference/v1.0/api/group-list-members.md
         "/v1.0/groups/{id}/members",
-        frozenset(
-            {
-                "GroupMember.Read.All",
-                "Group.Read.All",
-                "GroupMember.ReadWrite.All",
-                "Group.ReadWrite.All",
-                "Directory.Read.All",
-            }
-        ),
+        _GROUP_MEMBERS,
     ),
     (
         # group-list-transitivemembers.md: the same permissions as the direct members
         "/v1.0/groups/{id}/transitiveMembers",
-        frozenset(
-            {
-                "GroupMember.Read.All",
-                "Group.Read.All",
-                "GroupMember.ReadWrite.All",
-                "Group.ReadWrite.All",
-                "Directory.Read.All",
-            }
-        ),
+        _GROUP_MEMBERS,
     ),
     (
         # conditionalaccessroot-list-policies.md and

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -72,6 +74,90 @@ class Handover:
         return [f"{PDF_FILE}: not written: {self.pdf_note}"] if self.pdf_note else []
 
 
+class Printer:
+    """Prints handover documents to PDF while the caller goes on building the next ones.
+
+    With a browser started with the run (chromium.py), a thread prints each document as it
+    is added: the printing is Chromium's work, on another core, so it overlaps the building
+    of the other tenants' documents and the writing of the run-wide reports. A document it
+    cannot print, or every document when there is no such browser, is printed at
+    ``finish`` by a Chromium of its own, a few at a time. ``finish`` notes, once for the run,
+    why no PDF is printed when none can be."""
+
+    def __init__(
+        self, pdf: bool, say: Callable[[str], None], browser: PrintingBrowser | None = None
+    ) -> None:
+        self.pdf, self.say, self.browser = pdf, say, browser
+        self.chromium = find_chromium() if pdf else None
+        self.handovers: list[Handover] = []
+        self._left: list[Handover] = []  # for a Chromium of their own
+        self._queue: queue.SimpleQueue[Handover | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        if self.chromium is not None and browser is not None:
+            self._thread = threading.Thread(target=self._print_queued, name="pdf", daemon=True)
+            self._thread.start()
+
+    def add(self, hand: Handover) -> None:
+        self.handovers.append(hand)
+        if self._thread is not None:
+            self._queue.put(hand)
+        elif self.chromium is not None:
+            self._left.append(hand)
+
+    def _print_queued(self) -> None:
+        assert self.browser is not None
+        while (hand := self._queue.get()) is not None:
+            try:
+                hand.pdf = self.browser.print_pdf(hand.html())
+            except PdfError:
+                self._left.append(hand)  # printed at finish, by a Chromium of its own
+            except Exception as exc:  # never lose the document: noted, the bundle is written
+                hand.pdf_note = f"not printed ({type(exc).__name__}: {exc})"
+
+    def finish(self) -> None:
+        """Every added document printed, or noted why not."""
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+            self._thread = None
+        if not self.handovers:
+            return
+        if not self.pdf or self.chromium is None:
+            why = (
+                "turned off (--no-pdf)"
+                if not self.pdf
+                else "no Chromium found ($CHROMIUM, chromium, chromium-browser); install "
+                "Debian's chromium package to have it"
+            )
+            for hand in self.handovers:
+                hand.pdf_note = why
+            if self.pdf:  # asked for and not possible: said once, in one line
+                self.say(
+                    f"okta-m365-audit: {PDF_FILE} not written: {why}; handover.html is complete"
+                )
+            return
+        chromium = self.chromium
+
+        def one(hand: Handover) -> None:
+            try:
+                hand.pdf = print_pdf(hand.html(), chromium)
+            except PdfError as exc:
+                hand.pdf_note = str(exc)
+
+        with ThreadPoolExecutor(max_workers=PARALLEL_PRINTS) as pool:
+            list(pool.map(one, self._left))
+        self._left = []
+        failed = [h for h in self.handovers if h.pdf_note]
+        if failed:
+            tenants = ", ".join(h.doc["tenant"] for h in failed)
+            self.say(
+                printable(
+                    f"okta-m365-audit: {PDF_FILE} not written for {tenants}: "
+                    f"{failed[0].pdf_note}; handover.html is complete"
+                )
+            )
+
+
 def print_all(
     handovers: list[Handover],
     pdf: bool,
@@ -82,44 +168,7 @@ def print_all(
     ``browser``: one started when the run started (chromium.py), printing one document
     after another in a few tenths of a second each; a document it cannot print is printed
     by a Chromium of its own, as without it."""
-    if not handovers:
-        return
-    chromium = find_chromium() if pdf else None
-    if not pdf or chromium is None:
-        why = (
-            "turned off (--no-pdf)"
-            if not pdf
-            else "no Chromium found ($CHROMIUM, chromium, chromium-browser); install "
-            "Debian's chromium package to have it"
-        )
-        for hand in handovers:
-            hand.pdf_note = why
-        if pdf:  # asked for and not possible: said once, in one line
-            say(f"okta-m365-audit: {PDF_FILE} not written: {why}; handover.html is complete")
-        return
-
-    def one(hand: Handover) -> None:
-        try:
-            hand.pdf = print_pdf(hand.html(), chromium)
-        except PdfError as exc:
-            hand.pdf_note = str(exc)
-
-    left = handovers
-    if browser is not None:
-        left = []
-        for hand in handovers:
-            try:
-                hand.pdf = browser.print_pdf(hand.html())
-            except PdfError:
-                left.append(hand)  # printed below, by a Chromium of its own
-    with ThreadPoolExecutor(max_workers=PARALLEL_PRINTS) as pool:
-        list(pool.map(one, left))
-    failed = [h for h in handovers if h.pdf_note]
-    if failed:
-        tenants = ", ".join(h.doc["tenant"] for h in failed)
-        say(
-            printable(
-                f"okta-m365-audit: {PDF_FILE} not written for {tenants}: {failed[0].pdf_note};"
-                " handover.html is complete"
-            )
-        )
+    printer = Printer(pdf, say, browser)
+    for hand in handovers:
+        printer.add(hand)
+    printer.finish()

@@ -16,6 +16,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from ..session.tenants import AuditState, TenantEntry
 from ..snapshot import document as snap
 from . import drift, fleet
 from .changes import changes_for
-from .handover_bundle import Handover, print_all
+from .handover_bundle import Handover, Printer
 from .report import CSP_META, audit_html, escape_html
 from .results import results_document, write_bundle
 from .route import planned_route
@@ -100,16 +101,28 @@ def _without_folders(value: Any, entry: TenantEntry) -> Any:
     ERROR with it) as the bundle holds it: the folders of its tenant file and replayed
     snapshot left out of the paths it names (the file names stay), so no bundle file names
     the runner's folders."""
+    folders = sorted(
+        {
+            str(folder).rstrip("/") + "/"
+            for path in (entry.path, entry.from_snapshot)
+            if path is not None
+            for folder in (path.parent, path.parent.resolve())  # resolved once, not per string
+        },
+        key=len,
+        reverse=True,
+    )
+    return _strip_folders(value, folders)
+
+
+def _strip_folders(value: Any, folders: list[str]) -> Any:
     if isinstance(value, dict):
-        return {k: _without_folders(v, entry) for k, v in value.items()}
+        return {k: _strip_folders(v, folders) for k, v in value.items()}
     if isinstance(value, list):
-        return [_without_folders(v, entry) for v in value]
-    if not isinstance(value, str):
+        return [_strip_folders(v, folders) for v in value]
+    if not isinstance(value, str) or "/" not in value:
         return value
-    for path in (entry.path, entry.from_snapshot):
-        if path is not None:
-            for folder in {str(path.parent), str(path.parent.resolve())}:
-                value = value.replace(folder.rstrip("/") + "/", "")
+    for folder in folders:
+        value = value.replace(folder, "")
     return value
 
 
@@ -217,24 +230,50 @@ def _bundle_files(state: AuditState, entry: TenantEntry, doc: dict[str, Any]) ->
     return files
 
 
-def write_tenant_bundles(
+@dataclass
+class PendingBundles:
+    """Every tenant's results document and handover, their PDFs printing
+    (start_tenant_bundles); the bundles are written by write_tenant_bundles."""
+
+    docs: dict[str, dict[str, Any]]
+    handovers: dict[str, Handover]
+    printer: Printer
+
+
+def start_tenant_bundles(
     state: AuditState, pdf: bool = True, say: Callable[[str], None] = lambda _: None
+) -> PendingBundles:
+    """Each tenant's results document and handover document, each handed to the printer as
+    soon as it is built: its PDF prints while the next is built (and, when the plugin starts
+    this before pytest-html writes its report, while that is written too)."""
+    printer = Printer(pdf, say, state.browser)
+    docs: dict[str, dict[str, Any]] = {}
+    handovers: dict[str, Handover] = {}
+    for entry in state.tenants.values():
+        docs[entry.name] = doc = results_doc(state, entry)
+        handovers[entry.name] = Handover(doc, _bundle_files(state, entry, doc), _logo(entry))
+        printer.add(handovers[entry.name])
+    return PendingBundles(docs, handovers, printer)
+
+
+def write_tenant_bundles(
+    state: AuditState,
+    pdf: bool = True,
+    say: Callable[[str], None] = lambda _: None,
+    pending: PendingBundles | None = None,
 ) -> list[str]:
     """Per tenant: reports/<tenant>-<time>/ (its handover document and its PDF, report,
     JUnit XML, results, snapshot, request log, drift, and a manifest with the SHA-256 of
     each) and its zip. Written even when the run failed; a bundle that cannot be written is
     one line in the returned problems. A PDF that cannot be printed is not a problem of the
-    run: one line through ``say``, and a note in the bundle's manifest."""
+    run: one line through ``say``, and a note in the bundle's manifest. ``pending``: the
+    documents start_tenant_bundles built (and is printing), else built now."""
     assert state.reports_dir is not None
+    pending = pending if pending is not None else start_tenant_bundles(state, pdf, say)
     problems = []
-    docs = {entry.name: results_doc(state, entry) for entry in state.tenants.values()}
-    handovers = {
-        name: Handover(docs[name], _bundle_files(state, entry, docs[name]), _logo(entry))
-        for name, entry in zip(docs, state.tenants.values(), strict=True)
-    }
-    print_all(list(handovers.values()), pdf, say, state.browser)
+    pending.printer.finish()
     for entry in state.tenants.values():
-        hand = handovers[entry.name]
+        hand = pending.handovers[entry.name]
         try:
             bundle_name = _free_bundle_name(state, names.tenant_name(entry.name, "tenant"))
             state.bundles[entry.name] = write_bundle(
@@ -292,14 +331,20 @@ def write_fleet_page(state: AuditState, say: Callable[[str], None]) -> list[str]
     return []
 
 
-def write_run_outputs(state: AuditState, say: Callable[[str], None], pdf: bool = True) -> list[str]:
+def write_run_outputs(
+    state: AuditState,
+    say: Callable[[str], None],
+    pdf: bool = True,
+    pending: PendingBundles | None = None,
+) -> list[str]:
     """Every tenant's evidence bundle (each announced through ``say``) and the run's fleet
     page; the problems that kept any from being written, one line each. ``pdf``: print each
-    handover document to report.pdf (--no-pdf: not)."""
-    problems = write_tenant_bundles(state, pdf, say)
+    handover document to report.pdf (--no-pdf: not). ``pending``: see write_tenant_bundles."""
+    pending = pending if pending is not None else start_tenant_bundles(state, pdf, say)
+    problems = write_tenant_bundles(state, pdf, say, pending)
     for bundle in state.bundles.values():
         say(f"okta-m365-audit: evidence bundle {bundle}")
-    problems += write_run_summary(state, [results_doc(state, e) for e in state.tenants.values()])
+    problems += write_run_summary(state, list(pending.docs.values()))
     return problems + write_fleet_page(state, say)
 
 

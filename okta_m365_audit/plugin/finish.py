@@ -21,9 +21,14 @@ from ..catalog.waivers import terminal_lines, waiver_notes
 from ..core import safe_files
 from ..core.terminal import printable
 from ..outputs import drift
-from ..outputs.tenant import waivers_as_of, write_run_outputs
+from ..outputs.tenant import (
+    PendingBundles,
+    start_tenant_bundles,
+    waivers_as_of,
+    write_run_outputs,
+)
 from . import terminal_view
-from .state import STATE_KEY, is_worker, state_of
+from .state import STATE_KEY, AuditState, is_worker, state_of
 
 
 @pytest.hookimpl(wrapper=True)
@@ -35,6 +40,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
             exitstatus == pytest.ExitCode.INTERRUPTED or session.shouldstop or session.shouldfail
         )
     problems = []
+    pending = _start_outputs(session, state)
     try:
         result = yield
     except safe_files.OutputError as exc:  # ours, under pytest-html's summary
@@ -54,9 +60,30 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
         state,
         session.config.get_terminal_writer().line,
         pdf=not session.config.getoption("--no-pdf", False),
+        pending=pending,
     )
     _fail_on_problems(session, problems)
     return result
+
+
+def _start_outputs(session: pytest.Session, state: AuditState | None) -> PendingBundles | None:
+    """The tenants' documents built, and their PDFs printing, before pytest-html and JUnit
+    write: the printing (Chromium's work, on another core) overlaps their writing. Every
+    result is in by now (the checks are done), and nothing these documents hold is decided
+    later. Anything that goes wrong here is left for the bundles' own writing to meet and
+    report as it always does."""
+    if state is None or not state.tenants or is_worker(session.config):
+        return None
+    if state.reports_dir is None:
+        return None
+    try:
+        return start_tenant_bundles(
+            state,
+            pdf=not session.config.getoption("--no-pdf", False),
+            say=session.config.get_terminal_writer().line,
+        )
+    except Exception:  # built again after the reports, where it is reported
+        return None
 
 
 def _unwritten_report(config: pytest.Config, exc: OSError) -> str:

@@ -8,8 +8,10 @@
   both made for a bundle before its manifest is written;
 - ``results``: results.json, its JSON Schema, and the bundle's manifest;
 - ``tenant``: each tenant's outputs from the run's state: results document, self-contained
-  report, JUnit XML, evidence bundle, drift since its baseline; the run's fleet page and
-  its rows of the run-wide report's Environment table;
+  report, JUnit XML, drift since its baseline; its rows of the run-wide report's
+  Environment table;
+- ``bundles``: each tenant's evidence bundle (its documents built, and its PDF printing, as
+  soon as its checks end), the run's summary and fleet page;
 - ``ledger``: what each test report brings to the outputs, filed where they are written;
 - ``changes`` (with ``changes_schema``, ``changes_html``): what changed since the tenant's
   previous complete run (new, fixed, still open), in results.json and the handover view;

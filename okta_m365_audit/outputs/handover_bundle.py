@@ -55,6 +55,7 @@ class Handover:
     logo_uri: str | None = None
     pdf: bytes | None = None
     pdf_note: str | None = None
+    dropped: bool = False  #: replaced by a newer document of the same tenant (Printer.drop)
 
     def __post_init__(self) -> None:
         self.listing = _listing(self.files)
@@ -104,9 +105,17 @@ class Printer:
         elif self.chromium is not None:
             self._left.append(hand)
 
+    def drop(self, hand: Handover) -> None:
+        """A document replaced by a newer one: not printed (if not yet), not reported."""
+        hand.dropped = True
+        if hand in self.handovers:
+            self.handovers.remove(hand)
+
     def _print_queued(self) -> None:
         assert self.browser is not None
         while (hand := self._queue.get()) is not None:
+            if hand.dropped:
+                continue
             try:
                 hand.pdf = self.browser.print_pdf(hand.html())
             except PdfError:
@@ -145,7 +154,7 @@ class Printer:
                 hand.pdf_note = str(exc)
 
         with ThreadPoolExecutor(max_workers=PARALLEL_PRINTS) as pool:
-            list(pool.map(one, self._left))
+            list(pool.map(one, [h for h in self._left if not h.dropped]))
         self._left = []
         failed = [h for h in self.handovers if h.pdf_note]
         if failed:

@@ -12,30 +12,20 @@ folder through core/safe_files.py.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..catalog.version import catalog_version
 from ..catalog.waivers import waiver_notes
-from ..config.customer import logo_data_uri
-from ..config.tenant_copy import TENANT_FILE, bundled_logo_name, tenant_file_copy
-from ..core import names, safe_files
-from ..core.terminal import printable
 from ..session.tenants import AuditState, TenantEntry
 from ..snapshot import document as snap
-from . import drift, fleet
+from . import drift
 from .changes import changes_for
-from .handover_bundle import Handover, Printer
 from .report import CSP_META, audit_html, escape_html
-from .results import results_document, write_bundle
+from .results import results_document
 from .route import planned_route
-from .summary_md import bundle_summary, write_fleet_summary, write_run_summary
 
 
 def compare_with_baseline(state: AuditState, name: str, doc: dict[str, Any]) -> None:
@@ -204,148 +194,6 @@ def tenant_junit(doc: dict[str, Any]) -> bytes:
     root = ET.Element("testsuites")
     root.append(suite)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
-
-
-def _bundle_files(state: AuditState, entry: TenantEntry, doc: dict[str, Any]) -> dict[str, Any]:
-    """A tenant's bundle files but its handover document, PDF and manifest."""
-    drift_report = state.drift.get(entry.name)
-    files: dict[str, Any] = {
-        "results.json": json.dumps(doc, indent=1, default=str) + "\n",
-        "report.html": tenant_report(doc, drift_report),
-        "junit.xml": tenant_junit(doc),
-        "summary.md": bundle_summary(doc),
-    }
-    facts = state.collected.get(entry.name, {})
-    if facts.get("snapshotFile") and Path(facts["snapshotFile"]).is_file():
-        files[SNAPSHOT] = Path(facts["snapshotFile"])
-    if entry.cfg is not None:  # the expectations judged, secrets by reference only
-        files[TENANT_FILE] = tenant_file_copy(entry.cfg, state.run_id)
-        logo = bundled_logo_name(entry.cfg)
-        if logo is not None and entry.cfg.customer.logo is not None:
-            files[logo] = entry.cfg.resolve(entry.cfg.customer.logo)
-    if facts.get("requestLog") and Path(facts["requestLog"]).is_file():
-        files["emulator-requests.json"] = Path(facts["requestLog"])
-    if drift_report is not None:
-        files["drift.json"] = json.dumps(drift_report, indent=1, default=str) + "\n"
-    return files
-
-
-@dataclass
-class PendingBundles:
-    """Every tenant's results document and handover, their PDFs printing
-    (start_tenant_bundles); the bundles are written by write_tenant_bundles."""
-
-    docs: dict[str, dict[str, Any]]
-    handovers: dict[str, Handover]
-    printer: Printer
-
-
-def start_tenant_bundles(
-    state: AuditState, pdf: bool = True, say: Callable[[str], None] = lambda _: None
-) -> PendingBundles:
-    """Each tenant's results document and handover document, each handed to the printer as
-    soon as it is built: its PDF prints while the next is built (and, when the plugin starts
-    this before pytest-html writes its report, while that is written too)."""
-    printer = Printer(pdf, say, state.browser)
-    docs: dict[str, dict[str, Any]] = {}
-    handovers: dict[str, Handover] = {}
-    for entry in state.tenants.values():
-        docs[entry.name] = doc = results_doc(state, entry)
-        handovers[entry.name] = Handover(doc, _bundle_files(state, entry, doc), _logo(entry))
-        printer.add(handovers[entry.name])
-    return PendingBundles(docs, handovers, printer)
-
-
-def write_tenant_bundles(
-    state: AuditState,
-    pdf: bool = True,
-    say: Callable[[str], None] = lambda _: None,
-    pending: PendingBundles | None = None,
-) -> list[str]:
-    """Per tenant: reports/<tenant>-<time>/ (its handover document and its PDF, report,
-    JUnit XML, results, snapshot, request log, drift, and a manifest with the SHA-256 of
-    each) and its zip. Written even when the run failed; a bundle that cannot be written is
-    one line in the returned problems. A PDF that cannot be printed is not a problem of the
-    run: one line through ``say``, and a note in the bundle's manifest. ``pending``: the
-    documents start_tenant_bundles built (and is printing), else built now."""
-    assert state.reports_dir is not None
-    pending = pending if pending is not None else start_tenant_bundles(state, pdf, say)
-    problems = []
-    pending.printer.finish()
-    for entry in state.tenants.values():
-        hand = pending.handovers[entry.name]
-        try:
-            bundle_name = _free_bundle_name(state, names.tenant_name(entry.name, "tenant"))
-            state.bundles[entry.name] = write_bundle(
-                state.reports_dir, bundle_name, hand.bundle_files(), hand.notes()
-            )
-        except (safe_files.OutputError, names.InvalidName) as exc:
-            problems.append(f"evidence bundle of {entry.name} not written: {exc}")
-    return problems
-
-
-def _logo(entry: TenantEntry) -> str | None:
-    """The customer's logo as a data: URI (checked when the tenant file loaded)."""
-    if entry.cfg is None or entry.cfg.customer.logo is None:
-        return None
-    try:
-        return logo_data_uri(entry.cfg.resolve(entry.cfg.customer.logo))
-    except (OSError, ValueError):
-        return None
-
-
-def _free_bundle_name(state: AuditState, tenant: str) -> str:
-    """``<tenant>-<time>``, or ``<tenant>-<time>-<n>`` when a run of the same tenant started
-    in the same second already has that bundle: one run's evidence never mixes with
-    another's."""
-    assert state.reports_dir is not None
-    name, n = f"{tenant}-{state.stamp}", 1
-    while (state.reports_dir / name).exists() or (state.reports_dir / f"{name}.zip").exists():
-        n += 1
-        name = f"{tenant}-{state.stamp}-{n}"
-    return name
-
-
-def write_fleet_page(state: AuditState, say: Callable[[str], None]) -> list[str]:
-    """reports/index.html: the latest complete run of every tenant whose results are in the
-    folder. Returns the problems that kept it from being written (one line each)."""
-    assert state.reports_dir is not None
-    notes: list[str] = []
-
-    def note(line: str) -> None:  # a results file skipped: on the page and in the log
-        notes.append(line)
-        say(f"okta-m365-audit: fleet page: {printable(line)}")
-
-    docs = fleet.load_fleet(fleet.find_results(state.reports_dir, note), note)
-    if not docs:
-        return []
-    try:
-        out = fleet.write_fleet(docs, state.reports_dir / "index.html", notes=notes)
-    except safe_files.OutputError as exc:
-        return [f"fleet page not written: {exc}"]
-    say(f"okta-m365-audit: fleet page {out} ({len(docs)} tenant(s))")
-    try:
-        write_fleet_summary(docs, state.reports_dir / "summary.md", notes=notes)
-    except safe_files.OutputError as exc:
-        return [f"fleet summary not written: {exc}"]
-    return []
-
-
-def write_run_outputs(
-    state: AuditState,
-    say: Callable[[str], None],
-    pdf: bool = True,
-    pending: PendingBundles | None = None,
-) -> list[str]:
-    """Every tenant's evidence bundle (each announced through ``say``) and the run's fleet
-    page; the problems that kept any from being written, one line each. ``pdf``: print each
-    handover document to report.pdf (--no-pdf: not). ``pending``: see write_tenant_bundles."""
-    pending = pending if pending is not None else start_tenant_bundles(state, pdf, say)
-    problems = write_tenant_bundles(state, pdf, say, pending)
-    for bundle in state.bundles.values():
-        say(f"okta-m365-audit: evidence bundle {bundle}")
-    problems += write_run_summary(state, list(pending.docs.values()))
-    return problems + write_fleet_page(state, say)
 
 
 def environment_facts(state: AuditState) -> dict[str, Any]:

@@ -15,6 +15,7 @@ submodule's are imported here by name:
 - xdist_hooks: tenants on workers, crashed workers;
 - finish: exit status, evidence bundles, fleet page, terminal summary;
 - timing: the run's stages timed for the benchmark (only when it asks);
+- streaming: a tenant's documents built and its PDF printing as soon as its checks end;
 - terminal_view: check failures as their message (unless --tb chose), the morning view;
 - progress: a collection as it runs, on one live line (terminal) or plain lines (logs);
 - usage: a ``-m`` expression naming no known marker is a usage error.
@@ -59,8 +60,8 @@ from .xdist_hooks import (
     pytest_xdist_make_scheduler,
 )
 
-#: a plugin of its own: its hooks share names with the ones above
-pytest_plugins = ["okta_m365_audit.plugin.timing"]
+#: plugins of their own: their hooks share names with the ones above
+pytest_plugins = ["okta_m365_audit.plugin.timing", "okta_m365_audit.plugin.streaming"]
 
 __all__ = [
     "_tenant",

@@ -21,14 +21,11 @@ from ..catalog.waivers import terminal_lines, waiver_notes
 from ..core import safe_files
 from ..core.terminal import printable
 from ..outputs import drift
-from ..outputs.tenant import (
-    PendingBundles,
-    start_tenant_bundles,
-    waivers_as_of,
-    write_run_outputs,
-)
+from ..outputs.bundles import PendingBundles, start_tenant_bundles, write_run_outputs
+from ..outputs.tenant import waivers_as_of
 from . import terminal_view
 from .state import STATE_KEY, AuditState, is_worker, state_of
+from .streaming import pending_bundles
 
 
 @pytest.hookimpl(wrapper=True)
@@ -81,6 +78,7 @@ def _start_outputs(session: pytest.Session, state: AuditState | None) -> Pending
             state,
             pdf=not session.config.getoption("--no-pdf", False),
             say=session.config.get_terminal_writer().line,
+            pending=pending_bundles(session.config),  # tenants whose checks ended earlier
         )
     except Exception:  # built again after the reports, where it is reported
         return None

@@ -15,6 +15,7 @@ import hmac
 import secrets
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,9 +82,18 @@ class TokenAuthority:
         tokens are for."""
         self.reg = registrations
         self.cloud = cloud
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        # the signing key (RS256, as Okta's and Entra's tokens are) is made on a thread while
+        # the emulator starts serving: OpenSSL releases the GIL, and 0.1-0.2 s of every
+        # emulated tenant's start would otherwise hold up the run that waits for it
+        self._making = ThreadPoolExecutor(1).submit(
+            rsa.generate_private_key, public_exponent=65537, key_size=2048
+        )
         self._seen_jti: set[str] = set()
         self.dpop = DPoPVerifier()
+
+    @property
+    def _key(self) -> rsa.RSAPrivateKey:
+        return self._making.result()
 
     def issue(self, claims: dict[str, Any]) -> str:
         now = int(time.time())

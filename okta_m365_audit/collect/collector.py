@@ -22,7 +22,6 @@ from typing import Any, Protocol
 
 from .. import __version__
 from ..catalog.resources import custom_domain_ids, role_group_ids
-from ..catalog.scope import domain_of, in_scope, upn_of
 from ..clients import (
     DEFAULT_LIMITS,
     ConnectError,
@@ -45,6 +44,7 @@ from .memory import gc_paused
 from .pages import join_pages
 from .policies import read_admin_console, read_office365_policies, read_okta_admins
 from .progress import NO_PROGRESS, Progress, page_objects
+from .realm import realm_logins
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -321,23 +321,6 @@ class Collector:
 
 #: statuses the collector retries itself (the SDKs retry 429, 503 and 504)
 RETRY_STATUSES = (500, 502)
-
-
-def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[str]:
-    """Whom to ask home-realm discovery about: one sample user per domain to federate (the
-    first in-scope user by UPN: enabled member, not excluded, licensed or not, as
-    scope.in_scope says; a user whose accountEnabled Graph did not return is not sampled)
-    and every excluded account. Sampled from the same scope that PREP-04 and IMP judge:
-    every user of a federated domain signs in through Okta, so a licence makes no user a
-    better sample of how the domain routes."""
-    excluded = set(cfg.expect.excluded_accounts) | {cfg.expect.service_account}
-    candidates = sorted(
-        upn_of(u) for u in graph_users if in_scope(u, cfg.expect.domains_to_federate, excluded)
-    )
-    samples = []
-    for domain in cfg.expect.domains_to_federate:
-        samples += [upn for upn in candidates if domain_of(upn) == domain][:1]
-    return samples + sorted(excluded)
 
 
 def _not_licensed(resp: RawResponse) -> bool:

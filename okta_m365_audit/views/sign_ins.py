@@ -57,11 +57,21 @@ class SignInsView(BaseView):
 
     @property
     def federated_declared_domains(self) -> list[str]:
-        """The declared domains Entra reports Federated (GET /domains authenticationType)."""
+        """The declared domains Entra reports Federated (GET /domains authenticationType);
+        DataUnavailable naming the field when a declared domain came back without it (read
+        as "not federated", its users' errors would go unjudged)."""
         found = []
         for name in self.cfg.expect.domains_to_federate:
             domain = self.domains.get(domain_name(name))  # type: ignore[attr-defined]
-            if domain is not None and domain.get("authenticationType") == FEDERATED:
+            if domain is None:
+                continue  # not in the tenant: no user can be on it (FED-01 fails)
+            kind = domain.get("authenticationType")
+            if not isinstance(kind, str) or not kind:
+                raise DataUnavailable(
+                    f"GET /domains returned {name} without authenticationType: cannot tell "
+                    "whether its users sign in through federation"
+                )
+            if kind == FEDERATED:
                 found.append(domain_name(name))
         return found
 

@@ -294,3 +294,23 @@ def test_random_fault_schedules_never_give_a_false_pass(pytester, broken_files, 
     faulted = collect_with(broken_files, broken_tenant(), faults)
     baseline = _verdicts(pytester, broken_files, fault_free, "baseline")
     assert _false_passes(baseline, _verdicts(pytester, broken_files, faulted, "random")) == {}
+
+
+@pytest.mark.parametrize("kind", ["graph_not_licensed_403", "graph_not_licensed_401"])
+@pytest.mark.parametrize("name", ["signIns", "caPolicies"])
+def test_a_read_not_licensed_is_its_own_outcome_not_a_refusal(broken_files, fault_free, kind,
+                                                              name):  # fmt: skip
+    """When Graph answers a read with the premium-licence 401/403 (Entra's sign-in log
+    without Entra ID P1): the read is recorded failed with outcome not_licensed, names no
+    permission to grant (not the "refused" class ACCESS-04 counts), is not retried as an
+    expired token, and stops no other read (a 401 that is a licence is not a dead token)."""
+    res = snap.resource("graph", name)
+    doc = collect_with(broken_files, broken_tenant(), [_fault(kind, res, count=None)])
+    read = doc["graph"][name]
+    assert not read["ok"] and read["data"] is None
+    assert read["outcome"] == snap.NOT_LICENSED and snap.not_licensed(read)
+    assert snap.needs_hint(read) is None
+    assert read["requests"] == 1, "a licence answer is final: no retry, no token renewal"
+    assert "Entra ID P1" in read["error"]["message"]
+    for other in ("users", "domains", "organization"):
+        assert doc["graph"][other]["data"] == fault_free["graph"][other]["data"]

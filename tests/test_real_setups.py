@@ -39,6 +39,8 @@ for _test in ("test_org_01_ad_integration_active", "test_org_01_ad_agent_operati
 NOT_PASSED["security-defaults"][
     "test_access_04_graph_read_allowed[demo-caExcludedGroupMembers]"
 ] = "skipped"
+#: no Entra ID P1 (Security Defaults are its baseline): the sign-in log is not licensed
+NOT_PASSED["security-defaults"]["test_fed_13_no_federation_errors_in_sign_in_log[demo]"] = "skipped"
 
 _verdicts: dict[str, dict[str, str]] = {}
 

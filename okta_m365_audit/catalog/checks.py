@@ -186,6 +186,13 @@ CHECKS: tuple[Check, ...] = (
        "Entra > Conditional Access: enable a policy blocking Exchange ActiveSync and other "
        "clients for all users, excluding only the break-glass accounts (or enable Security "
        "Defaults if no Conditional Access is used)."),
+    _c("FED-11", "5", "critical", "Nothing bypasses Okta for federated users",
+       "Entra Connect > Staged rollout: remove federated-domain users' groups from password "
+       "hash sync, pass-through and certificate-based authentication rollouts (checked by "
+       "hand: the rollout policies cannot be read with application permissions)."),
+    _c("FED-13", "5", "high", "After go-live, federated sign-ins work",
+       "Investigate the listed AADSTS errors in Entra's sign-in log (immutable ID mismatch, "
+       "issuer or certificate, realm) and fix the federation or the user's immutable ID."),
 )  # fmt: skip
 
 BY_ID: dict[str, Check] = {c.id: c for c in CHECKS}

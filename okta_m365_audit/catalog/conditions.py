@@ -318,4 +318,22 @@ CONDITIONS: dict[str, Condition] = {
         "them, or Global Administrator when every active holder is one); unreadable policies "
         "or excluded groups ERROR",
     ),
+    "FED-11": Condition(
+        "none: `GET /policies/featureRolloutPolicies` has no application permission "
+        '(Graph docs: Application "Not supported")',
+        "no staged-rollout policy (password hash sync, pass-through or certificate "
+        "authentication) includes users or groups of a federated domain; not readable by "
+        "the suite, so always skipped with what to check by hand, never passed",
+    ),
+    "FED-13": Condition(
+        "`GET /auditLogs/signIns?$filter=createdDateTime ge <as of - sign_in_log_days> and "
+        "createdDateTime le <as of> and (status/errorCode eq <code> or ...)&$top=1000` "
+        "(AuditLog.Read.All, Entra ID P1); `GET /domains`",
+        "no sign-in in the window (`windows.sign_in_log_days`, default 7) failed with a code "
+        "of `federation_error_codes` (default AADSTS50107, 50008, 51004) for a user on a "
+        "declared domain Entra reports Federated (or a child of one); failures are grouped "
+        "by code; a tenant without Entra ID P1 (Graph's "
+        "Authentication_RequestFromNonPremiumTenantOrB2CTenant) is skipped with that reason, "
+        "any other unreadable log (a refused filter included) ERRORs",
+    ),
 }

@@ -3,16 +3,18 @@ what scope or permission it needs, and the first request of each.
 
 Collection (collect/collector.py), the emulator, the snapshot file (snapshot/document.py,
 which re-exports all of this), the views and drift all read the same table, so a resource
-is declared once. Imports nothing of the package.
+is declared once. Imports only the tenant file's defaults (config).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import urllib.parse
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from ..config.expectations import FEDERATION_ERROR_CODES, SIGN_IN_LOG_DAYS
 from .resource_keys import (  # noqa: F401 (re-exported: where a per-item read's items come from)
     ADMIN_CONSOLE_APP,
     DEFAULT_DOMAIN_ID,
@@ -296,6 +298,18 @@ RESOURCES: tuple[Resource, ...] = (
              per="group excluded by Conditional Access",
              doc="Everyone each group excluded by an enabled Conditional Access policy "
                  "reaches, nested members included (FED-12)."),
+    # --- Entra's sign-in log (FED-13) ---
+    # List signIns (microsoft-graph-docs-contrib api-reference/v1.0/api/signin-list.md):
+    # "The maximum and default page size is 1,000", $top/$skiptoken/$filter only (no
+    # $select), newest first; application permission AuditLog.Read.All (includes/
+    # permissions/signin-list-permissions.md). The $filter (window and error codes) is
+    # request_params'; an `or` across status/errorCode is unconfirmed on real Graph (a 400
+    # ERRORs FED-13 naming the filter). Needs Entra ID P1 (resources/signin.md): without it
+    # Graph answers 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant (NOT_LICENSED).
+    Resource(_G, "signIns", "/auditLogs/signIns", page_size_param="$top", max_page_size=1000,
+             needs="AuditLog.Read.All",
+             doc="Sign-ins in the window that failed with a federation error (FED-13); "
+                 "needs Entra ID P1."),
     # --- Microsoft's public home-realm discovery (unauthenticated) ---
     Resource(_R, "userRealm", "/getuserrealm.srf", (("login", "{key}"), ("json", "1")),
              kind="object", per="login",
@@ -304,26 +318,60 @@ RESOURCES: tuple[Resource, ...] = (
 
 BY_NAME: dict[tuple[str, str], Resource] = {(r.api, r.name): r for r in RESOURCES}
 
+#: Graph's answer (401 or 403) to a read the tenant's licence does not cover, Entra's sign-in
+#: log without Entra ID P1: microsoft-graph-docs-contrib issue 3808 (the body: "Neither
+#: tenant is B2C or tenant doesn't have premium license"), microsoft-graph-docs issue 4336 on
+#: List signIns, invictus-ir/Microsoft-Extractor-Suite issue 202 (403 on a free tenant),
+#: microsoft-graph-docs-contrib issue 5608 (401, 2020). Not a refused permission
+#: (``Authorization_RequestDenied``): the snapshot records it as its own outcome.
+NOT_LICENSED_CODES = ("Authentication_RequestFromNonPremiumTenantOrB2CTenant",)
+NOT_LICENSED = "not_licensed"  #: a Read's ``outcome`` then
+
 
 def resource(api: str, name: str) -> Resource:
     return BY_NAME[(api, name)]
 
 
 def request_params(
-    res: Resource, key: str | None, as_of: dt.datetime, log_days: int
+    res: Resource,
+    key: str | None,
+    as_of: dt.datetime,
+    log_days: int,
+    sign_in_days: int = SIGN_IN_LOG_DAYS,
+    error_codes: Sequence[int] = FEDERATION_ERROR_CODES,
 ) -> list[tuple[str, str]]:
     """Query parameters of a resource's first request: the plan every collection follows.
 
     The largest page size the endpoint allows, and for the System Log a closed window
-    ``[as_of - log_days, as_of]`` (with ``until`` set, Okta stops paging at the end).
+    ``[as_of - log_days, as_of]`` (with ``until`` set, Okta stops paging at the end); for
+    Entra's sign-in log the same closed window of ``sign_in_days`` and the error codes
+    judged (``sign_in_filter``).
     """
     params = [(k, v.replace("{key}", key or "")) for k, v in res.query]
+    if res.api == "graph" and res.name == "signIns":
+        params.append(("$filter", sign_in_filter(as_of, sign_in_days, error_codes)))
     if res.page_size_param:
         params.append((res.page_size_param, str(res.max_page_size)))
     if res.api == "okta" and res.name in ("logs", "office365Logs"):
         since = as_of - dt.timedelta(days=log_days)
         params += [("since", iso_z(since)), ("until", iso_z(as_of)), ("sortOrder", "ASCENDING")]
     return params
+
+
+def sign_in_filter(as_of: dt.datetime, days: int, error_codes: Sequence[int]) -> str:
+    """``createdDateTime ge .. and createdDateTime le .. and (status/errorCode eq N or ..)``:
+    the window written as Graph's examples write it (seconds, Z), the codes joined by ``or``
+    (status/errorCode supports ``eq``: Learn Get-AzureADAuditSignInLogs example 4; the
+    ``or`` is unconfirmed, README "What is not known")."""
+    since = as_of - dt.timedelta(days=days)
+    window = f"createdDateTime ge {graph_time(since)} and createdDateTime le {graph_time(as_of)}"
+    codes = " or ".join(f"status/errorCode eq {int(c)}" for c in error_codes)
+    return f"{window} and ({codes})"
+
+
+def graph_time(t: dt.datetime) -> str:
+    """A Graph $filter date-time literal: UTC, whole seconds, Z."""
+    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def request_line(res: Resource, key: str | None, params: list[tuple[str, str]]) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from ..catalog.resources import Resource
+from ..catalog.resources import NOT_LICENSED_CODES, Resource
 from ..core.redact import redact_tree, redact_untrusted
 from .origins import Origin, origin_of, origin_text, redirect_target
 from .responses import RawResponse
@@ -33,7 +33,13 @@ def error_of(res: Resource, resp: RawResponse) -> dict[str, Any]:
         message = _text(body["error"].get("message", message))
     elif isinstance(body, str) and body:
         message = f"HTTP {resp.status}: {body[:200]}"  # cut after redaction: no half token
-    if resp.status == 403:
+    # the redactor takes the long licence code for a secret: compare the sent one with the
+    # known constants (only a constant is stored, never the untrusted text)
+    if _raw_graph_code(resp.body) in NOT_LICENSED_CODES:
+        code = _raw_graph_code(resp.body)
+    if resp.status in (401, 403) and code in NOT_LICENSED_CODES:
+        message += " (the tenant's licence does not cover this read: Entra ID P1 needed)"
+    elif resp.status == 403:
         www = redact_untrusted(resp.header("www-authenticate"))
         kind = "scope" if res.api == "okta" else "application permission"
         message += f" (needs {kind} {res.needs})" + (f" [{www}]" if www else "")
@@ -44,6 +50,11 @@ def error_of(res: Resource, resp: RawResponse) -> dict[str, Any]:
         "needs": res.needs,
         "body": body,
     }
+
+
+def _raw_graph_code(body: Any) -> Any:
+    error = body.get("error") if isinstance(body, dict) else None
+    return error.get("code") if isinstance(error, dict) else None
 
 
 def _text(value: Any) -> str:

@@ -22,7 +22,6 @@ from typing import Any, Protocol
 
 from .. import __version__
 from ..catalog.resources import custom_domain_ids, role_group_ids
-from ..catalog.scope import domain_of, in_scope, upn_of
 from ..clients import (
     DEFAULT_LIMITS,
     ConnectError,
@@ -45,6 +44,7 @@ from .memory import gc_paused
 from .pages import join_pages
 from .policies import read_admin_console, read_office365_policies, read_okta_admins
 from .progress import NO_PROGRESS, Progress, page_objects
+from .realm import realm_logins
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
 FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
@@ -150,6 +150,7 @@ class Collector:
             self._global_admins(),
             self._read("graph", "graphServicePrincipal"),
             read_guards(self),
+            self._read("graph", "signIns"),  # FED-13 (Entra ID P1: may be not licensed)
         )
 
     async def _global_admins(self) -> None:
@@ -183,7 +184,9 @@ class Collector:
 
     async def _read(self, api: str, name: str, key: str | None = None) -> None:
         res = snap.resource(api, name)
-        params = snap.request_params(res, key, self.as_of, self.cfg.expect.windows.system_log_days)
+        windows, codes = self.cfg.expect.windows, self.cfg.expect.federation_error_codes
+        params = snap.request_params(res, key, self.as_of, windows.system_log_days,
+                                     windows.sign_in_log_days, codes)  # fmt: skip
         line = snap.request_line(res, key, params)
         if api in self._stream_failure:
             error = self._stream_failure[api]
@@ -266,7 +269,8 @@ class Collector:
             ):
                 retries += 1  # the SDKs retry 429/503/504 themselves; these they do not
                 continue
-            if last.status == 401 and retries == 0 and hasattr(client, "renew_token"):
+            if last.status == 401 and retries == 0 and hasattr(client, "renew_token") \
+                    and not _not_licensed(last):  # fmt: skip
                 retries += 1  # a token that expired mid-run: renew it once
                 await client.renew_token()
                 continue
@@ -293,8 +297,8 @@ class Collector:
             )
             if pages:
                 error["message"] += f"; {len(pages)} page(s) had been read: the list is incomplete"
-            if last.status == 401:
-                self._stream_failure.setdefault(res.api, error)
+            if last.status == 401 and not snap.not_licensed({"error": error}):
+                self._stream_failure.setdefault(res.api, error)  # not a licence: the token
             return snap.make_read(
                 line,
                 last.status,
@@ -319,21 +323,11 @@ class Collector:
 RETRY_STATUSES = (500, 502)
 
 
-def realm_logins(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> list[str]:
-    """Whom to ask home-realm discovery about: one sample user per domain to federate (the
-    first in-scope user by UPN: enabled member, not excluded, licensed or not, as
-    scope.in_scope says; a user whose accountEnabled Graph did not return is not sampled)
-    and every excluded account. Sampled from the same scope that PREP-04 and IMP judge:
-    every user of a federated domain signs in through Okta, so a licence makes no user a
-    better sample of how the domain routes."""
-    excluded = set(cfg.expect.excluded_accounts) | {cfg.expect.service_account}
-    candidates = sorted(
-        upn_of(u) for u in graph_users if in_scope(u, cfg.expect.domains_to_federate, excluded)
-    )
-    samples = []
-    for domain in cfg.expect.domains_to_federate:
-        samples += [upn for upn in candidates if domain_of(upn) == domain][:1]
-    return samples + sorted(excluded)
+def _not_licensed(resp: RawResponse) -> bool:
+    """A 401 that says the tenant lacks the licence (not an expired token: no renewal)."""
+    body = resp.body if isinstance(resp.body, dict) else {}
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    return snap.is_not_licensed(resp.status, error.get("code"))
 
 
 def _items(read: dict[str, Any] | None) -> list[dict[str, Any]]:

@@ -39,6 +39,8 @@ from .credentials import (
     OktaPrivateKeyAuth,
 )
 from .expectations import (
+    FEDERATION_ERROR_CODES,
+    SIGN_IN_LOG_DAYS,
     ApiLimits,
     Expectations,
     Office365AppExpectation,
@@ -64,6 +66,7 @@ from .yaml_loader import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES
 
 __all__ = [
     "ENV_NAME_RE",
+    "FEDERATION_ERROR_CODES",
     "GRAPH_READ_PERMISSIONS",
     "GUID_RE",
     "MAX_DEPTH",
@@ -72,6 +75,7 @@ __all__ = [
     "MAX_NODES",
     "OKTA_READ_SCOPES",
     "ORIGIN_RE",
+    "SIGN_IN_LOG_DAYS",
     "ApiLimits",
     "ConfigErrors",
     "EmulatedBackend",

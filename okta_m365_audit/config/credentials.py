@@ -42,6 +42,10 @@ GRAPH_READ_PERMISSIONS: tuple[str, ...] = (
     # application permission of both reads (microsoft-graph-docs-contrib api-reference/v1.0/
     # api/conditionalaccessroot-list-policies.md, identitysecuritydefaultsenforcementpolicy-get.md)
     "Policy.Read.All",
+    # Entra's sign-in log (FED-13): least privileged application permission of List signIns
+    # (microsoft-graph-docs-contrib api-reference/v1.0/includes/permissions/
+    # signin-list-permissions.md); the log itself needs Entra ID P1 (resources/signin.md)
+    "AuditLog.Read.All",
 )
 
 

@@ -141,12 +141,28 @@ class Office365SignOn(Strict):
         return {client: need for client, need in pairs if need != "any"}
 
 
+#: FED-13's default window and federation errors, named once (catalog/resources.py builds the
+#: sign-in log's request from the tenant's values)
+SIGN_IN_LOG_DAYS = 7
+#: AADSTS errors of a broken federation (CATALOG.md FED-13): 50107 the requested federation
+#: realm object does not exist (issuer mismatch), 50008 the SAML assertion is missing or
+#: misconfigured in the token, 51004 the user account is not in the directory (immutable ID
+#: mismatch); the customer may add others
+FEDERATION_ERROR_CODES: tuple[int, ...] = (50107, 50008, 51004)
+
+
 class Windows(Strict):
     certificate_expiry_days: int = Field(30, ge=1, le=3650)
     custom_domain_certificate_days: int = Field(30, ge=1, le=3650)
     system_log_days: int = Field(7, ge=1, le=90)
     #: an Okta API token unused this long, or allowed to be (tokenWindow), fails ORG-08
     api_token_unused_days: int = Field(90, ge=1, le=3650)
+    #: FED-13 reads Entra's sign-in log this far back: the System Log window's default (a
+    #: week of sign-ins after go-live); Entra ID P1 keeps 30 days (entra-docs
+    #: reference-reports-data-retention), so more finds nothing older
+    sign_in_log_days: int = Field(
+        SIGN_IN_LOG_DAYS, ge=1, le=30, description="Entra sign-in log window (FED-13)."
+    )
 
 
 class ApiLimits(Strict):
@@ -194,12 +210,30 @@ class Expectations(Strict):
     )
     provisioning: ProvisioningExpectation = ProvisioningExpectation()
     windows: Windows = Windows()
+    federation_error_codes: tuple[int, ...] = Field(
+        FEDERATION_ERROR_CODES,
+        min_length=1,
+        max_length=15,
+        description=(
+            "AADSTS error codes that mean federation is broken (FED-13): a sign-in of a "
+            "federated user failing with one of them fails FED-13."
+        ),
+    )
 
     @field_validator("domains_to_federate")
     @classmethod
     def _domains(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         """Compared as DNS names: any case, a trailing dot (normalize.domain_name)."""
         return tuple(dict.fromkeys(domain_name(v) for v in values))
+
+    @field_validator("federation_error_codes")
+    @classmethod
+    def _codes(cls, values: tuple[int, ...]) -> tuple[int, ...]:
+        """AADSTS codes are positive numbers (0 is a successful sign-in)."""
+        bad = [v for v in values if v <= 0]
+        if bad:
+            raise ValueError(f"{bad[0]} is not an AADSTS error code (e.g. 50107 for AADSTS50107)")
+        return tuple(dict.fromkeys(values))
 
     @field_validator("excluded_accounts")
     @classmethod

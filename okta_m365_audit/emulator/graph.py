@@ -13,6 +13,7 @@ from . import errors
 from .appkeys import BASE_URL, TENANT_ID
 from .guards import GuardRoutes
 from .paging import BadCursor, decode_cursor, encode_cursor, graph_next_link, query_key, slice_page
+from .sign_ins import SignInRoutes
 from .state import Stored, TenantState, UnsupportedQuery, graph_filter, graph_select
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -123,6 +124,12 @@ PERMISSIONS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset({"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}),
     ),
     (
+        # includes/permissions/signin-list-permissions.md: AuditLog.Read.All, higher
+        # Directory.Read.All (application)
+        "/v1.0/auditLogs/signIns",
+        frozenset({"AuditLog.Read.All", "Directory.Read.All"}),
+    ),
+    (
         "/v1.0/oauth2PermissionGrants",
         frozenset(
             {"Directory.Read.All", "DelegatedPermissionGrant.Read.All", "Directory.ReadWrite.All"}
@@ -171,6 +178,8 @@ class GraphRoutes:
             "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", guards.security_defaults
         )
         r.add_get("/v1.0/users/{id}/transitiveMemberOf", guards.user_transitive_member_of)
+        sign_ins = SignInRoutes(self.st, self._page, self._not_found)
+        r.add_get("/v1.0/auditLogs/signIns", sign_ins.sign_ins)
         r.add_get(
             "/v1.0/servicePrincipals",
             self.collection("servicePrincipals", {"displayName", "appId", "id"}),

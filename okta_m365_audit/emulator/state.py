@@ -103,6 +103,7 @@ class TenantState:
         # Entra guards (ESS-06, FED-12): emulator/guards.py serves them
         st.graph["caPolicies"] = _answer(g.get("caPolicies"))
         st.graph["securityDefaults"] = _answer(g.get("securityDefaults"))
+        st.graph["signIns"] = _answer(g.get("signIns"))  # FED-13: emulator/sign_ins.py
         st.graph["memberOf"] = {
             k.lower(): _answer(r) for k, r in (g.get("breakGlassMemberOf") or {}).items()
         }

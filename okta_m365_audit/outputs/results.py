@@ -226,7 +226,13 @@ def results_json_schema() -> dict[str, Any]:
             "verdict": {"enum": list(VERDICTS)},
             "message": {"type": ["string", "null"]},
             "remediation": {"type": "string"},
-            "evidence": {"type": "object"},
+            "evidence": {
+                "type": "object",
+                "description": "What the check saw. ACCESS-04 lists a read the tenant's "
+                "licence does not cover (snapshot Read outcome not_licensed) under "
+                "'not licensed', not among the refused reads; a check needing it is skipped "
+                "with that reason.",
+            },
             "waiver": {
                 "type": ["object", "null"],
                 "description": "The waiver that covers this check's item (status, expired, "

@@ -41,6 +41,8 @@ from ..catalog.resources import (
     GRAPH_SP_FIELDS,
     GRAPH_USER_FIELDS,
     MICROSOFT_GRAPH_APP_ID,
+    NOT_LICENSED,
+    NOT_LICENSED_CODES,
     RESOURCES,
     Api,
     Resource,
@@ -62,6 +64,9 @@ __all__ = [
     "GRAPH_SP_FIELDS",
     "GRAPH_USER_FIELDS",
     "MICROSOFT_GRAPH_APP_ID",
+    "NOT_LICENSED",
+    "NOT_LICENSED_CODES",
+    "OUTCOMES",
     "RESOURCES",
     "SCHEMA_VERSION",
     "Api",
@@ -69,10 +74,12 @@ __all__ = [
     "SnapshotError",
     "data_problem",
     "digest",
+    "is_not_licensed",
     "iso_z",
     "load",
     "make_read",
     "new_snapshot",
+    "not_licensed",
     "parse_time",
     "request_line",
     "request_params",
@@ -88,17 +95,40 @@ __all__ = [
 #: statuses that say a read was refused: only then is the scope or permission it needs the
 #: likely cause (a read with no answer, a 500 or a malformed answer needs no other grant)
 REFUSED_STATUSES = (401, 403)
+#: a failed read's ``outcome`` when it is not a refusal (see :func:`not_licensed`)
+OUTCOMES = (NOT_LICENSED,)
 
 
 def needs_hint(read: dict[str, Any]) -> str | None:
     """The scope or permission to name for a failed read: the one it needs when it was
     refused (401/403), else None (naming it would send an operator after a grant that is not
-    missing)."""
+    missing). A read the tenant's licence does not cover names none either."""
     err = read.get("error")
     err = err if isinstance(err, dict) else {}
     status = err.get("status", read.get("status"))
     needs = err.get("needs")
-    return str(needs) if needs and status in REFUSED_STATUSES else None
+    refused = status in REFUSED_STATUSES and not not_licensed(read)
+    return str(needs) if needs and refused else None
+
+
+def is_not_licensed(status: Any, code: Any) -> bool:
+    """Graph's 401/403 for a feature the tenant has no licence for (NOT_LICENSED_CODES)."""
+    return status in REFUSED_STATUSES and code in NOT_LICENSED_CODES
+
+
+def not_licensed(read: dict[str, Any]) -> bool:
+    """Did the API answer that the tenant's licence does not cover this read (Entra's
+    sign-in log without Entra ID P1)? Then the data does not exist for this tenant: the
+    checks that need it are skipped with that reason (never passed), and ACCESS-04 does
+    not count it as a refused permission. Told by the recorded ``outcome`` or, in an older
+    snapshot, by the error code itself."""
+    if read.get("ok"):
+        return False
+    if read.get("outcome") == NOT_LICENSED:
+        return True
+    err = read.get("error")
+    err = err if isinstance(err, dict) else {}
+    return is_not_licensed(err.get("status", read.get("status")), err.get("code"))
 
 
 def make_read(
@@ -125,6 +155,8 @@ def make_read(
     }
     if origins is not None:
         read["origins"] = origins
+    if not ok and error and is_not_licensed(error.get("status", status), error.get("code")):
+        read["outcome"] = NOT_LICENSED
     return read
 
 
@@ -194,6 +226,13 @@ def snapshot_json_schema() -> dict[str, Any]:
                 "items": {"type": "string"},
                 "description": "Origins (scheme://host[:port]) the answers came from, in "
                 "order; only the API's configured origin is ever asked",
+            },
+            "outcome": {
+                "enum": list(OUTCOMES),
+                "description": "Set on a failed read that is not a refusal: not_licensed = "
+                "the tenant's licence does not cover it (Graph's 401/403 "
+                "Authentication_RequestFromNonPremiumTenantOrB2CTenant, Entra ID P1 needed); "
+                "its checks are skipped with that reason, ACCESS-04 does not count it",
             },
             "data": {"description": "Verbatim object, or the items of every page"},
             "error": {

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalog.resources import APIS, BY_NAME, Resource, parse_time
+from ..catalog.resources import APIS, BY_NAME, NOT_LICENSED, Resource, parse_time
 from ..core.names import InvalidName, tenant_name
 from ..core.terminal import printable
 
@@ -119,6 +119,13 @@ def _check_read(check: _Checker, read: Any, where: str) -> None:
             check.fail(f"{where}.{key}", f"{read[key]} is negative")
     error = read.get("error") or {}
     check.fields(error, f"{where}.error", {}, {"status": "an integer", "needs": "a string"})
+    if "outcome" in read:  # document.OUTCOMES: only a failed read has one
+        check.of(read["outcome"], "a string", f"{where}.outcome")
+        if read["outcome"] != NOT_LICENSED:
+            shown = repr(read["outcome"])[:60]
+            check.fail(f"{where}.outcome", f"{shown} is not {NOT_LICENSED!r}")
+        if read["ok"]:
+            check.fail(f"{where}.outcome", f"{NOT_LICENSED} on a read recorded ok")
 
 
 def validate(doc: Any, origin: str = "snapshot") -> dict[str, Any]:

@@ -24,6 +24,7 @@ from .policies import PolicyView
 from .provisioning import ProvisioningView
 from .roles import GlobalAdmins, RolesView
 from .security import SecurityView
+from .sign_ins import SignInsView
 from .stale_credentials import StaleCredentialsView
 
 
@@ -35,6 +36,7 @@ class TenantView(
     SecurityView,
     PolicyView,
     GuardsView,
+    SignInsView,
     StaleCredentialsView,
     ProvisioningView,
     CredentialsView,

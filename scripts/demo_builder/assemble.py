@@ -58,6 +58,7 @@ from .okta_policies import (
 from .okta_security import api_tokens, threat_insight
 from .people import Person, people
 from .realm import user_realm
+from .sign_ins import sign_in_reads
 from .system_log import system_log
 
 
@@ -181,6 +182,7 @@ def build_snapshot(
         },
         **consent_reads(read, sps, per_app["appConnection"]),  # CRED-02, CRED-03
         **guard_reads(read, graph_users(everyone)),  # ESS-06, FED-12
+        **sign_in_reads(read),  # FED-13
     }
 
     # Home-realm discovery of the logins the collector samples (its plan, not its code path)

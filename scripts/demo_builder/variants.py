@@ -38,6 +38,7 @@ from typing import Any
 
 from .facts import CUSTOM_DOMAIN, O365_APP_ID, OKTA_HOST, WSFED_KEY
 from .ids import okta_id
+from .sign_ins import not_licensed_read
 
 Doc = dict[str, Any]
 TenantData = dict[str, Any]
@@ -184,8 +185,11 @@ def service_app_without_dpop(doc: Doc, data: TenantData) -> None:
 
 def security_defaults(doc: Doc, data: TenantData) -> None:
     """Security Defaults on and no Conditional Access policy: legacy authentication is
-    blocked by the defaults (FED-12), and no policy can lock a break-glass account out."""
+    blocked by the defaults (FED-12), and no policy can lock a break-glass account out.
+    Security Defaults are the baseline of tenants without Entra ID P1, so the sign-in log
+    answers Graph's premium-licence 403 (FED-13 skipped, ACCESS-04 unaffected)."""
     graph = doc["graph"]
+    graph["signIns"] = not_licensed_read(graph["signIns"]["request"])
     graph["securityDefaults"]["data"]["isEnabled"] = True
     graph["caPolicies"]["data"] = []
     graph["caExcludedGroupMembers"] = {}

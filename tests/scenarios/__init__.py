@@ -30,6 +30,7 @@ MODULES = (
     "ess",
     "ess_roles",
     "entra_guards",
+    "sign_ins",
     "prep",
     "imp",
     "prov",

@@ -2,6 +2,7 @@
 
 - ``checks``: every check (ID, phase, severity, remediation, what it reads): CATALOG, BY_ID;
 - ``conditions``: each check's pass condition, in words, for the catalog and the report;
+- ``groups``: check groups beside the phases (Okta org baseline, M365 guards);
 - ``policy``: phase gating and which verdicts fail the run;
 - ``waivers``: which waiver covers a check or one of its items, and what became of each;
 - ``resource_keys``: which items a per-item read is made for (derived from the read before it);

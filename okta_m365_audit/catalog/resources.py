@@ -13,6 +13,7 @@ import urllib.parse
 from dataclasses import dataclass
 from typing import Literal
 
+from .change_events import ENTRA_AUDIT_FILTER, OKTA_CHANGE_FILTER
 from .resource_keys import (  # noqa: F401 (re-exported: where a per-item read's items come from)
     ADMIN_CONSOLE_APP,
     DEFAULT_DOMAIN_ID,
@@ -185,6 +186,13 @@ RESOURCES: tuple[Resource, ...] = (
              page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
              doc="Office 365's own System Log events (app.office365.*), org-wide, in the "
                  "window (CRED-04)."),
+    # Drift's actors for admin roles, ThreatInsight, policy rules and API tokens: their
+    # change events are not targeted at an Office 365 app, so one org-wide read by type
+    # (catalog/change_events.py names each type and its source)
+    Resource(_O, "changeLogs", "/api/v1/logs", (("filter", OKTA_CHANGE_FILTER),),
+             page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
+             doc="System Log events changing admin roles, ThreatInsight, sign-on policy rules "
+                 "and API tokens, org-wide, in the window (drift's actors)."),
     # --- Microsoft Graph v1.0 ---
     Resource(_G, "organization", "/organization", needs="Organization.Read.All",
              doc="The tenant: id, onPremisesSyncEnabled, verifiedDomains (ACCESS-03, ORG-02)."),
@@ -296,6 +304,12 @@ RESOURCES: tuple[Resource, ...] = (
              per="group excluded by Conditional Access",
              doc="Everyone each group excluded by an enabled Conditional Access policy "
                  "reaches, nested members included (FED-12)."),
+    # Drift's actors for Conditional Access and Security Defaults: the Entra audit log's
+    # Policy category in the window (catalog/change_events.py: filter, permission, licence)
+    Resource(_G, "directoryAudits", "/auditLogs/directoryAudits",
+             (("$filter", ENTRA_AUDIT_FILTER),), needs="AuditLog.Read.All",
+             doc="Entra audit events of the Policy category in the window: who changed a "
+                 "Conditional Access policy or Security Defaults (drift's actors)."),
     # --- Microsoft's public home-realm discovery (unauthenticated) ---
     Resource(_R, "userRealm", "/getuserrealm.srf", (("login", "{key}"), ("json", "1")),
              kind="object", per="login",
@@ -317,13 +331,24 @@ def request_params(
     The largest page size the endpoint allows, and for the System Log a closed window
     ``[as_of - log_days, as_of]`` (with ``until`` set, Okta stops paging at the end).
     """
-    params = [(k, v.replace("{key}", key or "")) for k, v in res.query]
+    since = as_of - dt.timedelta(days=log_days)
+    window = {"{key}": key or "", "{since}": iso_z(since), "{until}": iso_z(as_of)}
+    params = [(k, _fill(v, window)) for k, v in res.query]
     if res.page_size_param:
         params.append((res.page_size_param, str(res.max_page_size)))
-    if res.api == "okta" and res.name in ("logs", "office365Logs"):
-        since = as_of - dt.timedelta(days=log_days)
+    if res.api == "okta" and res.name in OKTA_LOG_READS:
         params += [("since", iso_z(since)), ("until", iso_z(as_of)), ("sortOrder", "ASCENDING")]
     return params
+
+
+#: the System Log reads, each in the window [as_of - log_days, as_of]
+OKTA_LOG_READS = ("logs", "office365Logs", "changeLogs")
+
+
+def _fill(value: str, window: dict[str, str]) -> str:
+    for placeholder, text in window.items():
+        value = value.replace(placeholder, text)
+    return value
 
 
 def request_line(res: Resource, key: str | None, params: list[tuple[str, str]]) -> str:

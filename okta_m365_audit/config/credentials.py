@@ -42,6 +42,10 @@ GRAPH_READ_PERMISSIONS: tuple[str, ...] = (
     # application permission of both reads (microsoft-graph-docs-contrib api-reference/v1.0/
     # api/conditionalaccessroot-list-policies.md, identitysecuritydefaultsenforcementpolicy-get.md)
     "Policy.Read.All",
+    # Who changed a Conditional Access policy or Security Defaults (drift): the Entra audit
+    # log, least privileged "AuditLog.Read.All and Directory.Read.All" (microsoft-graph-docs-
+    # contrib api-reference/v1.0/includes/permissions/directoryaudit-list-permissions.md)
+    "AuditLog.Read.All",
 )
 
 

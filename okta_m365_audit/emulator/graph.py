@@ -11,6 +11,7 @@ from aiohttp import web
 
 from . import errors
 from .appkeys import BASE_URL, TENANT_ID
+from .audit import AuditRoutes
 from .guards import GuardRoutes
 from .paging import BadCursor, decode_cursor, encode_cursor, graph_next_link, query_key, slice_page
 from .state import Stored, TenantState, UnsupportedQuery, graph_filter, graph_select
@@ -123,6 +124,12 @@ PERMISSIONS: tuple[tuple[str, frozenset[str]], ...] = (
         frozenset({"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}),
     ),
     (
+        # directoryaudit-list-permissions.md: "AuditLog.Read.All and Directory.Read.All";
+        # the suite holds the latter for oauth2PermissionGrants (ACCESS-04 reports both)
+        "/v1.0/auditLogs/directoryAudits",
+        frozenset({"AuditLog.Read.All"}),
+    ),
+    (
         "/v1.0/oauth2PermissionGrants",
         frozenset(
             {"Directory.Read.All", "DelegatedPermissionGrant.Read.All", "Directory.ReadWrite.All"}
@@ -171,6 +178,7 @@ class GraphRoutes:
             "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", guards.security_defaults
         )
         r.add_get("/v1.0/users/{id}/transitiveMemberOf", guards.user_transitive_member_of)
+        r.add_get("/v1.0/auditLogs/directoryAudits", AuditRoutes(self.st, self._page).list)
         r.add_get(
             "/v1.0/servicePrincipals",
             self.collection("servicePrincipals", {"displayName", "appId", "id"}),

@@ -76,9 +76,13 @@ def entra_audit_events(graph_users: list[dict[str, Any]],
     """A named location added, and a refused attempt on the legacy-authentication block
     (a failure changes nothing), newest first as Graph lists them."""
     admin = next(u for u in graph_users if u["userPrincipalName"] == OKTA_ADMIN)
-    actor = {"id": admin["id"], "displayName": admin.get("displayName"),
-             "userPrincipalName": admin["userPrincipalName"], "ipAddress": "198.51.100.23",
-             "userType": None, "homeTenantId": None, "homeTenantName": None}  # fmt: skip
+    # initiatedBy.user as List directoryAudits' first example (msgraph-sdk's userIdentity)
+    actor = {
+        "id": admin["id"],
+        "displayName": admin.get("displayName"),
+        "userPrincipalName": admin["userPrincipalName"],
+        "ipAddress": "198.51.100.23",
+    }
     block = next(p for p in policies if "legacy" in p["displayName"].lower())
     day = AS_OF.replace(hour=10, minute=4, second=51, microsecond=318402)
     location = {"id": guid("named location London office"), "displayName": "London office",

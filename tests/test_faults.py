@@ -82,7 +82,10 @@ def _query(res: snap.Resource) -> str:
     is asked first is up to the scheduler. A resource without a query of its own is told
     from its siblings by their query keys being absent."""
     if res.query:
-        return re.escape(res.query[0][1]).replace(re.escape("{key}"), ".*")
+        pattern = re.escape(res.query[0][1])
+        for placeholder in ("{key}", "{since}", "{until}"):  # filled in per run
+            pattern = pattern.replace(re.escape(placeholder), ".*")
+        return pattern
     siblings = {
         other.query[0][0]
         for other in snap.RESOURCES

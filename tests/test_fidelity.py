@@ -14,6 +14,7 @@ from kiota_abstractions.serialization import Parsable
 from kiota_serialization_json.json_parse_node import JsonParseNode
 from msgraph.generated.models.app_role_assignment import AppRoleAssignment
 from msgraph.generated.models.conditional_access_policy import ConditionalAccessPolicy
+from msgraph.generated.models.directory_audit import DirectoryAudit
 from msgraph.generated.models.directory_object import DirectoryObject
 from msgraph.generated.models.directory_role import DirectoryRole
 from msgraph.generated.models.domain import Domain
@@ -60,6 +61,7 @@ MODELS: dict[str, tuple[type, type | tuple[type, ...]]] = {
     # @odata.type: the golden's are a group and a directory role
     "breakGlassMemberOf": (DirectoryObject, (Group, DirectoryRole)),
     "caExcludedGroupMembers": (DirectoryObject, User),
+    "directoryAudits": (DirectoryAudit, DirectoryAudit),  # drift's actors
 }
 
 

@@ -9,12 +9,10 @@ is declared once. Imports only the tenant file's defaults (config).
 from __future__ import annotations
 
 import datetime as dt
-import urllib.parse
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ..config.expectations import FEDERATION_ERROR_CODES, SIGN_IN_LOG_DAYS
+from .change_events import ENTRA_AUDIT_FILTER, OKTA_CHANGE_FILTER
 from .resource_keys import (  # noqa: F401 (re-exported: where a per-item read's items come from)
     ADMIN_CONSOLE_APP,
     DEFAULT_DOMAIN_ID,
@@ -187,6 +185,13 @@ RESOURCES: tuple[Resource, ...] = (
              page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
              doc="Office 365's own System Log events (app.office365.*), org-wide, in the "
                  "window (CRED-04)."),
+    # Drift's actors for admin roles, ThreatInsight, policy rules and API tokens: their
+    # change events are not targeted at an Office 365 app, so one org-wide read by type
+    # (catalog/change_events.py names each type and its source)
+    Resource(_O, "changeLogs", "/api/v1/logs", (("filter", OKTA_CHANGE_FILTER),),
+             page_size_param="limit", max_page_size=1000, needs="okta.logs.read",
+             doc="System Log events changing admin roles, ThreatInsight, sign-on policy rules "
+                 "and API tokens, org-wide, in the window (drift's actors)."),
     # --- Microsoft Graph v1.0 ---
     Resource(_G, "organization", "/organization", needs="Organization.Read.All",
              doc="The tenant: id, onPremisesSyncEnabled, verifiedDomains (ACCESS-03, ORG-02)."),
@@ -310,6 +315,12 @@ RESOURCES: tuple[Resource, ...] = (
              needs="AuditLog.Read.All",
              doc="Sign-ins in the window that failed with a federation error (FED-13); "
                  "needs Entra ID P1."),
+    # Drift's actors for Conditional Access and Security Defaults: the Entra audit log's
+    # Policy category in the window (catalog/change_events.py: filter, permission, licence)
+    Resource(_G, "directoryAudits", "/auditLogs/directoryAudits",
+             (("$filter", ENTRA_AUDIT_FILTER),), needs="AuditLog.Read.All",
+             doc="Entra audit events of the Policy category in the window: who changed a "
+                 "Conditional Access policy or Security Defaults (drift's actors)."),
     # --- Microsoft's public home-realm discovery (unauthenticated) ---
     Resource(_R, "userRealm", "/getuserrealm.srf", (("login", "{key}"), ("json", "1")),
              kind="object", per="login",
@@ -330,53 +341,6 @@ NOT_LICENSED = "not_licensed"  #: a Read's ``outcome`` then
 
 def resource(api: str, name: str) -> Resource:
     return BY_NAME[(api, name)]
-
-
-def request_params(
-    res: Resource,
-    key: str | None,
-    as_of: dt.datetime,
-    log_days: int,
-    sign_in_days: int = SIGN_IN_LOG_DAYS,
-    error_codes: Sequence[int] = FEDERATION_ERROR_CODES,
-) -> list[tuple[str, str]]:
-    """Query parameters of a resource's first request: the plan every collection follows.
-
-    The largest page size the endpoint allows, and for the System Log a closed window
-    ``[as_of - log_days, as_of]`` (with ``until`` set, Okta stops paging at the end); for
-    Entra's sign-in log the same closed window of ``sign_in_days`` and the error codes
-    judged (``sign_in_filter``).
-    """
-    params = [(k, v.replace("{key}", key or "")) for k, v in res.query]
-    if res.api == "graph" and res.name == "signIns":
-        params.append(("$filter", sign_in_filter(as_of, sign_in_days, error_codes)))
-    if res.page_size_param:
-        params.append((res.page_size_param, str(res.max_page_size)))
-    if res.api == "okta" and res.name in ("logs", "office365Logs"):
-        since = as_of - dt.timedelta(days=log_days)
-        params += [("since", iso_z(since)), ("until", iso_z(as_of)), ("sortOrder", "ASCENDING")]
-    return params
-
-
-def sign_in_filter(as_of: dt.datetime, days: int, error_codes: Sequence[int]) -> str:
-    """``createdDateTime ge .. and createdDateTime le .. and (status/errorCode eq N or ..)``:
-    the window written as Graph's examples write it (seconds, Z), the codes joined by ``or``
-    (status/errorCode supports ``eq``: Learn Get-AzureADAuditSignInLogs example 4; the
-    ``or`` is unconfirmed, README "What is not known")."""
-    since = as_of - dt.timedelta(days=days)
-    window = f"createdDateTime ge {graph_time(since)} and createdDateTime le {graph_time(as_of)}"
-    codes = " or ".join(f"status/errorCode eq {int(c)}" for c in error_codes)
-    return f"{window} and ({codes})"
-
-
-def graph_time(t: dt.datetime) -> str:
-    """A Graph $filter date-time literal: UTC, whole seconds, Z."""
-    return t.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def request_line(res: Resource, key: str | None, params: list[tuple[str, str]]) -> str:
-    query = urllib.parse.urlencode(params, safe="$,'():", quote_via=urllib.parse.quote)
-    return f"GET {res.url_path(key)}" + (f"?{query}" if query else "")
 
 
 def iso_z(t: dt.datetime) -> str:

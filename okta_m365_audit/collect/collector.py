@@ -113,7 +113,7 @@ class Collector:
         await self._read("okta", FIRST_READ["okta"])
         # deprovisionedUsers: the plain users list omits them (resources.DEPROVISIONED_SEARCH)
         top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools", "threatInsight")
-        top += ("apiTokens", "office365Logs")
+        top += ("apiTokens", "office365Logs", "changeLogs")  # changeLogs: drift's actors
         await asyncio.gather(
             self._office365_apps(),
             self._okta_domains(),
@@ -151,6 +151,7 @@ class Collector:
             self._read("graph", "graphServicePrincipal"),
             read_guards(self),
             self._read("graph", "signIns"),  # FED-13 (Entra ID P1: may be not licensed)
+            self._read("graph", "directoryAudits"),  # drift's actors (change_events.py)
         )
 
     async def _global_admins(self) -> None:

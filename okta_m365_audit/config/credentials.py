@@ -44,7 +44,10 @@ GRAPH_READ_PERMISSIONS: tuple[str, ...] = (
     "Policy.Read.All",
     # Entra's sign-in log (FED-13): least privileged application permission of List signIns
     # (microsoft-graph-docs-contrib api-reference/v1.0/includes/permissions/
-    # signin-list-permissions.md); the log itself needs Entra ID P1 (resources/signin.md)
+    # signin-list-permissions.md); the log itself needs Entra ID P1 (resources/signin.md).
+    # Also who changed a Conditional Access policy or Security Defaults (drift): the Entra
+    # audit log, least privileged "AuditLog.Read.All and Directory.Read.All" (microsoft-graph-
+    # docs-contrib api-reference/v1.0/includes/permissions/directoryaudit-list-permissions.md)
     "AuditLog.Read.All",
 )
 

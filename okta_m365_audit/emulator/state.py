@@ -68,7 +68,8 @@ class TenantState:
         for name in ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups"):
             st.okta[name] = {k: _answer(r) for k, r in (o.get(name) or {}).items()}
         events: dict[str, Any] = {}
-        office365_logs = [o.get("office365Logs")]  # app.office365.* events, read org-wide
+        # app.office365.* events and drift's change events, each read org-wide by type
+        office365_logs = [o.get("office365Logs"), o.get("changeLogs")]
         for read in [*(o.get("logs") or {}).values(), *office365_logs]:
             for e in _data(read):
                 events.setdefault(e.get("uuid"), e)
@@ -104,6 +105,7 @@ class TenantState:
         st.graph["caPolicies"] = _answer(g.get("caPolicies"))
         st.graph["securityDefaults"] = _answer(g.get("securityDefaults"))
         st.graph["signIns"] = _answer(g.get("signIns"))  # FED-13: emulator/sign_ins.py
+        st.graph["directoryAudits"] = _answer(g.get("directoryAudits"))
         st.graph["memberOf"] = {
             k.lower(): _answer(r) for k, r in (g.get("breakGlassMemberOf") or {}).items()
         }
@@ -216,13 +218,18 @@ _OKTA_TERM = re.compile(r'^\s*([A-Za-z_.]+)\s+(eq|sw)\s+"([^"]*)"\s*$')
 
 def okta_filter(expr: str, allowed: set[str], operators: tuple[str, ...] = ("eq",)):
     """Okta's SCIM-like filter: ``a eq "x" and b.c eq "y"``, on the allowed attributes only;
-    ``sw`` (starts with) where the endpoint takes it (the System Log: spec listLogEvents)."""
-    terms = []
-    for part in re.split(r"\s+and\s+", expr.strip()):
-        m = _OKTA_TERM.match(part)
-        if not m or m.group(1) not in allowed or m.group(2) not in operators:
-            raise UnsupportedQuery(part)
-        terms.append((m.group(1), m.group(2), m.group(3)))
+    ``sw`` (starts with) where the endpoint takes it (the System Log: spec listLogEvents);
+    ``or`` between groups of ``and`` terms (okta-developer-docs core-okta-api "Operators":
+    ``or`` Logical OR; ``and`` binds tighter, as in SCIM). No parentheses."""
+    groups = []
+    for alternative in re.split(r"\s+or\s+", expr.strip()):
+        terms = []
+        for part in re.split(r"\s+and\s+", alternative.strip()):
+            m = _OKTA_TERM.match(part)
+            if not m or m.group(1) not in allowed or m.group(2) not in operators:
+                raise UnsupportedQuery(part)
+            terms.append((m.group(1), m.group(2), m.group(3)))
+        groups.append(terms)
 
     def one(got: Any, op: str, value: str) -> bool:
         if isinstance(got, list):  # a list attribute matches when any element does
@@ -230,7 +237,9 @@ def okta_filter(expr: str, allowed: set[str], operators: tuple[str, ...] = ("eq"
         return got == value if op == "eq" else isinstance(got, str) and got.startswith(value)
 
     def match(obj: Any) -> bool:
-        return all(one(dotted(obj, attr), op, value) for attr, op, value in terms)
+        return any(
+            all(one(dotted(obj, attr), op, value) for attr, op, value in terms) for terms in groups
+        )
 
     return match
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalog.checks import PHASES, Severity
+from ..catalog.groups import GROUPS
 from .changes_html import CSS as CHANGES_CSS
 from .changes_html import changes_html
 from .handover_tables import CSS, evidence_html
@@ -132,6 +133,8 @@ def _cover(doc: dict[str, Any], logo_uri: str | None) -> str:
         ("Run", run.get("startedAt")),
         ("Data collected", snap.get("collectedAt")),
     ]
+    groups = (doc.get("summary") or {}).get("groups") or {}  # absent in earlier results
+    rows += [(g.label, VERDICT_LABELS.get(groups.get(g.key, "none"), ("?",))[0]) for g in GROUPS]
     meta = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     problem = (
         f"<p class='overall bad'>Problem: {_e(doc['configError'])}</p>"

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from ..catalog.checks import PHASES, Severity
+from ..catalog.groups import GROUPS
 from ..core.terminal import escape_surrogates
 from .changes_html import CSS as CHANGES_CSS
 from .changes_html import changes_html
@@ -42,6 +43,7 @@ CSS = """
 .audit .meta th{background:#f2f2f2;white-space:nowrap}
 .phase-strip{display:flex;gap:6px;flex-wrap:wrap;margin:10px 0}
 .phase-strip .phase{border:2px solid #555;border-radius:6px;padding:6px 10px;min-width:110px}
+.phase-strip .group{border-style:dashed}
 .phase-strip .phase b{display:block;font-size:0.85em}
 .v-failed{background:#f8d0d0}.v-error{background:#f3c6ef}.v-waived{background:#fbe9b7}
 .v-passed{background:#d4efd4}.v-notdue{background:#e4e4e4}.v-skipped{background:#f4f4f4}
@@ -133,6 +135,14 @@ def _phase_strip(doc: dict[str, Any]) -> str:
         boxes.append(
             f"<div class='phase {css}' data-phase='{_e(key)}' data-state='{_e(state)}'>"
             f"<b>{_e(label)}</b>{text}</div>"
+        )
+    groups = doc["summary"].get("groups") or {}  # absent in results of earlier versions
+    for group in GROUPS:
+        state = groups.get(group.key, "none")
+        text, css = VERDICT_LABELS.get(state, VERDICT_LABELS["none"])
+        boxes.append(
+            f"<div class='phase group {css}' data-group='{_e(group.key)}' "
+            f"data-state='{_e(state)}'><b>{_e(group.label)}</b>{text}</div>"
         )
     return f"<div class='phase-strip'>{''.join(boxes)}</div>"
 

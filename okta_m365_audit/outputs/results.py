@@ -14,7 +14,8 @@ Results file, schema version 1::
      "snapshot": {"file", "sha256", "collectedAt", "source"} | null,
      "configError": null | "why the tenant could not be loaded or collected",
      "summary": {"verdicts": {verdict: n}, "bySeverity": {severity: {verdict: n}},
-                 "worstFailing": severity | null, "phases": {phase key: state}},
+                 "worstFailing": severity | null, "phases": {phase key: state},
+                 "groups": {group key: state}},
      "results": [{"testId", "check", "item", "phase", "phaseLabel", "severity", "title",
                   "verdict", "message", "remediation", "evidence", "waiver"}],
      "waivers": [{"check", "item", "scope", "expires", "status", "daysLeft", "stale",
@@ -41,7 +42,9 @@ run and lists later ones beside it).
 
 ``verdict`` is one of passed, failed, error, waived, not_due, skipped. A phase's state is
 the worst verdict among its checks: error, failed, waived, passed, not_due, skipped (or
-"none" when the phase has no results).
+"none" when the phase has no results). ``summary.groups`` holds the same state for each
+check group of catalog/groups.py (the Okta org baseline, the M365 guards), from the results
+of its checks.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from typing import Any
 
 from .. import __version__
 from ..catalog.checks import PHASES, Severity
+from ..catalog.groups import GROUPS
 from ..core import safe_files
 from ..core.names import TENANT_NAME_PATTERN
 from .changes_schema import changes_json_schema
@@ -86,7 +90,17 @@ def summarize(results: list[dict[str, Any]]) -> dict[str, Any]:
             key: next((v for v in PHASE_ORDER if v in found), "none")
             for key, found in phases.items()
         },
+        "groups": {
+            g.key: _worst(r["verdict"] for r in results if r["check"] in g.members())
+            for g in GROUPS
+        },
     }
+
+
+def _worst(verdicts: Any) -> str:
+    """A phase's or group's state: its worst verdict (PHASE_ORDER), "none" without any."""
+    found = set(verdicts)
+    return next((v for v in PHASE_ORDER if v in found), "none")
 
 
 def results_document(
@@ -333,6 +347,15 @@ def results_json_schema() -> dict[str, Any]:
                     "worstFailing": {"enum": [*[s.name for s in Severity], None]},
                     "phases": {
                         "type": "object",
+                        "additionalProperties": {"enum": [*PHASE_ORDER, "none"]},
+                    },
+                    "groups": {
+                        "type": "object",
+                        "description": "State of each check group beside the phases "
+                        "(orgBaseline: the Okta org baseline; m365Guards: the M365 guards "
+                        "around federation): the worst verdict among its checks, as a "
+                        "phase's. Absent in files of earlier versions.",
+                        "properties": {g.key: {"enum": [*PHASE_ORDER, "none"]} for g in GROUPS},
                         "additionalProperties": {"enum": [*PHASE_ORDER, "none"]},
                     },
                 },

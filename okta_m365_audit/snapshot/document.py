@@ -34,6 +34,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..catalog.requests import request_line, request_params
 from ..catalog.resources import (
     APIS,
     BY_NAME,
@@ -48,8 +49,6 @@ from ..catalog.resources import (
     Resource,
     iso_z,
     parse_time,
-    request_line,
-    request_params,
     resource,
     role_group_ids,
 )

@@ -12,6 +12,7 @@ from okta_m365_audit.collect.collector import realm_logins
 from okta_m365_audit.config import load_tenant
 from okta_m365_audit.snapshot import document as snap
 
+from .change_log import entra_audit_events, okta_change_events
 from .consent import consent_reads, legacy_principals
 from .entra import (
     app_role_assignments,
@@ -24,7 +25,7 @@ from .entra import (
     okta_service_principals,
     permission_grants,
 )
-from .entra_guards import guard_reads
+from .entra_guards import ca_policies, guard_reads
 from .entra_roles import role_reads
 from .facts import AS_OF, LOG_DAYS, O365_APP_ID, OKTA_ORG_URL, TENANT_ID, TENANTS
 from .ids import guid, okta_time
@@ -140,6 +141,7 @@ def build_snapshot(
         "threatInsight": read("okta", "threatInsight", threat_insight()),
         "apiTokens": read("okta", "apiTokens", api_tokens(okta_users)),
         "office365Logs": read("okta", "office365Logs", []),  # no app.office365.* event (CRED-04)
+        "changeLogs": read("okta", "changeLogs", okta_change_events(everyone)),  # drift actors
         "oktaAdmins": read("okta", "oktaAdmins", okta_admins(okta_users)),
         "oktaAdminRoles": {
             uid: read("okta", "oktaAdminRoles", roles, uid)
@@ -183,6 +185,11 @@ def build_snapshot(
         **consent_reads(read, sps, per_app["appConnection"]),  # CRED-02, CRED-03
         **guard_reads(read, graph_users(everyone)),  # ESS-06, FED-12
         **sign_in_reads(read),  # FED-13
+        "directoryAudits": read(  # drift's actors: the Entra audit log's Policy category
+            "graph",
+            "directoryAudits",
+            entra_audit_events(graph_users(everyone), ca_policies(graph_users(everyone))),
+        ),
     }
 
     # Home-realm discovery of the logins the collector samples (its plan, not its code path)

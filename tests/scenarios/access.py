@@ -46,7 +46,7 @@ def no_directory_read(data: dict[str, Any]) -> None:
     data["emulator"]["granted_graph_permissions"] = [
         "Organization.Read.All", "Domain.Read.All", "User.Read.All",
         "RoleManagement.Read.Directory", "GroupMember.Read.All", "Application.Read.All",
-        "Policy.Read.All",
+        "Policy.Read.All", "AuditLog.Read.All",
     ]  # fmt: skip
 
 

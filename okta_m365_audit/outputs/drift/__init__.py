@@ -12,10 +12,13 @@ Okta System Log says so. A nightly audit answers "what changed since handover, a
                    "fields": [{"path", "old", "new"}],      # kind "changed"
                    "value": {...},                           # kind "added" / "removed"
                    "note": str | null,
+                   "summary": str | null,      # plain words (issue 17's resources)
+                   "actorUnknown": str | null,  # "actor unknown: <why>" (a log unread)
                    "who": [{"actor", "actorName", "actorType", "eventType", "published",
                             "outcome", "displayMessage", "uuid"}]}],
      "unreadable": ["okta.users: not comparable, the baseline read failed (403 ...)"],
      "systemLog": {"events", "newEvents", "since", "window", "coversBaseline", "unreadable"},
+     "changeLogs": {"okta": {"newEvents", "unreadable"}, "entra": {...}},
      "notes": [...]}
 
 How objects are compared
@@ -63,10 +66,15 @@ data has the wrong type is not comparable rather than "everything removed".
 Modules
 -------
 ``rules`` (what is compared), ``objects`` (one side's objects, names, field diff),
-``attribution`` (the System Log), ``comparison`` (``compare``), ``render`` (HTML, terminal).
+``attribution`` (the System Log), ``actors`` (the change events of admin roles,
+ThreatInsight, policy rules, API tokens, Conditional Access and Security Defaults: the
+Okta System Log's ``changeLogs`` and the Entra audit log's ``directoryAudits``; a change
+whose log could not be read says "actor unknown: <why>"), ``words`` (those changes in plain
+words: ``summary``), ``comparison`` (``compare``), ``render`` (HTML, terminal).
 Every public name is importable from ``okta_m365_audit.outputs.drift``.
 
-May import: core, snapshot, outputs.report (its escaping); never session or the plugin.
+May import: core, catalog (change_events, resource_keys), snapshot, outputs.report (its
+escaping); never session or the plugin.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from typing import Any
 
 from ...core.terminal import printable
 from ...snapshot import document as snap
+from .actors import ChangeActors
 from .attribution import Attribution, events, log_window, time_of
 from .objects import (
     Names,
@@ -25,7 +26,8 @@ from .objects import (
     problem,
     strip_ignored,
 )
-from .rules import APP_LEVEL, REMOVED_NOTES
+from .rules import APP_LEVEL, NOT_COMPARED, REMOVED_NOTES
+from .words import describe, label_of
 
 FORMAT = "okta-m365-audit/drift"
 SCHEMA_VERSION = 1
@@ -98,12 +100,13 @@ def _compare(baseline: dict[str, Any], current: dict[str, Any]) -> dict[str, Any
     names = Names.of(current, baseline)
     found, log_problems = events((("current", current), ("baseline", baseline)))
     attribution = Attribution(found, since)
+    actors = ChangeActors(baseline, current, since)
     changes: list[dict[str, Any]] = []
     unreadable: list[str] = []
 
     for res in snap.RESOURCES:
-        if (res.api, res.name) in (("okta", "logs"), ("okta", "office365Logs")):
-            continue  # events are not configuration (office365Logs: CRED-04's own read)
+        if (res.api, res.name) in NOT_COMPARED:
+            continue  # events are not configuration: they say who (rules.NOT_COMPARED)
         old_entry = baseline[res.api].get(res.name)
         new_entry = current[res.api].get(res.name)
         if old_entry is None and new_entry is None:
@@ -129,7 +132,7 @@ def _compare(baseline: dict[str, Any], current: dict[str, Any]) -> dict[str, Any
             if old_objs is None or new_objs is None:
                 continue
             changes += _compare_objects(res, parent, parent_label, old_objs, new_objs, names,
-                                        attribution)  # fmt: skip
+                                        (attribution, actors))  # fmt: skip
 
     window = log_window(current)
     covers = None
@@ -160,6 +163,7 @@ def _compare(baseline: dict[str, Any], current: dict[str, Any]) -> dict[str, Any
             "coversBaseline": covers,
             "unreadable": log_problems,
         },
+        "changeLogs": actors.summary(),
         "notes": notes,
     }
 
@@ -202,8 +206,9 @@ def _compare_objects(
     old: dict[str, dict[str, Any]],
     new: dict[str, dict[str, Any]],
     names: Names,
-    attribution: Attribution,
+    who_from: tuple[Attribution, ChangeActors],
 ) -> list[dict[str, Any]]:
+    attribution, actors = who_from
     out = []
     app_level = (res.api, res.name) in APP_LEVEL
     for key in list(old) + [k for k in new if k not in old]:
@@ -225,19 +230,28 @@ def _compare_objects(
             ids |= attribution_ids(res.api, res.name, before, key, parent)
         if app_level and parent is not None:
             ids.add(parent.lower())
+        name = label_of(res.api, res.name, obj, key, parent_label, names.logins)
+        if name is None:
+            name = label(res.api, res.name, obj, key, parent_label, names)
+        if actors.covers(res.api, res.name):  # issue 17's resources: their own change logs
+            who, unknown = actors.who(res.api, res.name, ids | {(parent or "").lower()} - {""})
+        else:
+            who, unknown = attribution.who(ids, app_level), None
         change: dict[str, Any] = {
             "api": res.api,
             "resource": res.name,
             "parent": parent,
             "parentLabel": parent_label,
             "object": key,
-            "label": label(res.api, res.name, obj, key, parent_label, names),
+            "label": name,
             "kind": kind,
             "fields": fields,
             "note": REMOVED_NOTES.get((res.api, res.name)) if kind == "removed" else None,
-            "who": attribution.who(ids, app_level),
+            "who": who,
+            "actorUnknown": unknown,
         }
         if kind != "changed":
             change["value"] = a if a is not None else b
+        change["summary"] = describe(res.api, res.name, kind, name, fields, change.get("value"))
         out.append(change)
     return out

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ...catalog.resource_keys import wrapped_items
 from ...snapshot import document as snap
 from .rules import IGNORED_FIELDS, ITEM_KEYS, NESTED_KEYS, PARENT_LIST
 
@@ -56,10 +57,11 @@ class Names:
     upns: dict[str, str]
     app_roles: dict[str, str]
     sps: dict[str, str]
+    logins: dict[str, str]  #: Okta user id -> login (the admins, their roles)
 
     @classmethod
     def of(cls, *docs: dict[str, Any]) -> Names:
-        names = cls({}, {}, {}, {}, {})
+        names = cls({}, {}, {}, {}, {}, {})
         for doc in docs:
             for app in items_of(doc, "okta", "office365Apps") + items_of(doc, "okta", "adApps"):
                 names.apps[str(app.get("id"))] = str(app.get("label") or app.get("id"))
@@ -73,6 +75,8 @@ class Names:
                         names.app_roles[str(role.get("id"))] = str(role.get("value"))
             for sp in items_of(doc, "graph", "oktaServicePrincipals"):
                 names.sps[str(sp.get("id"))] = str(sp.get("displayName"))
+            for u in items_of(doc, "okta", "users") + items_of(doc, "okta", "deprovisionedUsers"):
+                names.logins[str(u.get("id"))] = str(get(u, "profile", "login"))
         return names
 
     def parent(self, api: str, resource: str, key: str | None) -> str | None:
@@ -83,6 +87,10 @@ class Names:
             return self.apps.get(key, key)
         if per == "service principal":
             return self.sps.get(key, key)
+        if per == "Okta admin":
+            return self.logins.get(key, key)
+        if per == "break-glass account":
+            return self.upns.get(key, key)
         return key
 
 
@@ -272,5 +280,7 @@ def parent_state(doc: dict[str, Any], per: str, key: str) -> str:
         return "unknown"
     if problem(snap.resource(api, name), read) is not None:
         return "unknown"
-    keys = {str(i.get(field)) for i in items_of(doc, api, name)}
+    res = snap.resource(api, name)
+    items = items_of(doc, api, name) if res.kind != "wrapped" else wrapped_items(read.get("data"))
+    keys = {str(i.get(field)) for i in items}
     return "present" if key in keys else "absent"

@@ -12,6 +12,7 @@ import hashlib
 import json
 from typing import Any
 
+from ...catalog.change_events import ACTORS
 from ...core.terminal import printable
 from ..report import escape_html
 
@@ -21,6 +22,8 @@ TEXT_CHANGE_LIMIT = 8  #: changes listed by render_text
 
 
 _e = escape_html
+#: the resources whose actors come from the Entra audit log
+ENTRA_ATTRIBUTED = {r for r, (log, _, _) in ACTORS.items() if log == "entra"}
 
 
 def short(value: Any, limit: int = HTML_VALUE_LIMIT) -> str:
@@ -85,13 +88,15 @@ def render_html(drift: dict[str, Any]) -> str:
             )
         if c.get("note"):
             detail += f"<br><small>{_e(c['note'])}</small>"
+        if c.get("summary"):  # the resources of issue 17, said in plain words
+            detail = f"<p class='drift-words'>{_e(c['summary'])}</p>{detail}"
         if c["who"]:
             who = "<br>".join(
                 f"{_e(w['actor'])} <small>{_e(w['eventType'])} at {_e(w['published'])}</small>"
                 for w in c["who"]
             )
         else:
-            who = "<span class='who-none'>not in the System Log window</span>"
+            who = f"<span class='who-none'>{_e(_no_actor(c))}</span>"
         key = f"<br><small>{_e(c['object'])}</small>" if c["object"] != c["label"] else ""
         parent = ""
         if c.get("parent") is not None:
@@ -139,13 +144,26 @@ def render_text(drift: dict[str, Any]) -> str:
                 what += f" (+{len(c['fields']) - 3} more)"
         else:
             what = c["kind"]
-        who = c["who"][0]["actor"] if c["who"] else "not in the System Log window"
+        who = c["who"][0]["actor"] if c["who"] else _no_actor(c)
+        if c.get("summary"):  # its words name the object already
+            lines.append(f"  {c['kind']:<7} {_where(c)}: {c['summary']} [{who}]")
+            continue
         lines.append(f"  {c['kind']:<7} {_where(c)} {c['label']}: {what} [{who}]")
     if len(drift["changes"]) > TEXT_CHANGE_LIMIT:
         lines.append(f"  ... and {len(drift['changes']) - TEXT_CHANGE_LIMIT} more")
     for line in [*drift["unreadable"], *drift["systemLog"]["unreadable"], *drift["notes"]]:
         lines.append(f"  ! {line}")
     return "\n".join(printable(line) for line in lines)
+
+
+def _no_actor(c: dict[str, Any]) -> str:
+    """What the Who column says when no event names an actor: why it is unknown (a log that
+    could not be read), or that the log read holds no event for it."""
+    if c.get("actorUnknown"):
+        return str(c["actorUnknown"])
+    if (c["api"], c["resource"]) in ENTRA_ATTRIBUTED:
+        return "not in the Entra audit log window"
+    return "not in the System Log window"
 
 
 def changes_of(drift: dict[str, Any], api: str, resource: str) -> list[dict[str, Any]]:

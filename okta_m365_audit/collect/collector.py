@@ -150,6 +150,7 @@ class Collector:
             self._global_admins(),
             self._read("graph", "graphServicePrincipal"),
             read_guards(self),
+            self._read("graph", "subscribedSkus"),  # PROV-05
         )
 
     async def _global_admins(self) -> None:

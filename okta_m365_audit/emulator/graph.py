@@ -12,6 +12,8 @@ from aiohttp import web
 from . import errors
 from .appkeys import BASE_URL, TENANT_ID
 from .guards import GuardRoutes
+from .licences import PERMISSIONS as _SUBSCRIBED_SKUS
+from .licences import subscribed_skus
 from .paging import BadCursor, decode_cursor, encode_cursor, graph_next_link, query_key, slice_page
 from .state import Stored, TenantState, UnsupportedQuery, graph_filter, graph_select
 
@@ -122,6 +124,7 @@ PERMISSIONS: tuple[tuple[str, frozenset[str]], ...] = (
         "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
         frozenset({"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}),
     ),
+    ("/v1.0/subscribedSkus", _SUBSCRIBED_SKUS),
     (
         "/v1.0/oauth2PermissionGrants",
         frozenset(
@@ -171,6 +174,7 @@ class GraphRoutes:
             "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy", guards.security_defaults
         )
         r.add_get("/v1.0/users/{id}/transitiveMemberOf", guards.user_transitive_member_of)
+        r.add_get("/v1.0/subscribedSkus", subscribed_skus(self.st, self._page, self._not_found))
         r.add_get(
             "/v1.0/servicePrincipals",
             self.collection("servicePrincipals", {"displayName", "appId", "id"}),

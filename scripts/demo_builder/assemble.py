@@ -28,6 +28,7 @@ from .entra_guards import guard_reads
 from .entra_roles import role_reads
 from .facts import AS_OF, LOG_DAYS, O365_APP_ID, OKTA_ORG_URL, TENANT_ID, TENANTS
 from .ids import guid, okta_time
+from .licences import subscribed_skus
 from .okta_apps import (
     active_directory_app,
     app_connection,
@@ -181,6 +182,7 @@ def build_snapshot(
         },
         **consent_reads(read, sps, per_app["appConnection"]),  # CRED-02, CRED-03
         **guard_reads(read, graph_users(everyone)),  # ESS-06, FED-12
+        "subscribedSkus": read("graph", "subscribedSkus", subscribed_skus(graph_users(everyone))),
     }
 
     # Home-realm discovery of the logins the collector samples (its plan, not its code path)

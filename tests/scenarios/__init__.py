@@ -33,6 +33,7 @@ MODULES = (
     "prep",
     "imp",
     "prov",
+    "provisioning_guards",
     "across",
     "instances",
 )

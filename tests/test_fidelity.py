@@ -27,6 +27,7 @@ from msgraph.generated.models.o_auth2_permission_grant import OAuth2PermissionGr
 from msgraph.generated.models.organization import Organization
 from msgraph.generated.models.saml_or_ws_fed_provider import SamlOrWsFedProvider
 from msgraph.generated.models.service_principal import ServicePrincipal
+from msgraph.generated.models.subscribed_sku import SubscribedSku
 from msgraph.generated.models.unified_role_assignment import UnifiedRoleAssignment
 from msgraph.generated.models.unified_role_eligibility_schedule import (
     UnifiedRoleEligibilitySchedule,
@@ -62,6 +63,7 @@ MODELS: dict[str, tuple[type, type | tuple[type, ...]]] = {
     "breakGlassMemberOf": (DirectoryObject, (Group, DirectoryRole)),
     "caExcludedGroupMembers": (DirectoryObject, User),
     "directoryAudits": (DirectoryAudit, DirectoryAudit),  # drift's actors
+    "subscribedSkus": (SubscribedSku, SubscribedSku),
 }
 
 

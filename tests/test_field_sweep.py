@@ -87,6 +87,19 @@ OPTIONAL: dict[str, Optional_] = {
         ("ESS-06", "FED-12"),
         judged_by=None,
     ),
+    # --- licences (PROV-05) ---
+    "graph.subscribedSkus.skuId": Optional_(
+        _ALT + ": a declared SKU is matched on skuPartNumber or skuId (the golden declares "
+        "the part number)",
+        ("PROV-05",),
+        judged_by=None,
+    ),
+    "graph.subscribedSkus.prepaidUnits.suspended": Optional_(
+        _EVIDENCE + ": free seats are enabled minus consumed units", ("PROV-05",), judged_by=None
+    ),
+    "graph.subscribedSkus.prepaidUnits.warning": Optional_(
+        _EVIDENCE + ": free seats are enabled minus consumed units", ("PROV-05",), judged_by=None
+    ),
     "graph.securityDefaults.isEnabled": Optional_(
         "either is enough: FED-12 passes on its enabled block policy alone; ESS-06 judges it",
         ("FED-12",),
@@ -343,7 +356,7 @@ OPTIONAL: dict[str, Optional_] = {
     ),
     "graph.users.userType": Optional_(
         "absent keeps the user in scope, the stricter reading (scope.in_scope)",
-        ("IMP-01", "IMP-02", "IMP-03", "IMP-04", "IMP-05", "PREP-04"),
+        ("IMP-01", "IMP-02", "IMP-03", "IMP-04", "IMP-05", "PREP-04", "PROV-05", "PROV-06"),
         judged_by=None,
     ),
     "okta.adApps.created": Optional_(

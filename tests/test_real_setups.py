@@ -1,7 +1,8 @@
 """Real setups: beside the demo, golden tenants of the setups MSPs run (manual WS-Fed with an
 instance per domain, a child domain, the custom domain as org URL, Okta MFA enforced for
-Entra, cloud-only, a service app without DPoP, Security Defaults
-instead of Conditional Access; GCC High is tests/test_national_clouds.py).
+Entra, cloud-only, a service app without DPoP, Security Defaults instead of Conditional
+Access, Entra Connect retired with directory sync still on; GCC High is
+tests/test_national_clouds.py).
 
 Each variant (scripts/demo_builder/variants.py) runs end to end through the real SDKs and
 the emulator, and every check passes; then each is broken its own way and exactly the
@@ -152,6 +153,13 @@ def security_defaults_off(doc):
     doc["graph"]["securityDefaults"]["data"]["isEnabled"] = False
 
 
+@_doc_only
+def entra_connect_back_on(doc):
+    """The retired Entra Connect server was started again: it synced an hour ago."""
+    org = doc["graph"]["organization"]["data"][0]
+    org["onPremisesLastSyncDateTime"] = "2026-11-20T05:00:00Z"
+
+
 BROKEN = [
     # (variant, break, the verdicts it must change)
     ("manual-wsfed", both_instances_claim_fabrikam, {
@@ -181,6 +189,9 @@ BROKEN = [
     }),
     ("security-defaults", security_defaults_off, {
         "test_fed_12_legacy_authentication_blocked[demo]": "failed",
+    }),
+    ("entra-connect-retired", entra_connect_back_on, {
+        "test_prov_06_directory_sync_stopped[demo]": "failed",
     }),
     ("okta-mfa-enforced", entra_accepts_instead_of_enforcing, {
         "test_fed_06_mfa_behavior_as_declared[demo-fabrikam.com]": "failed",

@@ -45,7 +45,8 @@ KEEP = frozenset(
     credentialProvider authenticationProvider code needs errorCode format suiteVersion
     collectedAt source cloud pushStatus realmDiscovery threatSuspected licenses roles
     access factorMode connection level reauthenticateIn action
-    state clientAppTypes builtInControls operator userRiskLevels signInRiskLevels""".split()
+    state clientAppTypes builtInControls operator userRiskLevels signInRiskLevels
+    skuPartNumber servicePlanName appliesTo""".split()
 )
 #: sub-objects every value of which is from a closed list (Okta policy rules' client types:
 #: WEB, MODERN_AUTH, EXCHANGE_ACTIVE_SYNC), kept even where a word of them is in a name
@@ -136,6 +137,8 @@ OVERRIDES: dict[tuple[str, str, str], str] = {
     ("graph", "globalAdminAssignments", "id"): "b64guids",
     ("graph", "appRoleAssignments", "id"): "b64guids",
     ("graph", "oauth2PermissionGrants", "id"): "b64guids",
+    # licenseAssignmentStates[].error: an enumeration (CountViolation...), judged by PROV-05
+    ("graph", "users", "error"): "keep",
 }
 
 #: Resources kept whole but for their objects' ids: Microsoft's catalogue, not the tenant's.

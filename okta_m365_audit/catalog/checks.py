@@ -148,6 +148,12 @@ CHECKS: tuple[Check, ...] = (
        "Runbook phase 4: choose the declared provisioning type."),
     _c("PROV-04", "4", "medium", "The assignment groups are assigned to the app",
        "Runbook phase 4: assign the declared groups to the app."),
+    _c("PROV-05", "4", "high", "Licences Okta assigns land",
+       "Fix the users' licence errors in Entra (usage location, seats, conflicting plans); "
+       "buy or free seats for the declared SKUs."),
+    _c("PROV-06", "4", "high", "One writer per user",
+       "Retire Entra Connect (disable directory sync) before Okta provisions users, or keep "
+       "Okta on profile/licence management only."),
     _c("CRED-01", "CRED", "critical", "The provisioning connection is ENABLED",
        "Re-authenticate the Office 365 app with Microsoft (Provisioning > Integration)."),
     _c("CRED-02", "CRED", "critical", "The provisioning connection uses OAuth 2.0 consent",

@@ -209,6 +209,24 @@ CONDITIONS: dict[str, Condition] = {
         "`GET /api/v1/apps/{id}/groups`; `GET /api/v1/groups`",
         "every group named in `provisioning.assignment_groups` exists and is assigned to the app",
     ),
+    "PROV-05": Condition(
+        "`GET /users` (`licenseAssignmentStates`, `usageLocation`); `GET /subscribedSkus`",
+        "no in-scope user has a licence assignment whose `error` is set (null and `None` are "
+        "no error) or whose `state` is `Error`/`ActiveWithError`; each declared "
+        "`provisioning.licences` SKU (`skuPartNumber` or `skuId`) is listed, `capabilityStatus` "
+        "Enabled, with `prepaidUnits.enabled - consumedUnits` at least `min_free_seats`; "
+        "undeclared SKUs: that part skipped listing the SKUs seen; a user without "
+        "`licenseAssignmentStates` ERRORs",
+    ),
+    "PROV-06": Condition(
+        "`GET /organization` (`onPremisesSyncEnabled`, `onPremisesLastSyncDateTime`); "
+        "`GET /users` (the same fields)",
+        "where `provisioning.okta_sole_writer` is true: the organization's "
+        "`onPremisesSyncEnabled` is not true or its last sync is older than "
+        "`windows.directory_sync_stale_days` (default 3), and no in-scope user is synced "
+        "(`onPremisesSyncEnabled` true) with a last sync inside that window or none; "
+        "undeclared: skipped with the observed values",
+    ),
     "CRED-01": Condition(
         "`GET /api/v1/apps/{id}/connections/default`",
         "`status` ENABLED",

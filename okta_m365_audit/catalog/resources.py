@@ -46,6 +46,11 @@ GRAPH_USER_FIELDS = (
     "onPremisesSyncEnabled",
     "assignedLicenses",
     "createdDateTime",
+    # PROV-05/06: "Returned only on $select" (microsoft-graph-docs-contrib api-reference/
+    # v1.0/resources/user.md), so the users read asks for them; no further request
+    "usageLocation",
+    "licenseAssignmentStates",
+    "onPremisesLastSyncDateTime",
 )
 GRAPH_SP_FIELDS = (
     "id",
@@ -321,6 +326,15 @@ RESOURCES: tuple[Resource, ...] = (
              (("$filter", ENTRA_AUDIT_FILTER),), needs="AuditLog.Read.All",
              doc="Entra audit events of the Policy category in the window: who changed a "
                  "Conditional Access policy or Security Defaults (drift's actors)."),
+    # --- Licences and writers (PROV-05) ---
+    # List subscribedSkus: "supports only the $select OData query parameter", no $filter and
+    # no page size (microsoft-graph-docs-contrib api-reference/v1.0/api/subscribedsku-list.md):
+    # one request, next links followed if any. Least privileged application permission
+    # Organization.Read.All, which the suite already holds
+    # (includes/permissions/subscribedsku-list-permissions.md).
+    Resource(_G, "subscribedSkus", "/subscribedSkus", needs="Organization.Read.All",
+             doc="The tenant's subscriptions: skuPartNumber, capabilityStatus, prepaidUnits, "
+                 "consumedUnits (PROV-05)."),
     # --- Microsoft's public home-realm discovery (unauthenticated) ---
     Resource(_R, "userRealm", "/getuserrealm.srf", (("login", "{key}"), ("json", "1")),
              kind="object", per="login",

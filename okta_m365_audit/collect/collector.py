@@ -152,6 +152,7 @@ class Collector:
             read_guards(self),
             self._read("graph", "signIns"),  # FED-13 (Entra ID P1: may be not licensed)
             self._read("graph", "directoryAudits"),  # drift's actors (change_events.py)
+            self._read("graph", "subscribedSkus"),  # PROV-05
         )
 
     async def _global_admins(self) -> None:

@@ -60,6 +60,23 @@ class Office365AppExpectation(Strict):
         return "manual" if declared and declared != "AUTO" else "auto"
 
 
+class LicenceExpectation(Strict):
+    """A subscription Okta assigns licences from (PROV-05)."""
+
+    sku: str = Field(
+        min_length=1,
+        description="skuPartNumber (e.g. ENTERPRISEPACK) or skuId GUID, as GET /subscribedSkus "
+        "lists it; compared case-insensitively.",
+    )
+    #: 0 means "not exhausted": how many spare seats to keep is the customer's call
+    min_free_seats: int = Field(
+        0,
+        ge=0,
+        le=1_000_000,
+        description="Fewest unassigned seats (prepaidUnits.enabled - consumedUnits) to keep.",
+    )
+
+
 class ProvisioningExpectation(Strict):
     create: bool = True
     update_profile: bool = True
@@ -69,6 +86,18 @@ class ProvisioningExpectation(Strict):
         None, description="settings.app.office365ProvisioningType, when you want it checked."
     )
     assignment_groups: tuple[str, ...] = ()
+    #: which SKUs Okta assigns is the customer's choice, so none is assumed: undeclared,
+    #: PROV-05 judges licence errors only and lists the SKUs it sees
+    licences: tuple[LicenceExpectation, ...] = Field(
+        (), description="SKUs Okta assigns and the free seats each must keep (PROV-05)."
+    )
+    #: no default: the provisioning-type strings are unconfirmed (api-facts.md, Corrections),
+    #: so the suite cannot derive whether Okta creates users; undeclared, PROV-06 is skipped
+    okta_sole_writer: bool | None = Field(
+        None,
+        description="true when Okta creates and updates the users (User or Universal Sync), "
+        "so Entra Connect must no longer write them (PROV-06); false for profile sync only.",
+    )
 
 
 #: generic role names (ORG-06): a Super Administrator must be a named person
@@ -162,6 +191,15 @@ class Windows(Strict):
     #: reference-reports-data-retention), so more finds nothing older
     sign_in_log_days: int = Field(
         SIGN_IN_LOG_DAYS, ge=1, le=30, description="Entra sign-in log window (FED-13)."
+    )
+    #: Entra Connect syncs every 30 minutes by default (MicrosoftDocs/entra-docs docs/identity/
+    #: hybrid/connect/how-to-connect-sync-feature-scheduler.md), so 3 days without a sync means
+    #: its scheduler is off; a customer may widen it (PROV-06)
+    directory_sync_stale_days: int = Field(
+        3,
+        ge=1,
+        le=3650,
+        description="Days without a directory sync after which Entra Connect counts as retired.",
     )
 
 

@@ -13,6 +13,8 @@ from . import errors
 from .appkeys import BASE_URL, TENANT_ID
 from .audit import AuditRoutes
 from .guards import GuardRoutes
+from .licences import PERMISSIONS as _SUBSCRIBED_SKUS
+from .licences import subscribed_skus
 from .paging import BadCursor, decode_cursor, encode_cursor, graph_next_link, query_key, slice_page
 from .sign_ins import SignInRoutes
 from .state import Stored, TenantState, UnsupportedQuery, graph_filter, graph_select
@@ -124,6 +126,7 @@ PERMISSIONS: tuple[tuple[str, frozenset[str]], ...] = (
         "/v1.0/policies/identitySecurityDefaultsEnforcementPolicy",
         frozenset({"Policy.Read.All", "Policy.ReadWrite.SecurityDefaults"}),
     ),
+    ("/v1.0/subscribedSkus", _SUBSCRIBED_SKUS),
     (
         # includes/permissions/signin-list-permissions.md: AuditLog.Read.All, higher
         # Directory.Read.All (application)
@@ -188,6 +191,7 @@ class GraphRoutes:
         sign_ins = SignInRoutes(self.st, self._page, self._not_found)
         r.add_get("/v1.0/auditLogs/signIns", sign_ins.sign_ins)
         r.add_get("/v1.0/auditLogs/directoryAudits", AuditRoutes(self.st, self._page).list)
+        r.add_get("/v1.0/subscribedSkus", subscribed_skus(self.st, self._page, self._not_found))
         r.add_get(
             "/v1.0/servicePrincipals",
             self.collection("servicePrincipals", {"displayName", "appId", "id"}),

@@ -114,6 +114,7 @@ class TenantState:
         }
         for gid in g.get("caExcludedGroupMembers") or {}:
             st.graph["groups"].setdefault(gid, {"id": gid})
+        st.graph["subscribedSkus"] = _answer(g.get("subscribedSkus"))  # PROV-05 (licences.py)
         st.graph["federationConfiguration"] = {
             k: _answer(r) for k, r in (g.get("federationConfiguration") or {}).items()
         }

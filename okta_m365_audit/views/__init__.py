@@ -18,6 +18,7 @@ from .directory import DirectoryView, Person, domain_of
 from .federation import FederationView
 from .guards import GuardsView
 from .instances import InstancesView, WsFedUri, parse_wsfed_uri
+from .licences import LicencesView
 from .org import OrgView
 from .people import PeopleView
 from .policies import PolicyView
@@ -38,6 +39,7 @@ class TenantView(
     GuardsView,
     SignInsView,
     StaleCredentialsView,
+    LicencesView,
     ProvisioningView,
     CredentialsView,
     InstancesView,

@@ -29,6 +29,7 @@ from .entra_guards import ca_policies, guard_reads
 from .entra_roles import role_reads
 from .facts import AS_OF, LOG_DAYS, O365_APP_ID, OKTA_ORG_URL, TENANT_ID, TENANTS
 from .ids import guid, okta_time
+from .licences import subscribed_skus
 from .okta_apps import (
     active_directory_app,
     app_connection,
@@ -190,6 +191,7 @@ def build_snapshot(
             "directoryAudits",
             entra_audit_events(graph_users(everyone), ca_policies(graph_users(everyone))),
         ),
+        "subscribedSkus": read("graph", "subscribedSkus", subscribed_skus(graph_users(everyone))),
     }
 
     # Home-realm discovery of the logins the collector samples (its plan, not its code path)

@@ -29,6 +29,7 @@ from .facts import (
     WSFED_KEY,
 )
 from .ids import at, b64url, digest, graph_time, graph_time_7, guid, jitter, number
+from .licences import licence_states
 from .people import Person
 
 
@@ -142,6 +143,10 @@ def graph_user(
         "onPremisesSyncEnabled": None,
         "assignedLicenses": [{"disabledPlans": [], "skuId": E3_SKU_ID}] if licensed else [],
         "createdDateTime": graph_time(created),
+        # PROV-05/06 (licences.py): where a licence is, it landed; nobody is synced
+        "usageLocation": "GB" if licensed else None,
+        "licenseAssignmentStates": licence_states(created) if licensed else [],
+        "onPremisesLastSyncDateTime": None,
     }
     assert tuple(values) == snap.GRAPH_USER_FIELDS
     return values

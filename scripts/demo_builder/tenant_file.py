@@ -69,6 +69,10 @@ expect:
   provisioning:  # create, update_profile, deactivate on; password push off (defaults)
     provisioning_type: {PROVISIONING_TYPE}  # the demo's assumed string (unconfirmed API value)
     assignment_groups: ["{ASSIGNMENT_GROUP}"]
+    licences:  # the SKU Okta assigns and the seats to keep free (PROV-05)
+      - sku: ENTERPRISEPACK
+        min_free_seats: 2
+    okta_sole_writer: true  # Okta creates the users; directory sync is off (PROV-06)
 
 emulator:
   snapshot: demo/golden.snapshot.json

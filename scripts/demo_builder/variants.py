@@ -25,18 +25,21 @@ Sources for the setups (see api-facts.md "Corrections" for the citations):
 - Security Defaults instead of Conditional Access (Microsoft's baseline for tenants without
   Conditional Access: Learn "Security defaults in Microsoft Entra ID"; it blocks legacy
   authentication). Whether a tenant without Entra ID P1 answers the policy list with an
-  empty list or a refusal is unconfirmed: the variant answers an empty list.
+  empty list or a refusal is unconfirmed: the variant answers an empty list;
+- Entra Connect retired without turning directory sync off (the flag stays true until an
+  admin turns it off; the last sync time stops moving).
 GCC High is the national-cloud move of tests/test_national_clouds.py.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
 
-from .facts import CUSTOM_DOMAIN, O365_APP_ID, OKTA_HOST, WSFED_KEY
+from .facts import AS_OF, CUSTOM_DOMAIN, O365_APP_ID, OKTA_HOST, WSFED_KEY
 from .ids import okta_id
 from .sign_ins import not_licensed_read
 
@@ -195,6 +198,20 @@ def security_defaults(doc: Doc, data: TenantData) -> None:
     graph["caExcludedGroupMembers"] = {}
 
 
+def entra_connect_retired(doc: Doc, data: TenantData) -> None:
+    """Okta provisions and Entra Connect's server was decommissioned 40 days before the run
+    without turning directory sync off: the flag is still true on the organization and on
+    the users it last synced (those with an AD immutable ID), their last sync 40 days old
+    (PROV-06 passes on the stale window; Entra Connect syncs every 30 minutes by default,
+    MicrosoftDocs/entra-docs how-to-connect-sync-feature-scheduler.md)."""
+    last = (AS_OF - dt.timedelta(days=40)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    org = doc["graph"]["organization"]["data"][0]
+    org.update(onPremisesSyncEnabled=True, onPremisesLastSyncDateTime=last)
+    for user in doc["graph"]["users"]["data"]:
+        if str(user.get("onPremisesImmutableId") or "").endswith("=="):  # an AD objectGUID
+            user.update(onPremisesSyncEnabled=True, onPremisesLastSyncDateTime=last)
+
+
 VARIANTS: dict[str, Variant] = {
     "manual-wsfed": manual_wsfed,
     "child-domain": child_domain,
@@ -203,4 +220,5 @@ VARIANTS: dict[str, Variant] = {
     "cloud-only": cloud_only,
     "no-dpop": service_app_without_dpop,
     "security-defaults": security_defaults,
+    "entra-connect-retired": entra_connect_retired,
 }

@@ -34,6 +34,7 @@ MODULES = (
     "prep",
     "imp",
     "prov",
+    "provisioning_guards",
     "across",
     "instances",
 )

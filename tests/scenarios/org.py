@@ -238,6 +238,9 @@ SCENARIOS = [
             ORG01_ORDER: "skipped",
             ORG09_COUNT: "skipped",
             ORG09_LATEST: "skipped",
+            # synced half an hour before the run while the golden declares Okta the only
+            # writer (provisioning.okta_sole_writer): Entra Connect still writes the users
+            "test_prov_06_directory_sync_stopped[demo]": "failed",
         },
         mutate=directory_sync_on,
         patch=no_ad_declared,

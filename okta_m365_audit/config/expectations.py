@@ -107,13 +107,6 @@ SHARED_ACCOUNT_PATTERNS = (
 )
 
 
-#: generic role names (ORG-06): a Super Administrator must be a named person
-SHARED_ACCOUNT_PATTERNS = (
-    *("admin", "administrator", "*.admin", "admin.*", "okta.admin", "okta-admin"),
-    *("shared*", "it-*", "helpdesk*", "test*"),
-)
-
-
 class OktaAdmins(Strict):
     """Who may hold Okta's Super Administrator role (ORG-06)."""
 

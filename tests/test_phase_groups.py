@@ -114,3 +114,16 @@ def test_the_handover_cover_names_each_groups_state():
     cover = _cover(doc, None)
     assert "<th>Okta org baseline</th><td>PASSED</td>" in cover
     assert "<th>M365 guards</th><td>FAILED</td>" in cover
+
+
+def test_a_passed_box_says_how_many_of_its_checks_were_not_verified():
+    # FED-11 is always skipped (no application permission): phase 5 and the guards stay
+    # PASSED, and both boxes say one check of theirs was not verified
+    doc = make_doc("t", "2026-01-01T00:00:00Z", verdicts={"FED-11": "skipped"})
+    strip = report._phase_strip(doc)
+    boxes = re.findall(
+        r"<div class='phase[^>]*data-(?:phase|group)='([^']*)'[^>]*>(.*?)</div>", strip
+    )
+    notes = {key: "1 not verified (skipped)" in body for key, body in boxes}
+    assert notes["5"] and notes["m365Guards"]
+    assert not notes["4"] and not notes["orgBaseline"]

@@ -45,6 +45,7 @@ CSS = """
 .phase-strip .phase{border:2px solid #555;border-radius:6px;padding:6px 10px;min-width:110px}
 .phase-strip .group{border-style:dashed}
 .phase-strip .phase b{display:block;font-size:0.85em}
+.phase-strip .phase-note{display:block;font-size:0.75em}
 .v-failed{background:#f8d0d0}.v-error{background:#f3c6ef}.v-waived{background:#fbe9b7}
 .v-passed{background:#d4efd4}.v-notdue{background:#e4e4e4}.v-skipped{background:#f4f4f4}
 .audit .verdict{font-weight:bold;white-space:nowrap}
@@ -128,23 +129,38 @@ def _header(doc: dict[str, Any]) -> str:
 
 
 def _phase_strip(doc: dict[str, Any]) -> str:
+    """A box per runbook phase and per check group, in the state of its worst verdict; a box
+    whose checks include skipped ones says how many, so a PASSED box never hides a check
+    that could not be verified (FED-11 always, others where the tenant file declares
+    nothing to judge)."""
+    results = [r for r in doc.get("results") or [] if isinstance(r, dict)]
     boxes = []
     for key, (_, label) in PHASES.items():
         state = doc["summary"]["phases"].get(key, "none")
         text, css = VERDICT_LABELS[state]
+        skipped = _skipped(r for r in results if r.get("phase") == key)
         boxes.append(
             f"<div class='phase {css}' data-phase='{_e(key)}' data-state='{_e(state)}'>"
-            f"<b>{_e(label)}</b>{text}</div>"
+            f"<b>{_e(label)}</b>{text}{skipped}</div>"
         )
     groups = doc["summary"].get("groups") or {}  # absent in results of earlier versions
     for group in GROUPS:
         state = groups.get(group.key, "none")
         text, css = VERDICT_LABELS.get(state, VERDICT_LABELS["none"])
+        members = group.members()
+        skipped = _skipped(r for r in results if r.get("check") in members)
         boxes.append(
             f"<div class='phase group {css}' data-group='{_e(group.key)}' "
-            f"data-state='{_e(state)}'><b>{_e(group.label)}</b>{text}</div>"
+            f"data-state='{_e(state)}'><b>{_e(group.label)}</b>{text}{skipped}</div>"
         )
     return f"<div class='phase-strip'>{''.join(boxes)}</div>"
+
+
+def _skipped(results: Any) -> str:
+    count = sum(1 for r in results if r.get("verdict") == "skipped")
+    if not count:
+        return ""
+    return f"<small class='phase-note'>{count} not verified (skipped)</small>"
 
 
 def _counts(doc: dict[str, Any]) -> str:

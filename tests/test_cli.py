@@ -51,9 +51,10 @@ class Install:
 
 
 def all_checks_passed(stdout: str) -> bool:
-    """The demo's run: every check passed but the one the demo skips (as `make demo` shows),
+    """The demo's run: every check passed but the two the demo skips (as `make demo` shows:
+    FED-08, not due at phase 5, and FED-11, never readable with application permissions),
     whatever the number of checks the catalog has grown to."""
-    summary = re.search(r"(?:^|= )(\d+) passed, 1 skipped[ ,a-z0-9]* in [\d.]+s", stdout, re.M)
+    summary = re.search(r"(?:^|= )(\d+) passed, 2 skipped[ ,a-z0-9]* in [\d.]+s", stdout, re.M)
     return summary is not None and int(summary.group(1)) >= 100
 
 

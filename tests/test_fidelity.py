@@ -27,6 +27,7 @@ from msgraph.generated.models.o_auth2_permission_grant import OAuth2PermissionGr
 from msgraph.generated.models.organization import Organization
 from msgraph.generated.models.saml_or_ws_fed_provider import SamlOrWsFedProvider
 from msgraph.generated.models.service_principal import ServicePrincipal
+from msgraph.generated.models.sign_in import SignIn
 from msgraph.generated.models.subscribed_sku import SubscribedSku
 from msgraph.generated.models.unified_role_assignment import UnifiedRoleAssignment
 from msgraph.generated.models.unified_role_eligibility_schedule import (
@@ -38,6 +39,7 @@ from okta_m365_audit.snapshot import document as snap
 
 from .conftest import golden_doc
 from .scenarios.cred_consent import legacy_principal_with_role
+from .scenarios.sign_ins import bad_password
 
 #: snapshot resource -> (model to parse with, class it must come out as)
 MODELS: dict[str, tuple[type, type | tuple[type, ...]]] = {
@@ -64,11 +66,15 @@ MODELS: dict[str, tuple[type, type | tuple[type, ...]]] = {
     "caExcludedGroupMembers": (DirectoryObject, User),
     "directoryAudits": (DirectoryAudit, DirectoryAudit),  # drift's actors
     "subscribedSkus": (SubscribedSku, SubscribedSku),
+    "signIns": (SignIn, SignIn),
 }
 
 
 #: resources a clean tenant has no objects of: the scenario that adds some supplies them
-FROM_SCENARIO = {"legacyPrincipalRoles": legacy_principal_with_role}
+FROM_SCENARIO = {
+    "legacyPrincipalRoles": legacy_principal_with_role,
+    "signIns": bad_password,  # a wrong password and a success: the golden's read is empty
+}
 
 
 def _leftovers(obj: Any, path: str = "") -> list[str]:

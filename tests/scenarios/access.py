@@ -22,6 +22,9 @@ SCENARIOS = [
         {
             "test_access_02_okta_read_allowed[demo-logs]": "failed",
             "test_access_02_okta_read_allowed[demo-office365Logs]": "failed",
+            # drift's actors (the org's change events) are a System Log read too; drift
+            # then says "actor unknown" and no check ERRORs for it
+            "test_access_02_okta_read_allowed[demo-changeLogs]": "failed",
             "test_cred_04_no_credential_failures[demo]": "error",
             "test_cred_04_no_general_failures[demo]": "error",
             "test_cred_04_recent_provisioning_activity[demo]": "error",

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from ..outputs.bundles import PendingBundles
-from .state import current_state, is_worker, state_of
+from .state import STATE_KEY, current_state, is_worker, state_of
 
 #: the run's pending bundles, and tenant -> node ids of its checks not yet reported
 PENDING_KEY = pytest.StashKey[PendingBundles]()
@@ -43,6 +43,20 @@ def _follow(config: pytest.Config, tenant_of_node: dict[str, str | None]) -> Non
         left.setdefault(tenant, set()).add(nodeid)
     config.stash[LEFT_KEY] = left
     _CONFIG[:] = [config]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A tenant's checks one after another, tenants in the order of the run: pytest's own
+    order interleaves the tenants (each check's items for every tenant), so with several
+    tenants none was done before the very end. Grouped, a tenant's outputs start while the
+    next one is read (and its data could go once its checks are done). Stable: each
+    tenant's checks keep their order; items of no tenant stay first, as collected."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or len(state.tenants) < 2:
+        return
+    rank = {name: i for i, name in enumerate(state.tenants)}
+    items.sort(key=lambda item: rank.get(dict(item.user_properties).get("tenant", ""), -1))
 
 
 @pytest.hookimpl(trylast=True)

@@ -21,6 +21,7 @@ from typing import Any
 
 from ...catalog.change_events import ACTORS, NO_ACTOR_SOURCE
 from ...snapshot import document as snap
+from . import attribution
 from .attribution import time_of
 from .objects import as_list, canon, failure, get, problem
 from .rules import MAX_WHO, NO_CHANGE_OUTCOMES
@@ -69,18 +70,9 @@ def _read_events(
 
 
 def _okta_who(e: dict[str, Any]) -> dict[str, Any]:
-    actor = e.get("actor") if isinstance(e.get("actor"), dict) else {}
-    return {
-        "actor": actor.get("alternateId") or actor.get("displayName") or actor.get("id"),
-        "actorName": actor.get("displayName"),
-        "actorType": actor.get("type"),
-        "eventType": e.get("eventType"),
-        "published": e.get("published"),
-        "outcome": get(e, "outcome", "result"),
-        "displayMessage": e.get("displayMessage"),
-        "uuid": e.get("uuid"),
-        "log": "okta",
-    }
+    """An Okta change event's actor, as the per-app System Log's (attribution.who), marked
+    as the Okta log's."""
+    return attribution.who(e) | {"log": "okta"}
 
 
 def _entra_who(e: dict[str, Any]) -> dict[str, Any]:

@@ -120,7 +120,7 @@ class Attribution:
             only_the_app = all(str(t.get("id")) == app for t in hits)
             if only_the_app and not _about_the_app(e, app, targets, app_level):
                 continue
-            found.append(_who(e))
+            found.append(who(e))
             if len(found) == MAX_WHO:
                 break
         return found
@@ -141,7 +141,8 @@ def _target_ids(target: dict[str, Any]) -> set[str]:
     return {str(v).lower() for v in (target.get("id"), target.get("alternateId")) if v}
 
 
-def _who(e: dict[str, Any]) -> dict[str, Any]:
+def who(e: dict[str, Any]) -> dict[str, Any]:
+    """A System Log event's actor and what it did, as drift shows it."""
     actor = e.get("actor")
     actor = actor if isinstance(actor, dict) else {}
     return {

@@ -127,3 +127,12 @@ def test_a_passed_box_says_how_many_of_its_checks_were_not_verified():
     notes = {key: "1 not verified (skipped)" in body for key, body in boxes}
     assert notes["5"] and notes["m365Guards"]
     assert not notes["4"] and not notes["orgBaseline"]
+
+
+def test_the_handover_cover_says_a_groups_checks_not_verified():
+    from okta_m365_audit.outputs.handover import _cover
+
+    doc = make_doc("t", "2026-01-01T00:00:00Z", verdicts={"FED-11": "skipped"})
+    cover = _cover(doc, None)
+    assert "<th>M365 guards</th><td>PASSED (1 not verified: skipped)</td>" in cover
+    assert "<th>Okta org baseline</th><td>PASSED</td>" in cover

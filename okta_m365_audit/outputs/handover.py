@@ -134,7 +134,14 @@ def _cover(doc: dict[str, Any], logo_uri: str | None) -> str:
         ("Data collected", snap.get("collectedAt")),
     ]
     groups = (doc.get("summary") or {}).get("groups") or {}  # absent in earlier results
-    rows += [(g.label, VERDICT_LABELS.get(groups.get(g.key, "none"), ("?",))[0]) for g in GROUPS]
+    results = [r for r in doc.get("results") or [] if isinstance(r, dict)]
+    for g in GROUPS:  # a skipped check of the group said beside its state, never hidden
+        members = g.members()
+        skipped = sum(
+            1 for r in results if r.get("check") in members and r.get("verdict") == "skipped"
+        )
+        state = VERDICT_LABELS.get(groups.get(g.key, "none"), ("?",))[0]
+        rows.append((g.label, f"{state} ({skipped} not verified: skipped)" if skipped else state))
     meta = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     problem = (
         f"<p class='overall bad'>Problem: {_e(doc['configError'])}</p>"

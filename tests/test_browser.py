@@ -354,15 +354,23 @@ def build_report(pytester: pytest.Pytester, doc: dict[str, Any], exit_code: int)
     return report
 
 
-async def check_strip(page: Chromium, expected: dict[str, str]) -> dict[str, str]:
-    """Every phase box of the strip displayed, showing its state as text."""
+async def check_strip(
+    page: Chromium, expected: dict[str, str], notes: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Every phase box of the strip displayed, showing its state as text, and under it, in
+    the boxes ``notes`` names (only there), how many of its checks were not verified."""
     assert_visible(await page.look(STRIP))
-    shown = {}
+    shown, noted = {}, {}
     for key, (_, label) in PHASES.items():
         text = assert_visible(await page.look(f"{STRIP} > div.phase[data-phase='{key}']"))
         assert label in text, f"phase {key}: box shows {text!r}, not its label {label!r}"
-        shown[key] = text.replace(label, "").strip()
+        state, _, note = text.replace(label, "").strip().partition("\n")
+        shown[key] = state.strip()
+        if note.strip():
+            noted[key] = note.strip()
     assert shown == expected
+    if notes is not None:
+        assert noted == notes
     return shown
 
 

@@ -24,7 +24,7 @@ from ..catalog.groups import GROUPS
 from .changes_html import CSS as CHANGES_CSS
 from .changes_html import changes_html
 from .handover_tables import CSS, evidence_html
-from .report import CSP_META, VERDICT_LABELS
+from .report import CSP_META, VERDICT_LABELS, skipped_count
 from .report import escape_html as _e
 from .results import FAILING, PHASE_ORDER
 from .route import route_lines
@@ -137,9 +137,7 @@ def _cover(doc: dict[str, Any], logo_uri: str | None) -> str:
     results = [r for r in doc.get("results") or [] if isinstance(r, dict)]
     for g in GROUPS:  # a skipped check of the group said beside its state, never hidden
         members = g.members()
-        skipped = sum(
-            1 for r in results if r.get("check") in members and r.get("verdict") == "skipped"
-        )
+        skipped = skipped_count(r for r in results if r.get("check") in members)
         state = VERDICT_LABELS.get(groups.get(g.key, "none"), ("?",))[0]
         rows.append((g.label, f"{state} ({skipped} not verified: skipped)" if skipped else state))
     meta = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)

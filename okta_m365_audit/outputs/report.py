@@ -156,8 +156,13 @@ def _phase_strip(doc: dict[str, Any]) -> str:
     return f"<div class='phase-strip'>{''.join(boxes)}</div>"
 
 
+def skipped_count(results: Any) -> int:
+    """How many of these results lines are skipped (checks not verified)."""
+    return sum(1 for r in results if r.get("verdict") == "skipped")
+
+
 def _skipped(results: Any) -> str:
-    count = sum(1 for r in results if r.get("verdict") == "skipped")
+    count = skipped_count(results)
     if not count:
         return ""
     return f"<small class='phase-note'>{count} not verified (skipped)</small>"

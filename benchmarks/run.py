@@ -52,6 +52,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from measure import worker_collect, worker_run  # noqa: E402
 from naive import LARGE_LISTS, naive_full, worker_naive  # noqa: E402
 from report import machine, report  # noqa: E402
+from served import Served  # noqa: E402
 
 
 def parse_size(text: str) -> int:
@@ -150,10 +151,9 @@ def bench_size(users: int, args: argparse.Namespace) -> dict[str, Any]:
     if not args.skip_run:
         run_dir = WORK / "run" / tenant_file.stem
         shutil.rmtree(run_dir, ignore_errors=True)
-        (run_dir / "tenants").mkdir(parents=True)
-        shutil.copy(tenant_file, run_dir / "tenants" / tenant_file.name)
-        (run_dir / "tenants" / tenant_file.stem).symlink_to(folder / tenant_file.stem)
-        run = _spawn("run", str(run_dir / "tenants"), str(run_dir / "reports"))
+        with Served() as served:  # as a real tenant's APIs are: up before the run starts
+            served.serve(tenant_file, run_dir / "tenants", run_dir / "emulator-state")
+            run = _spawn("run", str(run_dir / "tenants"), str(run_dir / "reports"))
         html = sorted((run_dir / "reports").glob("audit-*.html"))
         run["html_bytes"] = html[-1].stat().st_size if html else None
         result["run"] = run
@@ -174,13 +174,19 @@ def bench_fleet(args: argparse.Namespace) -> dict[str, Any]:
     fleet_dir = WORK / f"fleet-{args.fleet}x{users}"
     shutil.rmtree(fleet_dir, ignore_errors=True)
     tenants = fleet_dir / "tenants"
-    for i in range(args.fleet):
-        ensure_tenant(users, args.seed + i, args.latency_ms, args.jitter_ms, True, tenants,
-                      name=f"fleet-{i:02d}")  # fmt: skip
     out: dict[str, Any] = {"tenants": args.fleet, "users": users}
-    for label, extra in (("serial", ["-p", "no:xdist"]), ("parallel", ["-n", str(args.workers)])):
-        out[label] = _spawn("run", str(tenants), str(fleet_dir / f"reports-{label}"), *extra)
-        print(f"   fleet {label}: {out[label]['wall_s']:.1f} s", flush=True)
+    with Served() as served:  # each tenant's emulator, up before the runs start
+        for i in range(args.fleet):
+            synthetic = ensure_tenant(users, args.seed + i, args.latency_ms, args.jitter_ms,
+                                      False, fleet_dir / "served",
+                                      name=f"fleet-{i:02d}")  # fmt: skip
+            served.serve(synthetic, tenants, fleet_dir / f"emulator-state-{i:02d}")
+        for label, extra in (
+            ("serial", ["-p", "no:xdist"]),
+            ("parallel", ["-n", str(args.workers)]),
+        ):
+            out[label] = _spawn("run", str(tenants), str(fleet_dir / f"reports-{label}"), *extra)
+            print(f"   fleet {label}: {out[label]['wall_s']:.1f} s", flush=True)
     return out
 
 

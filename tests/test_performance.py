@@ -25,7 +25,7 @@ from okta_m365_audit.emulator import Emulator, Latency, emulator_for, registrati
 from okta_m365_audit.emulator.process import EmulatorError, EmulatorProcess
 from okta_m365_audit.snapshot import document as snap
 
-from .conftest import DEMO_YAML, ROOT, golden_verdicts, run_suite
+from .conftest import DEMO_YAML, ROOT, golden_doc, golden_verdicts, run_suite
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import build_synthetic_tenant as synthetic
@@ -112,6 +112,18 @@ def test_floor_counts_pages_objects_and_the_longest_chain() -> None:
     # app users wait for the app list: 1 + 3 pages, not longer than users' 3 pages alone
     assert (floor.chain, floor.chain_of) == (4, "okta.office365Apps then okta.appUsers")
     assert floor.latency_floor(0.1) == pytest.approx(0.4)
+
+
+def test_the_chain_follows_reads_across_apis_at_any_depth() -> None:
+    """The provisioning client's Entra principal needs the connection, which needs the app
+    list; its permissions need the principal: four requests one after another, the longest
+    here (the golden tenant's pages are one each)."""
+    floor = costs.floor_of(golden_doc())
+    assert floor.chain == 4
+    assert floor.chain_of == (
+        "okta.office365Apps then okta.appConnection then graph.oktaClientPrincipal "
+        "then graph.appRoleAssignments"
+    )
 
 
 # --- the synthetic tenants -----------------------------------------------------------------

@@ -164,6 +164,7 @@ class GraphApi:
         provider = AzureIdentityAuthenticationProvider(
             self.credential, scopes=[endpoints.graph_scope], allowed_hosts=[self.origin.host]
         )
+        self._tokens = provider.access_token_provider
         self.adapter = GraphRequestAdapter(provider, client=self._http)
         self.adapter.base_url = self.base
         self.client = GraphServiceClient(request_adapter=self.adapter)
@@ -177,6 +178,15 @@ class GraphApi:
 
     async def renew_token(self) -> None:
         """azure-identity renews by the token's expiry; a retry asks it again."""
+
+    async def sign_in(self) -> None:
+        """The access token every request then carries, obtained now, as kiota obtains it
+        for a request (same scopes and options: the credential caches it for them); raises
+        as ``get`` raises when the token service refuses or cannot be reached."""
+        try:
+            await self._tokens.get_authorization_token(self.base + "/")
+        except Exception as exc:
+            raise _credential_failure(exc) from None
 
     async def get(self, url: str) -> RawResponse:
         """GET a path or a URL on Graph's origin (OriginRefused for any other)."""
@@ -197,23 +207,29 @@ class GraphApi:
             cause = _httpx_cause(exc)
             raise ConnectError(f"Graph {self.base}: {cause}", _transient(cause)) from None
         except Exception as exc:
-            from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
-
-            if isinstance(exc, ClientAuthenticationError):
-                raise TokenError("graph", _credential_message(exc)) from None
-            if isinstance(exc, ServiceRequestError):
-                message = _credential_message(exc)
-                if "CERTIFICATE_VERIFY_FAILED" in message:
-                    message = f"TLS certificate not trusted ({message}); {TLS_FIX}"
-                elif proxy_refused(message):
-                    message = f"the proxy refused the tunnel ({message}); {PROXY_FIX}"
-                raise ConnectError(f"Entra token service: {message}", _transient(message)) from None
-            raise
+            raise _credential_failure(exc) from None
         body = parse_json(response.content, response)
         nxt = body.get("@odata.nextLink") if isinstance(body, dict) else None
         return RawResponse(
             response.status_code, dict(response.headers), body, nxt, str(response.url)
         )
+
+
+def _credential_failure(exc: Exception) -> Exception:
+    """What the credential raised, as the collector knows it: a refused token (TokenError),
+    an unreachable token service (ConnectError), or the exception itself."""
+    from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError
+
+    if isinstance(exc, ClientAuthenticationError):
+        return TokenError("graph", _credential_message(exc))
+    if isinstance(exc, ServiceRequestError):
+        message = _credential_message(exc)
+        if "CERTIFICATE_VERIFY_FAILED" in message:
+            message = f"TLS certificate not trusted ({message}); {TLS_FIX}"
+        elif proxy_refused(message):
+            message = f"the proxy refused the tunnel ({message}); {PROXY_FIX}"
+        return ConnectError(f"Entra token service: {message}", _transient(message))
+    return exc
 
 
 def _http_transport(endpoints: Endpoints, api: str, retries: int) -> httpx.AsyncHTTPTransport:

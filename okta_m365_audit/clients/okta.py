@@ -120,22 +120,17 @@ class OktaApi:
         """Drop the cached access token, so the next request fetches a new one."""
         self._client.clear_cached_token()
 
+    async def sign_in(self) -> None:
+        """The access token every request then carries (DPoP-bound when the app requires
+        it), obtained now as a request obtains it (the scopes Okta refuses dropped); raises
+        as ``get`` raises when the token endpoint refuses or cannot be reached."""
+        await self._request_for(self.base)  # a request made, never sent: its token kept
+
     async def get(self, url: str) -> RawResponse:
         """GET a path or a URL on the org's origin (OriginRefused for any other, before the
         SDK sees it); raise ConnectError when nothing answered."""
         url = on_origin(self.base, self.origin, url)
-        client = self._client
-        for _ in range(len(self._scopes) + 1):  # each narrowing drops a scope at least
-            request, error = await self._create_request(client, url)
-            if not (_is_scope_refusal(error) and await self._narrow_scopes(client, error)):
-                break
-            client = self._client
-        if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
-            raise ConnectError(
-                f"Okta token endpoint {self.base}: {_connect_cause(error)}", _transient(error)
-            )
-        if error is not None:
-            raise self._token_error(error)
+        client, request = await self._request_for(url)
         # fire_request_helper is execute() minus its two extra json.loads of every body (a
         # cache probe and an error check we do not use): the SDK's transport and its 429
         # retries, with each page parsed once, here
@@ -153,6 +148,23 @@ class OktaApi:
         )
 
     # --- the token ---
+
+    async def _request_for(self, url: str) -> tuple[Any, Any]:
+        """The SDK client and its request for ``url``, with a token (obtained if the client
+        has none, the scopes Okta refuses dropped); TokenError or ConnectError if none."""
+        client = self._client
+        for _ in range(len(self._scopes) + 1):  # each narrowing drops a scope at least
+            request, error = await self._create_request(client, url)
+            if not (_is_scope_refusal(error) and await self._narrow_scopes(client, error)):
+                break
+            client = self._client
+        if isinstance(error, aiohttp.ClientError | asyncio.TimeoutError):
+            raise ConnectError(
+                f"Okta token endpoint {self.base}: {_connect_cause(error)}", _transient(error)
+            )
+        if error is not None:
+            raise self._token_error(error)
+        return client, request
 
     @staticmethod
     async def _create_request(client: Any, url: str) -> tuple[Any, Any]:

@@ -21,7 +21,7 @@ import uuid
 from typing import Any, Protocol
 
 from .. import __version__
-from ..catalog.resources import custom_domain_ids, role_group_ids
+from ..catalog.resources import role_group_ids
 from ..clients import (
     DEFAULT_LIMITS,
     ConnectError,
@@ -38,16 +38,19 @@ from ..config import TenantConfig
 from ..core.errors import ReadOnlyViolation
 from ..core.redact import redact_untrusted
 from ..snapshot import document as snap
+from .apps import read_office365_apps, read_okta_domains
 from .consent import read_okta_principals
 from .guards import read_guards
 from .memory import gc_paused
 from .pages import join_pages
-from .policies import read_admin_console, read_office365_policies, read_okta_admins
+from .policies import read_admin_console, read_okta_admins
 from .progress import NO_PROGRESS, Progress, page_objects
 from .realm import realm_logins
 
 MAX_PAGES = 10_000  #: a guard against a next link that loops
-FIRST_READ = {"okta": "org", "graph": "organization"}  #: read first; finds bad credentials once
+#: each stream's first read: alone to meet a failed sign-in, so bad credentials are found
+#: once, not once per read (Collector._signed_in)
+FIRST_READ = {"okta": "org", "graph": "organization"}
 
 
 class Api(Protocol):
@@ -90,6 +93,8 @@ class Collector:
             }
         )
         self._stream_failure: dict[str, dict[str, Any]] = {}
+        #: api -> what signing in raised, for the stream's first read to meet (FIRST_READ)
+        self._sign_in_failed: dict[str, Exception] = {}
         self.connections_read = asyncio.Event()  #: the Graph stream's CRED reads wait for it
         self.users_read = asyncio.Event()  #: the break-glass reads wait for it (guards.py)
 
@@ -109,50 +114,54 @@ class Collector:
     # app list, not for the 500 pages of users beside it): the run's wall time is then the
     # longest chain of pages, the latency floor.
 
+    async def _signed_in(self, api: str, rest: Any) -> None:
+        """Sign the stream in, then its first read and ``rest()`` at once: the first read
+        costs no round trip of its own before the others (issue 16). If signing in failed,
+        the first read alone, which records the failure; then the rest, which fail with it
+        at once (or, after a passing failure, read)."""
+        sign_in = getattr(getattr(self, api), "sign_in", None)
+        if sign_in is not None:  # an API double without tokens has none
+            try:
+                await sign_in()
+            except ReadOnlyViolation:
+                raise
+            except Exception as exc:  # met by the first read (_fetch), as its own
+                self._sign_in_failed[api] = exc
+        if api in self._sign_in_failed:
+            await self._read(api, FIRST_READ[api])
+            await rest()
+        else:
+            await asyncio.gather(self._read(api, FIRST_READ[api]), rest())
+
     async def _okta(self) -> None:
-        await self._read("okta", FIRST_READ["okta"])
         # deprovisionedUsers: the plain users list omits them (resources.DEPROVISIONED_SEARCH)
         top = ("adApps", "users", "deprovisionedUsers", "groups", "agentPools", "threatInsight")
         top += ("apiTokens", "office365Logs", "changeLogs")  # changeLogs: drift's actors
-        await asyncio.gather(
-            self._office365_apps(),
-            self._okta_domains(),
-            read_admin_console(self),  # policies.py (ORG-05)
-            read_okta_admins(self),  # policies.py (ORG-06)
-            *(self._read("okta", n) for n in top),
+        await self._signed_in(
+            "okta",
+            lambda: asyncio.gather(
+                read_office365_apps(self),  # apps.py
+                read_okta_domains(self),  # apps.py
+                read_admin_console(self),  # policies.py (ORG-05)
+                read_okta_admins(self),  # policies.py (ORG-06)
+                *(self._read("okta", n) for n in top),
+            ),
         )
 
-    async def _okta_domains(self) -> None:
-        """The domain list, then each custom domain alone: only that read has its certificate."""
-        await self._read("okta", "domains")
-        read = self.doc["okta"]["domains"]
-        ids = custom_domain_ids(read.get("data")) if read.get("ok") else []
-        await asyncio.gather(*(self._read("okta", "customDomains", d) for d in ids))
-
-    async def _office365_apps(self) -> None:
-        try:
-            await self._read("okta", "office365Apps")
-            apps = _items(self.doc["okta"]["office365Apps"])
-            per_app = ("appKeys", "appFeatures", "appConnection", "appUsers", "appGroups", "logs")
-            await asyncio.gather(
-                *(self._read("okta", n, a["id"]) for a in apps if "id" in a for n in per_app),
-                read_office365_policies(self),  # policies.py (FED-10)
-            )
-        finally:
-            self.connections_read.set()
-
     async def _graph(self) -> None:
-        await self._read("graph", FIRST_READ["graph"])
-        await asyncio.gather(
-            self._graph_domains(),
-            self._graph_users(),
-            self._okta_service_principals(),
-            self._global_admins(),
-            self._read("graph", "graphServicePrincipal"),
-            read_guards(self),
-            self._read("graph", "signIns"),  # FED-13 (Entra ID P1: may be not licensed)
-            self._read("graph", "directoryAudits"),  # drift's actors (change_events.py)
-            self._read("graph", "subscribedSkus"),  # PROV-05
+        await self._signed_in(
+            "graph",
+            lambda: asyncio.gather(
+                self._graph_domains(),
+                self._graph_users(),
+                self._okta_service_principals(),
+                self._global_admins(),
+                self._read("graph", "graphServicePrincipal"),
+                read_guards(self),
+                self._read("graph", "signIns"),  # FED-13 (Entra ID P1: may be not licensed)
+                self._read("graph", "directoryAudits"),  # drift's actors (change_events.py)
+                self._read("graph", "subscribedSkus"),  # PROV-05
+            ),
         )
 
     async def _global_admins(self) -> None:
@@ -227,6 +236,8 @@ class Collector:
         while url is not None and len(pages) < MAX_PAGES:
             self.progress.reading(res, key, len(pages), objects, retries)
             try:
+                if res.name == FIRST_READ.get(res.api) and res.api in self._sign_in_failed:
+                    raise self._sign_in_failed.pop(res.api)  # as its own (_signed_in)
                 last = await asyncio.wait_for(
                     client.get(url), timeout=max(0.1, deadline - time.monotonic())
                 )

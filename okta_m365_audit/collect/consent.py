@@ -7,7 +7,8 @@ each).
 
 The principal read by appId needs the connections, which the Okta stream reads: the Graph
 stream waits for ``connections_read`` (set by the collector once every Office 365 app's
-per-app reads are done, whether they succeeded or not), not for the whole Okta stream.
+connection read is done, whether it succeeded or not), not for the whole Okta stream nor
+for the app users' pages read beside the connections.
 """
 
 from __future__ import annotations

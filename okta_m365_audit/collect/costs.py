@@ -7,8 +7,11 @@
   object and for a list the API does not page by request.
 - The **latency-bound chain**: the longest run of requests that must be sequential,
   because each page's link arrives with the page before it, and a per-parent read needs
-  its parent's list (app users need the app list). With a latency of L per request, no
-  reader finishes in less than ``chain x L``.
+  what its keys come from, at any depth and across the two APIs (app users need the app
+  list; the Entra principal of the provisioning connection's client needs that connection,
+  which needs the app list; that principal's permissions need the principal). With a
+  latency of L per request, no reader finishes in less than ``chain x L``. Signing in comes
+  before every read and is not counted (a round trip per API, two for Okta with DPoP).
 
 Both are computed from a snapshot (what the tenant holds), not from a run's request log, so
 a benchmark or a test can compare what a run did with what it had to do.
@@ -34,8 +37,8 @@ PARENT = {
     ("okta", "Okta admin"): ("okta", "oktaAdmins"),
     ("graph", "domain"): ("graph", "domains"),
     ("graph", "service principal"): ("graph", "oktaServicePrincipals"),
-    # the app list, then each app's connection, then its client's principal (consent.py)
-    ("graph", "connection client id"): ("okta", "office365Apps"),
+    # each app's connection (from the app list), then its client's principal (consent.py)
+    ("graph", "connection client id"): ("okta", "appConnection"),
     ("realm", "login"): ("graph", "users"),
     # the Global Administrator assignments (and eligibilities), then each group's members
     ("graph", "group holding Global Administrator"): ("graph", "globalAdminAssignments"),
@@ -44,6 +47,10 @@ PARENT = {
     ("graph", "break-glass account"): ("graph", "users"),
     ("graph", "group excluded by Conditional Access"): ("graph", "caPolicies"),
 }
+#: what a per-parent read waits for besides its parent: a principal's permissions are read
+#: once both the Okta principals listed by name and the one found by its appId are known
+#: (consent.py)
+ALSO_AFTER = {("graph", "service principal"): (("graph", "oktaClientPrincipal"),)}
 
 
 @dataclass
@@ -104,8 +111,7 @@ def floor_of(doc: dict[str, Any]) -> Floor:
     """The pagination floor and the latency-bound chain of collecting the tenant ``doc``
     holds (:func:`tenant_reads`)."""
     out = Floor()
-    longest_child: dict[tuple[str, str], tuple[int, str]] = {}  # parent list -> (pages, what)
-    own: dict[tuple[str, str], int] = {}
+    longest: dict[tuple[str, str], int] = {}  # resource -> pages of its longest read
     reads_of = tenant_reads(doc)
     for api in snap.APIS:
         for name, entry in reads_of[api].items():
@@ -116,17 +122,26 @@ def floor_of(doc: dict[str, Any]) -> Floor:
                 out.requests += pages
                 out.objects += objects_in(res, read)
                 out.per_read[f"{api}.{name}" + (f"[{key}]" if key else "")] = pages
-                if res.per_parent:
-                    parent = PARENT[(api, res.per or "")]
-                    best = longest_child.get(parent, (0, ""))
-                    if pages > best[0]:
-                        longest_child[parent] = (pages, f"{api}.{name}")
-                else:
-                    own[(api, name)] = pages
-    for (api, name), pages in own.items():
-        child_pages, child = longest_child.get((api, name), (0, ""))
-        chain = pages + child_pages
-        if chain > out.chain:
-            out.chain = chain
-            out.chain_of = f"{api}.{name}" + (f" then {child}" if child else "")
+                longest[(api, name)] = max(longest.get((api, name), 0), pages)
+    chains: dict[tuple[str, str], tuple[int, str]] = {}
+
+    def chain(api: str, name: str) -> tuple[int, str]:
+        """The requests before this resource's last page is in, and which reads they are."""
+        if (api, name) not in chains:
+            res = snap.resource(api, name)
+            pages, what = longest.get((api, name), 0), f"{api}.{name}"
+            before = (0, "")
+            if res.per_parent:
+                waits = (PARENT[(api, res.per or "")], *ALSO_AFTER.get((api, res.per or ""), ()))
+                before = max(chain(*w) for w in waits)
+            chains[(api, name)] = (
+                before[0] + pages,
+                f"{before[1]} then {what}" if before[1] and pages else before[1] or what,
+            )
+        return chains[(api, name)]
+
+    for api, name in longest:
+        length, what = chain(api, name)
+        if length > out.chain:
+            out.chain, out.chain_of = length, what
     return out

@@ -61,7 +61,11 @@ from .xdist_hooks import (
 )
 
 #: plugins of their own: their hooks share names with the ones above
-pytest_plugins = ["okta_m365_audit.plugin.timing", "okta_m365_audit.plugin.streaming"]
+pytest_plugins = [
+    "okta_m365_audit.plugin.timing",
+    "okta_m365_audit.plugin.streaming",
+    "okta_m365_audit.plugin.ahead",
+]
 
 __all__ = [
     "_tenant",

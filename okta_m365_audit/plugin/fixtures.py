@@ -18,6 +18,7 @@ from ..session.tenants import AuditState, TenantEntry, collect_tenant
 from ..snapshot import document as snap
 from ..views import DataUnavailable, TenantView
 from . import timing
+from .ahead import read_next_ahead
 from .progress import progress_for
 from .state import STATE_KEY
 
@@ -83,7 +84,10 @@ def _tenant(request: pytest.FixtureRequest) -> TenantView:
     if entry.view is None and entry.collect_error is None:
         started = time.perf_counter()
         try:
-            view = collect_tenant(entry, state, progress_for(request.config, entry.name))
+            progress = progress_for(request.config, entry.name)
+            ahead = state.ahead.pop(entry.name, None)
+            read_next_ahead(request.config, state, entry.name)
+            view = ahead.view(progress) if ahead else collect_tenant(entry, state, progress)
             compare_with_baseline(state, view.cfg.name, view.doc)
             entry.view = view
         except (AuditError, snap.SnapshotError, safe_files.OutputError) as exc:

@@ -17,6 +17,7 @@ from ..core import names, redact, suite
 from ..emulator import spawn_ahead
 from ..outputs.chromium import start_printing_browser
 from ..session.tenants import AuditState, UsageProblem, select_tenants, start_run
+from .ahead import read_first_ahead
 from .state import SESSION_STATE, STATE_KEY, WORKER_INPUT_KEY, is_worker
 from .usage import MarkerCheck
 
@@ -220,7 +221,8 @@ def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
     checks). The Chromium that prints the handover PDFs at the end (1-2 s to start), in the
     process that writes the bundles. The DPoP keys of tenants whose Okta app uses DPoP
     (0.5-1 s each to make), on a thread, one ahead at a time; in a run without workers, the
-    first tenant's emulator process when its tenant file asks for one (1.5-2 s to start).
+    first tenant's emulator process when its tenant file asks for one (1.5-2 s to start),
+    and that tenant's collection itself (plugin/ahead.py).
     Not in an xdist controller (its workers collect), nor when nothing is read from an API.
     A worker counts every such tenant (which of them it gets is decided later): at most one
     key made ahead goes unused."""
@@ -241,6 +243,7 @@ def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
     first = next((e for e in state.tenants.values() if e.cfg and e.from_snapshot is None), None)
     if first is not None and first.cfg is not None and first.cfg.emulator is not None:
         spawn_ahead(first.cfg)  # an emulated tenant's emulator process, started now
+    read_first_ahead(config, state)  # its token requests and reads, on a thread (ahead.py)
 
 
 def _register_markers(config: pytest.Config) -> None:

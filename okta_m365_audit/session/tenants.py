@@ -101,6 +101,9 @@ class AuditState:
     #: a Chromium started with the run to print the handover PDFs at its end
     #: (outputs/chromium.py), closed when the run ends
     browser: Any = None
+    #: tenant -> its collection started ahead of its checks (session/ahead.py), until
+    #: the checks ask for it
+    ahead: dict[str, Any] = field(default_factory=dict)
 
     @property
     def stamp(self) -> str:

@@ -1,0 +1,142 @@
+"""A tenant's collection started before its checks ask for it (issue 16).
+
+A small tenant's collection is mostly waiting: token requests and a chain of two reads, a
+round trip each. Its checks ask for it only once pytest has imported and collected the
+check modules, and in a run of several tenants, only once the tenant before it is checked
+and its outputs started. Started ahead on a thread of its own, the waiting overlaps that
+work instead of following it: the first tenant's collection starts when the run is
+configured, the next tenant's when its predecessor's checks begin.
+
+Nothing else changes: the same ``collect_tenant`` reads the same requests, writes the same
+evidence, and what it raises is raised again where the checks ask for the tenant (they
+ERROR with it, as before). Its progress is held until someone watches (the fixture that
+waits for it), then shown as if it had been watched all along.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from ..collect.progress import Progress
+from ..snapshot import document as snap
+from ..views import TenantView
+from .tenants import AuditState, TenantEntry, collect_tenant
+
+
+class HeldProgress(Progress):
+    """Holds a collection's progress until :meth:`watch` names who shows it; from then on
+    passes each event straight through (a lock keeps the events in their order)."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self._lock = threading.Lock()
+        self._held: list[tuple[str, tuple[Any, ...]]] = []
+        self._watcher: Progress | None = None
+
+    def reading(
+        self, res: snap.Resource, key: str | None, pages: int, objects: int, retries: int
+    ) -> None:
+        self._pass("reading", (res, key, pages, objects, retries))
+
+    def read_done(self, res: snap.Resource, key: str | None, record: dict[str, Any]) -> None:
+        self._pass("read_done", (res, key, record))
+
+    def finished(self) -> None:
+        self._pass("finished", ())
+
+    def _pass(self, event: str, args: tuple[Any, ...]) -> None:
+        with self._lock:
+            if self._watcher is None:
+                self._held.append((event, args))
+                return
+            getattr(self._watcher, event)(*args)
+
+    def watch(self, watcher: Progress) -> None:
+        """``watcher`` is shown what happened so far, then everything as it happens. Its
+        clock (a summary's "in N s") starts when the collection did."""
+        if hasattr(watcher, "started"):
+            watcher.started = self.started
+        with self._lock:
+            for event, args in self._held:
+                getattr(watcher, event)(*args)
+            self._held.clear()
+            self._watcher = watcher
+
+
+class CollectionAhead:
+    """One tenant's ``collect_tenant``, running on a thread until :meth:`view` is asked.
+
+    The thread is a daemon: a run that ends early (Ctrl-C, a collection error) does not
+    wait for a collection nobody will read; its snapshot is written atomically, so it
+    leaves a whole file or none."""
+
+    def __init__(self, entry: TenantEntry, state: AuditState) -> None:
+        self.entry = entry
+        self.progress = HeldProgress()
+        self._done = threading.Event()
+        self._view: TenantView | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._collect, args=(state,), name=f"collect-{entry.name}", daemon=True
+        )
+        self._thread.start()
+
+    def _collect(self, state: AuditState) -> None:
+        try:
+            self._view = collect_tenant(self.entry, state, self.progress)
+        except BaseException as exc:  # raised again, unchanged, where the view is asked
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def wait(self) -> None:
+        self._done.wait()
+
+    def view(self, watcher: Progress) -> TenantView:
+        """The tenant's view once collected (``watcher`` shows the collection meanwhile),
+        or what the collection raised."""
+        self.progress.watch(watcher)
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._view is not None
+        return self._view
+
+
+def may_read_ahead(entry: TenantEntry, state: AuditState) -> bool:
+    """A tenant whose collection reads an API (not a replay, not a tenant file in error)
+    and has not started: the ones worth starting ahead."""
+    return (
+        entry.cfg is not None
+        and entry.error is None
+        and entry.from_snapshot is None
+        and entry.view is None
+        and entry.collect_error is None
+        and entry.name not in state.ahead
+        and not state.offline
+    )
+
+
+def start_ahead(state: AuditState, names: list[str]) -> None:
+    """The first of ``names`` (tenants in the order their checks run) not yet collected or
+    started, started now: one tenant ahead at a time, so a fleet's collections never all
+    run at once (each holds its tenant's data; each has its own request budget)."""
+    for name in names:
+        entry = state.tenants.get(name)
+        if entry is None or entry.view is not None or entry.collect_error is not None:
+            continue
+        if name in state.ahead:
+            return  # already under way: it is the one ahead
+        if may_read_ahead(entry, state):
+            state.ahead[name] = CollectionAhead(entry, state)
+        return
+
+
+def finish_ahead(state: AuditState) -> None:
+    """The run is ending: every collection started ahead and never asked for is waited for
+    (it writes into the run's folders), and forgotten."""
+    for ahead in list(state.ahead.values()):
+        ahead.wait()
+    state.ahead.clear()

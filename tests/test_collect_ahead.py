@@ -110,3 +110,22 @@ def test_a_collection_never_asked_for_ends_before_the_run_does(pytester, golden,
     assert not [t for t in threading.enumerate() if t.name == "collect-demo"]
     (snapshot,) = (run.outdir / "snapshots").glob("*.snapshot.json")
     assert snap.load(snapshot)["meta"]["tenant"] == "demo"
+
+
+def test_no_more_than_ahead_collections_wait_unasked(pytester, golden, monkeypatch):
+    calls = _spy(monkeypatch)
+    waiting: list[int] = []
+    original = ahead.CollectionAhead.__init__
+
+    def init(self, entry, state):
+        waiting.append(len(state.ahead))  # started ahead and not yet asked for, before it
+        original(self, entry, state)
+
+    monkeypatch.setattr(ahead.CollectionAhead, "__init__", init)
+    tenants = pytester.path / "tenants"
+    for name in ("first", "second", "third"):
+        write_tenant(tenants, golden, name=name)
+    run = run_suite(pytester, tenants)
+    assert run.ret == 0
+    assert [tenant for tenant, _ in calls] == ["first", "second", "third"]
+    assert waiting and max(waiting) < ahead.AHEAD

@@ -1,12 +1,12 @@
 """When tenants' collections start ahead of their checks (session/ahead.py; issue 16).
 
-In a run without xdist workers: the first tenant's when the run is configured, so its
+In a run without xdist workers: the first tenants' when the run is configured, so their
 token requests and reads overlap pytest's import and collection of the check modules;
-then each next tenant's when its predecessor's checks ask for their data, so its reads
-overlap those checks and the predecessor's outputs. Only in a run that will check them:
-when ``-k``, ``-m``, ``--deselect``, ``--lf`` or ``--sw`` may leave a tenant out, the first
-starts once pytest has collected and deselected (its checks known), and ``--collect-only``
-or ``--setup-plan`` read nothing.
+then, each time a tenant's checks ask for its data, the next tenants', so their reads
+overlap those checks and the outputs (session/ahead.py ``AHEAD`` collections at most).
+Only in a run that will check them: when ``-k``, ``-m``, ``--deselect``, ``--lf`` or
+``--sw`` may leave a tenant out, the first start once pytest has collected and deselected
+(their checks known), and ``--collect-only`` or ``--setup-plan`` read nothing.
 
 A collection started and never asked for (the run ended before its checks: a collection
 error, a usage error) is waited for when the run ends, so it never outlives the run's
@@ -36,7 +36,7 @@ def _reads_here(config: pytest.Config) -> bool:
 
 
 def read_first_ahead(config: pytest.Config, state: AuditState) -> None:
-    """At configure: the first tenant's collection, unless the selection may leave it out."""
+    """At configure: the first tenants' collections, unless the selection may leave one out."""
     if not _reads_here(config) or any(getattr(config.option, o, None) for o in NARROWING):
         return
     start_ahead(state, list(state.tenants))
@@ -44,8 +44,8 @@ def read_first_ahead(config: pytest.Config, state: AuditState) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
-    """The order the tenants' checks run in, and its first tenant's collection started
-    (when configure did not start it)."""
+    """The order the tenants' checks run in, and its first tenants' collections started
+    (when configure did not start them)."""
     config = session.config
     state = state_of(config)
     if state is None or not _reads_here(config):
@@ -61,7 +61,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def read_next_ahead(config: pytest.Config, state: AuditState, tenant: str) -> None:
-    """``tenant``'s checks ask for its data: the tenant after it starts its collection."""
+    """``tenant``'s checks ask for its data: the tenants after it start their collections."""
     order = config.stash.get(ORDER_KEY, [])
     if tenant in order:
         start_ahead(state, order[order.index(tenant) + 1 :])

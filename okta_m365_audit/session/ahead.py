@@ -4,8 +4,8 @@ A small tenant's collection is mostly waiting: token requests and a chain of two
 round trip each. Its checks ask for it only once pytest has imported and collected the
 check modules, and in a run of several tenants, only once the tenant before it is checked
 and its outputs started. Started ahead on a thread of its own, the waiting overlaps that
-work instead of following it: the first tenant's collection starts when the run is
-configured, the next tenant's when its predecessor's checks begin.
+work instead of following it: the first tenants' collections start when the run is
+configured, and each time a tenant's checks begin, the next ones' (``AHEAD`` at most).
 
 Nothing else changes: the same ``collect_tenant`` reads the same requests, writes the same
 evidence, and what it raises is raised again where the checks ask for the tenant (they
@@ -119,19 +119,24 @@ def may_read_ahead(entry: TenantEntry, state: AuditState) -> bool:
     )
 
 
+#: Collections started ahead and not yet asked for, at most. A small tenant's collection is
+#: mostly waiting (a chain of round trips) and its checks take a fraction of that, so one
+#: ahead would still leave a fleet run waiting on each tenant; two keep it busy. Each holds
+#: its tenant's data until its checks are done, so never more: a fleet's collections never
+#: all run at once (each tenant's requests keep to its own budget).
+AHEAD = 2
+
+
 def start_ahead(state: AuditState, names: list[str]) -> None:
-    """The first of ``names`` (tenants in the order their checks run) not yet collected or
-    started, started now: one tenant ahead at a time, so a fleet's collections never all
-    run at once (each holds its tenant's data; each has its own request budget)."""
+    """The first of ``names`` (tenants in the order their checks run) not yet collected,
+    started now, until ``AHEAD`` collections are under way unasked. A tenant that cannot
+    be read ahead (a replay, a tenant file in error) is left to its checks, in its turn."""
     for name in names:
+        if len(state.ahead) >= AHEAD:
+            return
         entry = state.tenants.get(name)
-        if entry is None or entry.view is not None or entry.collect_error is not None:
-            continue
-        if name in state.ahead:
-            return  # already under way: it is the one ahead
-        if may_read_ahead(entry, state):
+        if entry is not None and may_read_ahead(entry, state):
             state.ahead[name] = CollectionAhead(entry, state)
-        return
 
 
 def finish_ahead(state: AuditState) -> None:

@@ -51,6 +51,9 @@ def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argp
         f"Python {host['python']}",
         f"latency injected: {args.latency_ms:g} ms per request"
         + (f" + up to {args.jitter_ms:g} ms jitter" if args.jitter_ms else ""),
+        "whole runs: "
+        + ("without the handover PDF (--no-pdf)" if getattr(args, "no_pdf", False)
+           else "the handover PDF printed (as make demo prints it)"),  # fmt: skip
         "",
     ]
     for s in sizes:

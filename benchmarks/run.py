@@ -153,7 +153,7 @@ def bench_size(users: int, args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(run_dir, ignore_errors=True)
         with Served() as served:  # as a real tenant's APIs are: up before the run starts
             served.serve(tenant_file, run_dir / "tenants", run_dir / "emulator-state")
-            run = _spawn("run", str(run_dir / "tenants"), str(run_dir / "reports"))
+            run = _spawn("run", str(run_dir / "tenants"), str(run_dir / "reports"), *_pdf(args))
         html = sorted((run_dir / "reports").glob("audit-*.html"))
         run["html_bytes"] = html[-1].stat().st_size if html else None
         result["run"] = run
@@ -166,6 +166,10 @@ def bench_size(users: int, args: argparse.Namespace) -> dict[str, Any]:
         "whole_run_s": result["run"]["wall_s"] if "run" in result else None,
     }
     return result
+
+
+def _pdf(args: argparse.Namespace) -> list[str]:
+    return ["--no-pdf"] if args.no_pdf else []
 
 
 def bench_fleet(args: argparse.Namespace) -> dict[str, Any]:
@@ -185,7 +189,8 @@ def bench_fleet(args: argparse.Namespace) -> dict[str, Any]:
             ("serial", ["-p", "no:xdist"]),
             ("parallel", ["-n", str(args.workers)]),
         ):
-            out[label] = _spawn("run", str(tenants), str(fleet_dir / f"reports-{label}"), *extra)
+            out[label] = _spawn("run", str(tenants), str(fleet_dir / f"reports-{label}"),
+                                *extra, *_pdf(args))  # fmt: skip
             print(f"   fleet {label}: {out[label]['wall_s']:.1f} s", flush=True)
     return out
 
@@ -214,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fleet", type=int, default=0, help="also time N tenants (e.g. 20)")
     parser.add_argument("--fleet-size", default="300")
     parser.add_argument("--workers", type=int, default=2, help="pytest -n for the fleet")
+    parser.add_argument("--no-pdf", action="store_true",
+                        help="whole runs without the handover PDF (its Chromium's CPU left out)")  # fmt: skip
     parser.add_argument("--quick", action="store_true",
                         help="CI: 10 ms latency, naive capped at 1,000 objects")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the figures here")

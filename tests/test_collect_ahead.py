@@ -8,6 +8,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
+
 from okta_m365_audit.collect.progress import Progress
 from okta_m365_audit.core.errors import AuditError
 from okta_m365_audit.session import ahead
@@ -129,3 +131,38 @@ def test_no_more_than_ahead_collections_wait_unasked(pytester, golden, monkeypat
     assert run.ret == 0
     assert [tenant for tenant, _ in calls] == ["first", "second", "third"]
     assert waiting and max(waiting) < ahead.AHEAD
+
+
+def test_a_worker_reads_the_tenants_queued_after_its_own():
+    """xdist's worker queue (indices into the session's items) as plugin/ahead.py reads
+    it: the tenants after the current one, once per growth of the queue; a queue of
+    another shape gives none."""
+    import contextlib
+    from types import SimpleNamespace
+
+    from okta_m365_audit.plugin import ahead as plugin_ahead
+
+    class Queue:
+        def __init__(self, indices):
+            self.indices = indices
+
+        @contextlib.contextmanager
+        def lock(self):
+            yield self.indices
+
+    items = [SimpleNamespace(user_properties=[("tenant", t)]) for t in "aabbc"]
+    worker = SimpleNamespace(torun=Queue([1, 2, 3]), nextitem_index=0,
+                             session=SimpleNamespace(items=items))  # fmt: skip
+
+    def config(*plugins):
+        return SimpleNamespace(
+            pluginmanager=SimpleNamespace(get_plugins=lambda: list(plugins)), stash=pytest.Stash()
+        )
+
+    seen = config(worker)
+    assert plugin_ahead._queued_after(seen, "a") == ["b"]
+    assert plugin_ahead._queued_after(seen, "a") == []  # the queue has not grown
+    worker.torun.indices.append(4)
+    assert plugin_ahead._queued_after(seen, "a") == ["b", "c"]
+    other = SimpleNamespace(torun=Queue(["not an index"]), session=None)
+    assert plugin_ahead._queued_after(config(other), "a") == []

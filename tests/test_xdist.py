@@ -36,7 +36,7 @@ from .test_fleet import FleetTable
 #: the first collection of tenant $AUDIT_PROBE_CRASH_TENANT, or the first run of the test
 #: named $AUDIT_PROBE_CRASH_TEST, kills its worker
 PROBE = """
-import json, os
+import json, os, threading
 import okta_m365_audit.collect.collector as collect_module
 
 _collect = collect_module.collect
@@ -56,7 +56,7 @@ def _crash_once():
 
 
 async def collect(cfg, *args, **kwargs):
-    _log(collected=cfg.name)
+    _log(collected=cfg.name, thread=threading.current_thread().name)
     if os.environ.get("AUDIT_PROBE_CRASH_TENANT") == cfg.name:
         _crash_once()  # in the setup of the tenant's first check
     return await _collect(cfg, *args, **kwargs)
@@ -188,6 +188,22 @@ def test_each_tenant_is_collected_once_on_one_worker(serial: Run, parallel: Run)
     for path in logs:
         requests = json.loads(path.read_text())
         assert [r["path"] for r in requests].count("/api/v1/org") == 1, path.name
+
+
+def test_each_worker_reads_its_next_tenant_ahead(serial: Run, parallel: Run) -> None:
+    """Each worker holds two tenants at a time (session/parallel.py) and reads the second
+    while it checks the first (plugin/ahead.py), as a run without workers reads the next
+    tenants while it checks one."""
+    by_worker: dict[str, list[dict[str, Any]]] = {}
+    for r in parallel.probe:
+        if "collected" in r:
+            by_worker.setdefault(r["worker"], []).append(r)
+    for records in by_worker.values():  # its first tenant read by its checks, no other
+        own = [r for r in records if r["thread"] != f"collect-{r['collected']}"]
+        assert len(own) == 1 and own[0]["thread"] == "MainThread", by_worker
+    assert sum(len(rs) for rs in by_worker.values()) > len(by_worker)  # some read ahead
+    threads = {r["collected"]: r["thread"] for r in serial.probe if "collected" in r}
+    assert threads == {name: f"collect-{name}" for name in COLLECTED}
 
 
 def _same(doc: dict[str, Any], out: Path) -> dict[str, Any]:

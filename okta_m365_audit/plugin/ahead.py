@@ -13,8 +13,13 @@ error, a usage error) is waited for when the run ends, so it never outlives the 
 files; after Ctrl-C it is not: the operator wants out, and the collection ends with the
 process (its snapshot is written whole or not at all).
 
-An xdist worker does not read ahead (which tenants it gets is decided as it goes), nor
-does the controller (it reads nothing).
+An xdist worker reads ahead the tenant queued to it after the one it checks (the
+controller hands each worker two tenants at a time, session/parallel.py): it learns which
+from xdist's queue of the tests sent to it, read under the queue's lock
+(``_queued_tenants``; without it, a worker reads nothing ahead). A worker that dies while
+reading ahead is reported as dying in the check it was running (an ERROR of that tenant,
+and a failed run), and the tenant it was reading goes to its replacement, whole. The
+controller reads nothing.
 """
 
 from __future__ import annotations
@@ -62,9 +67,61 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def read_next_ahead(config: pytest.Config, state: AuditState, tenant: str) -> None:
     """``tenant``'s checks ask for its data: the tenants after it start their collections."""
-    order = config.stash.get(ORDER_KEY, [])
-    if tenant in order:
-        start_ahead(state, order[order.index(tenant) + 1 :])
+    order = config.stash.get(ORDER_KEY, None)
+    if order is not None:
+        if tenant in order:
+            start_ahead(state, order[order.index(tenant) + 1 :])
+    elif is_worker(config):
+        start_ahead(state, _queued_after(config, tenant))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """An xdist worker: a tenant queued to it after its checks began (the controller sends
+    the next tenant as the worker goes) starts its collection as soon as it is seen."""
+    config = item.config
+    if not is_worker(config):
+        return
+    state = state_of(config)
+    tenant = dict(item.user_properties).get("tenant")
+    if state is not None and isinstance(tenant, str) and tenant in state.tenants:
+        start_ahead(state, _queued_after(config, tenant))
+
+
+#: an xdist worker: the last queued test index looked at (a queue not grown since: no look)
+_TAIL_KEY = pytest.StashKey[object]()
+
+
+def _queued_after(config: pytest.Config, tenant: str) -> list[str]:
+    """An xdist worker: the tenants of the tests sent to it after ``tenant``'s, in order.
+    xdist's worker keeps the tests to run as indices into the session's items
+    (``WorkerInteractor``: ``nextitem_index``, then its ``torun`` queue, read under the
+    queue's lock); a queue whose last index was looked at already gives none (new tenants
+    are added at its end); anything else there (another xdist) gives none: no tenant is
+    read ahead."""
+    for plugin in config.pluginmanager.get_plugins():
+        queue, session = getattr(plugin, "torun", None), getattr(plugin, "session", None)
+        if not callable(getattr(queue, "lock", None)) or session is None:
+            continue
+        try:
+            with queue.lock() as indices:
+                pending = [getattr(plugin, "nextitem_index", None), *indices]
+            if config.stash.get(_TAIL_KEY, None) == pending[-1]:
+                return []
+            config.stash[_TAIL_KEY] = pending[-1]
+            items, later = session.items, []
+            for index in reversed(pending):  # the newest first, back to this tenant's
+                if not isinstance(index, int) or not 0 <= index < len(items):
+                    continue
+                name = dict(items[index].user_properties).get("tenant")
+                if name == tenant:
+                    break
+                if isinstance(name, str) and name not in later:
+                    later.append(name)
+            return later[::-1]
+        except Exception:  # not the queue this was written for: read nothing ahead
+            return []
+    return []
 
 
 def pytest_keyboard_interrupt(excinfo: pytest.ExceptionInfo[BaseException]) -> None:

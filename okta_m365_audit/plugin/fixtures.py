@@ -79,14 +79,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def _tenant(request: pytest.FixtureRequest) -> TenantView:
     state = request.config.stash[STATE_KEY]
     entry = state.tenants[request.param]
+    ahead = state.ahead.pop(entry.name, None)  # its collection, if it was started ahead
+    read_next_ahead(request.config, state, entry.name)  # while this one is read and checked
     if entry.error:
         raise AuditConfigError(entry.error)
     if entry.view is None and entry.collect_error is None:
         started = time.perf_counter()
         try:
             progress = progress_for(request.config, entry.name)
-            ahead = state.ahead.pop(entry.name, None)
-            read_next_ahead(request.config, state, entry.name)
             view = ahead.view(progress) if ahead else collect_tenant(entry, state, progress)
             compare_with_baseline(state, view.cfg.name, view.doc)
             entry.view = view

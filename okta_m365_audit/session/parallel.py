@@ -25,12 +25,15 @@ This module imports xdist: import it only when xdist runs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pytest
 from xdist.remote import Producer
 from xdist.scheduler import LoadScopeScheduling
 
 SCOPE_PREFIX = "tenant:"
+#: work units (tenants) a worker holds unfinished: the one it checks and the next
+UNITS_HELD = 2
 
 
 def param_id(nodeid: str) -> str | None:
@@ -131,6 +134,21 @@ class TenantScheduling(LoadScopeScheduling):
         self.log = Producer("tenantsched") if log is None else log.tenantsched
         self.tenants = {name: sorted(ids) for name, ids in sorted(tenants.items())}
         self._scopes: dict[str, str] | None = None
+
+    def _reschedule(self, node: Any) -> None:
+        """xdist's, but each worker holds the tenant it checks and the next one (two work
+        units), not one until its last two tests: the worker then reads the next tenant
+        while it checks the one before (plugin/ahead.py). The cost: at the very end one
+        worker may still hold a tenant another, idle, could have taken."""
+        if node.shutting_down:
+            return
+        if not self.workqueue:
+            node.shutdown()
+            return
+        units = self.assigned_work[node].values()
+        if sum(1 for unit in units if not all(unit.values())) >= UNITS_HELD:
+            return
+        self._assign_work_unit(node)
 
     def _split_scope(self, nodeid: str) -> str:
         if self._scopes is None:

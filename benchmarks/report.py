@@ -43,6 +43,22 @@ def _ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}x" if b else "n/a"
 
 
+NO_PDF = "without the handover PDF (--no-pdf)"
+WITH_PDF = "the handover PDF printed (as make demo prints it)"
+
+
+def _fleet_cpu(run: dict[str, Any], cores: int) -> str:
+    """The CPU a fleet run used, by process, and the wall time it bounds on this machine's
+    cores: Chromium's (the PDFs) is not counted, so the bound is low with PDFs."""
+    audit = run.get("cpu_s", 0.0) + sum(w["cpu_s"] for w in run.get("workers", []))
+    emulators = run.get("emulators_cpu_s", 0.0)
+    return (
+        f"{audit:.1f} s the audit's processes + {emulators:.1f} s the emulators' = "
+        f"{audit + emulators:.1f} s: at least {(audit + emulators) / cores:.1f} s wall on "
+        f"{cores} cores (Chromium's not counted)"
+    )
+
+
 def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argparse.Namespace,
            host: dict[str, Any]) -> str:  # fmt: skip
     lat = args.latency_ms / 1000
@@ -51,9 +67,7 @@ def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argp
         f"Python {host['python']}",
         f"latency injected: {args.latency_ms:g} ms per request"
         + (f" + up to {args.jitter_ms:g} ms jitter" if args.jitter_ms else ""),
-        "whole runs: "
-        + ("without the handover PDF (--no-pdf)" if getattr(args, "no_pdf", False)
-           else "the handover PDF printed (as make demo prints it)"),  # fmt: skip
+        "whole runs: " + (NO_PDF if getattr(args, "no_pdf", False) else WITH_PDF),
         "",
     ]
     for s in sizes:
@@ -115,6 +129,8 @@ def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argp
             f"  pytest -n {args.workers:<9} {par['wall_s']:>10.1f} s, exit {par['exit_code']} "
             f"({_ratio(ser['wall_s'], par['wall_s'])} faster)",
         ]
+        for label, run in (("serial", ser), (f"-n {args.workers}", par)):
+            lines.append(f"  {label + ' CPU':<20}" + _fleet_cpu(run, host["cores"]))
         if "parts" in ser:
             lines.append("  serial parts        " + _parts(ser["parts"]))
         if "parts" in par:

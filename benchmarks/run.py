@@ -189,8 +189,10 @@ def bench_fleet(args: argparse.Namespace) -> dict[str, Any]:
             ("serial", ["-p", "no:xdist"]),
             ("parallel", ["-n", str(args.workers)]),
         ):
+            before = served.cpu_seconds()
             out[label] = _spawn("run", str(tenants), str(fleet_dir / f"reports-{label}"),
                                 *extra, *_pdf(args))  # fmt: skip
+            out[label]["emulators_cpu_s"] = served.cpu_seconds() - before
             print(f"   fleet {label}: {out[label]['wall_s']:.1f} s", flush=True)
     return out
 
@@ -220,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fleet-size", default="300")
     parser.add_argument("--workers", type=int, default=2, help="pytest -n for the fleet")
     parser.add_argument("--no-pdf", action="store_true",
-                        help="whole runs without the handover PDF (its Chromium's CPU left out)")  # fmt: skip
+                        help="whole runs without the handover PDF")  # fmt: skip
     parser.add_argument("--quick", action="store_true",
                         help="CI: 10 ms latency, naive capped at 1,000 objects")  # fmt: skip
     parser.add_argument("--json", type=Path, help="also write the figures here")

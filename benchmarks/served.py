@@ -12,6 +12,7 @@ machine and take its CPU while they serve; their start-up is outside the timed r
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,19 @@ class Served:
                 proc.wait(30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+    def cpu_seconds(self) -> float:
+        """CPU the emulators have used so far (user and system, from /proc; 0 elsewhere):
+        on this machine they share its cores with the run they serve."""
+        total = 0.0
+        tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        for proc in self._procs:
+            try:
+                fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        return total
 
     def serve(self, synthetic_file: Path, tenants_dir: Path, state_dir: Path) -> Path:
         """Serve a synthetic tenant (its snapshot, latency and ``expect:``) and write the

@@ -31,10 +31,12 @@ def _marginal(cpu: float, objects: int, figures: dict[str, Any]) -> float:
 
 
 def _parts(parts: dict[str, float]) -> str:
-    """A whole run's stages (plugin/timing.py), in seconds."""
+    """A whole run's stages (plugin/timing.py), in seconds. "Waiting for data": the part
+    of the checks spent waiting for tenants' collections (started ahead, while pytest
+    collected and other tenants were checked: the rest of each overlapped other work)."""
     return (
         f"start-up {parts['startup_s']:.2f} s, collection {parts['collection_s']:.2f} s, "
-        f"checks {parts['checks_s']:.2f} s (tenant data {parts['tenant_collect_s']:.2f} s), "
+        f"checks {parts['checks_s']:.2f} s (waiting for data {parts['tenant_collect_s']:.2f} s), "
         f"outputs {parts['outputs_s']:.2f} s, exit {parts['exit_s']:.2f} s"
     )
 
@@ -138,6 +140,6 @@ def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argp
         for w in par.get("workers", []):
             lines.append(
                 f"    worker {w['worker']:<10} start-up {w['startup_s']:.2f} s, "
-                f"tenant collections {w['tenant_collect_s']:.1f} s, CPU {w['cpu_s']:.1f} s"
+                f"waiting for data {w['tenant_collect_s']:.1f} s, CPU {w['cpu_s']:.1f} s"
             )
     return "\n".join(lines)

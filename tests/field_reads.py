@@ -10,10 +10,11 @@ Support of tests/test_field_sweep.py (issue 12, the field-deletion sweep). Three
   one resource (every parent's read of a per-parent resource).
 - ``run_suite_in_process``: the compliance suite (tests_integration) run through the plugin,
   in this process, over any number of in-memory snapshots at once, one tenant each. Only the
-  collection is replaced (the plugin's ``collect_tenant`` builds the TenantView over the given
-  snapshot, as an emulated collection of it would: no ``--from-snapshot`` replay, so home-realm
-  answers are judged too); tenant files, phase gating, fixtures, verdicts and messages are the
-  plugin's own (``audit_result``, the results-file line).
+  collection is replaced (``session.ahead.collect_tenant``, read ahead or not, builds the
+  TenantView over the given snapshot, as an emulated collection of it would: no
+  ``--from-snapshot`` replay, so home-realm answers are judged too); tenant files, phase
+  gating, fixtures, verdicts and messages are the plugin's own (``audit_result``, the
+  results-file line).
 """
 
 from __future__ import annotations
@@ -162,7 +163,8 @@ def _views_over(docs: dict[str, dict[str, Any]], rec: Recorder | None) -> Iterat
         return view
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("okta_m365_audit.plugin.fixtures.collect_tenant", collect_tenant)
+        # every collection, read ahead or by a check's fixture, is session.ahead's
+        mp.setattr("okta_m365_audit.session.ahead.collect_tenant", collect_tenant)
         # the run's outputs (a bundle per tenant) are thrown away: no need to wait for disk
         mp.setattr("okta_m365_audit.core.safe_files.os.fsync", lambda fd: None)
         yield views

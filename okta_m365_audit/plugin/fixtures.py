@@ -14,7 +14,8 @@ import pytest
 from ..core import safe_files
 from ..core.errors import AuditError
 from ..outputs.tenant import compare_with_baseline
-from ..session.tenants import AuditState, TenantEntry, collect_tenant
+from ..session import ahead as reading
+from ..session.tenants import AuditState, TenantEntry
 from ..snapshot import document as snap
 from ..views import DataUnavailable, TenantView
 from . import timing
@@ -87,7 +88,9 @@ def _tenant(request: pytest.FixtureRequest) -> TenantView:
         started = time.perf_counter()
         try:
             progress = progress_for(request.config, entry.name)
-            view = ahead.view(progress) if ahead else collect_tenant(entry, state, progress)
+            # read now, or taken from its collection ahead: one function either way
+            # (reading.collect_tenant, looked up when called)
+            view = ahead.view(progress) if ahead else reading.collect_tenant(entry, state, progress)
             compare_with_baseline(state, view.cfg.name, view.doc)
             entry.view = view
         except (AuditError, snap.SnapshotError, safe_files.OutputError) as exc:

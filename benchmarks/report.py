@@ -50,14 +50,15 @@ WITH_PDF = "the handover PDF printed (as make demo prints it)"
 
 
 def _fleet_cpu(run: dict[str, Any], cores: int) -> str:
-    """The CPU a fleet run used, by process, and the wall time it bounds on this machine's
-    cores: Chromium's (the PDFs) is not counted, so the bound is low with PDFs."""
+    """The CPU a fleet run used: the audit's and the emulators' processes, and the whole
+    machine's (Chromium printing the PDFs included), and the wall time that bounds on this
+    machine's cores for any schedule of the same work."""
     audit = run.get("cpu_s", 0.0) + sum(w["cpu_s"] for w in run.get("workers", []))
-    emulators = run.get("emulators_cpu_s", 0.0)
+    emulators, busy = run.get("emulators_cpu_s", 0.0), run.get("machine_busy_s", 0.0)
     return (
-        f"{audit:.1f} s the audit's processes + {emulators:.1f} s the emulators' = "
-        f"{audit + emulators:.1f} s: at least {(audit + emulators) / cores:.1f} s wall on "
-        f"{cores} cores (Chromium's not counted)"
+        f"the audit's processes {audit:.1f} s, the emulators' {emulators:.1f} s; the "
+        f"machine busy {busy:.1f} s of {cores * run['wall_s']:.1f} s ({cores} cores x wall): "
+        f"no run on it can take less than {busy / cores:.1f} s"
     )
 
 

@@ -52,7 +52,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from measure import worker_collect, worker_run  # noqa: E402
 from naive import LARGE_LISTS, naive_full, worker_naive  # noqa: E402
 from report import machine, report  # noqa: E402
-from served import Served  # noqa: E402
+from served import Served, machine_busy_seconds  # noqa: E402
 
 
 def parse_size(text: str) -> int:
@@ -189,10 +189,11 @@ def bench_fleet(args: argparse.Namespace) -> dict[str, Any]:
             ("serial", ["-p", "no:xdist"]),
             ("parallel", ["-n", str(args.workers)]),
         ):
-            before = served.cpu_seconds()
+            before, busy = served.cpu_seconds(), machine_busy_seconds()
             out[label] = _spawn("run", str(tenants), str(fleet_dir / f"reports-{label}"),
                                 *extra, *_pdf(args))  # fmt: skip
             out[label]["emulators_cpu_s"] = served.cpu_seconds() - before
+            out[label]["machine_busy_s"] = machine_busy_seconds() - busy
             print(f"   fleet {label}: {out[label]['wall_s']:.1f} s", flush=True)
     return out
 

@@ -21,6 +21,7 @@ from okta_m365_audit.emulator import Emulator, registrations_for
 from okta_m365_audit.emulator.faults import Fault
 
 from .conftest import write_tenant
+from .scenarios.access import dpop_required_but_not_declared
 
 SLOW = 2.0  #: the first read's answer is held this long
 
@@ -56,18 +57,7 @@ def test_a_refused_sign_in_is_one_token_exchange_and_sends_no_read(pytester, gol
     """The app requires DPoP, the tenant file says it does not: Okta refuses the token once;
     the org read records that refusal as its own, every other Okta read fails with it, and
     no Okta API request is sent. Graph is untouched."""
-    real = registrations_for
-
-    def app_requires_dpop(cfg):
-        reg = real(cfg)
-        for app in reg.okta_apps.values():
-            app.requires_dpop = True
-        return reg
-
-    monkeypatch.setattr(emulator_pkg, "registrations_for", app_requires_dpop)
-    files = write_tenant(
-        pytester.path / "tenants", golden, lambda d: d["okta"]["auth"].update(dpop=False)
-    )
+    files = dpop_required_but_not_declared(monkeypatch, pytester, golden)
     cfg = files.config()
     with Emulator(golden, emulator_pkg.registrations_for(cfg)) as emu:
         doc = asyncio.run(collect(cfg, emu.endpoints(), emu.as_of))

@@ -25,7 +25,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from okta_m365_audit import emulator as emulator_pkg
 from okta_m365_audit.clients import OktaApi, ReadOnlySession
 from okta_m365_audit.collect.collector import collect
 from okta_m365_audit.config import load_tenant
@@ -35,6 +34,7 @@ from okta_m365_audit.emulator.dpop import jwk_thumbprint
 from okta_m365_audit.emulator.faults import Fault
 
 from .conftest import DEMO_YAML, ROOT, run_suite, write_tenant
+from .scenarios.access import dpop_required_but_not_declared
 
 RECORDED = ROOT.parent / "shared" / "reference" / "okta-recorded" / "oauth2-token"
 
@@ -205,18 +205,7 @@ def test_mismatched_setting_fails_access_01_naming_it(pytester, golden, monkeypa
     """When the app requires DPoP and the tenant file says dpop: false: ACCESS-01 fails with
     "the Okta service app requires DPoP: set okta.auth.dpop: true in <file>", every other Okta
     check ERRORs, and Graph's checks are untouched."""
-    real = registrations_for
-
-    def app_requires_dpop(cfg):
-        reg = real(cfg)
-        for app in reg.okta_apps.values():
-            app.requires_dpop = True
-        return reg
-
-    monkeypatch.setattr(emulator_pkg, "registrations_for", app_requires_dpop)
-    files = write_tenant(
-        pytester.path / "tenants", golden, lambda d: d["okta"]["auth"].update(dpop=False)
-    )
+    files = dpop_required_but_not_declared(monkeypatch, pytester, golden)
     run = run_suite(pytester, files.dir, out="mismatch")
     assert run.verdicts["test_access_01_okta_token_and_active_org[demo]"] == "failed"
     assert run.verdicts["test_access_03_graph_token_for_this_tenant[demo]"] == "passed"

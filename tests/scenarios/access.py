@@ -7,6 +7,27 @@ from typing import Any
 from . import Scenario
 
 
+def dpop_required_but_not_declared(monkeypatch: Any, pytester: Any, golden: dict) -> Any:
+    """The service app requires DPoP (every app the emulator registers does), the tenant file
+    says ``dpop: false``: the tenant's files (tests.conftest.write_tenant)."""
+    from okta_m365_audit import emulator as emulator_pkg
+
+    from ..conftest import write_tenant
+
+    real = emulator_pkg.registrations_for
+
+    def app_requires_dpop(cfg: Any) -> Any:
+        reg = real(cfg)
+        for app in reg.okta_apps.values():
+            app.requires_dpop = True
+        return reg
+
+    monkeypatch.setattr(emulator_pkg, "registrations_for", app_requires_dpop)
+    return write_tenant(
+        pytester.path / "tenants", golden, lambda d: d["okta"]["auth"].update(dpop=False)
+    )
+
+
 def no_logs_scope(data: dict[str, Any]) -> None:
     """The service app's token lacks okta.logs.read (the tenant file requests fewer scopes)."""
     data["okta"]["auth"]["scopes"] = [

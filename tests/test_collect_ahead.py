@@ -135,8 +135,8 @@ def test_no_more_than_ahead_collections_wait_unasked(pytester, golden, monkeypat
 
 def test_a_worker_reads_the_tenants_queued_after_its_own():
     """xdist's worker queue (indices into the session's items) as plugin/ahead.py reads
-    it: the tenants after the current one, once per growth of the queue; a queue of
-    another shape gives none."""
+    it: the tenants after the current one, looked up once per growth of the queue (the
+    same answer again without reading the items); a queue of another shape gives none."""
     import contextlib
     from types import SimpleNamespace
 
@@ -161,7 +161,9 @@ def test_a_worker_reads_the_tenants_queued_after_its_own():
 
     seen = config(worker)
     assert plugin_ahead._queued_after(seen, "a") == ["b"]
-    assert plugin_ahead._queued_after(seen, "a") == []  # the queue has not grown
+    worker.session = SimpleNamespace(items=None)  # read again, it would not answer
+    assert plugin_ahead._queued_after(seen, "a") == ["b"]  # the queue has not grown
+    worker.session = SimpleNamespace(items=items)
     worker.torun.indices.append(4)
     assert plugin_ahead._queued_after(seen, "a") == ["b", "c"]
     other = SimpleNamespace(torun=Queue(["not an index"]), session=None)

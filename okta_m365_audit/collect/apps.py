@@ -13,6 +13,7 @@ import asyncio
 from typing import Any, Protocol
 
 from ..catalog.resources import custom_domain_ids
+from .pages import read_items
 from .policies import read_office365_policies
 
 #: what is read of each Office 365 app instance besides its connection
@@ -37,9 +38,7 @@ async def read_office365_apps(c: _Collector) -> None:
 
     try:
         await c._read("okta", "office365Apps")
-        read = c.doc["okta"]["office365Apps"]
-        apps = read["data"] if read.get("ok") and isinstance(read.get("data"), list) else []
-        ids = [a["id"] for a in apps if isinstance(a, dict) and "id" in a]
+        ids = [a["id"] for a in read_items(c.doc["okta"]["office365Apps"]) if "id" in a]
         await asyncio.gather(
             connections(ids),
             *(c._read("okta", n, a) for a in ids for n in PER_APP),

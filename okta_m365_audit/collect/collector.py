@@ -42,7 +42,7 @@ from .apps import read_office365_apps, read_okta_domains
 from .consent import read_okta_principals
 from .guards import read_guards
 from .memory import gc_paused
-from .pages import join_pages
+from .pages import join_pages, read_items
 from .policies import read_admin_console, read_okta_admins
 from .progress import NO_PROGRESS, Progress, page_objects
 from .realm import realm_logins
@@ -169,12 +169,12 @@ class Collector:
         principal among them (a role-assignable group has no nested groups)."""
         names = ("globalAdminAssignments", "globalAdminEligibility")
         await asyncio.gather(*(self._read("graph", n) for n in names))
-        groups = role_group_ids(*(_items(self.doc["graph"][n]) for n in names))
+        groups = role_group_ids(*(read_items(self.doc["graph"][n]) for n in names))
         await asyncio.gather(*(self._read("graph", "globalAdminGroupMembers", g) for g in groups))
 
     async def _graph_domains(self) -> None:
         await self._read("graph", "domains")
-        domains = _items(self.doc["graph"]["domains"])
+        domains = read_items(self.doc["graph"]["domains"])
         await asyncio.gather(
             *(self._read("graph", "federationConfiguration", d["id"]) for d in domains if "id" in d)
         )
@@ -185,7 +185,7 @@ class Collector:
         finally:
             self.users_read.set()
         if self.realm is not None:
-            logins = realm_logins(self.cfg, _items(self.doc["graph"]["users"]))
+            logins = realm_logins(self.cfg, read_items(self.doc["graph"]["users"]))
             await asyncio.gather(*(self._read("realm", "userRealm", u) for u in logins))
 
     async def _okta_service_principals(self) -> None:
@@ -341,12 +341,6 @@ def _not_licensed(resp: RawResponse) -> bool:
     body = resp.body if isinstance(resp.body, dict) else {}
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
     return snap.is_not_licensed(resp.status, error.get("code"))
-
-
-def _items(read: dict[str, Any] | None) -> list[dict[str, Any]]:
-    if not read or not read.get("ok") or not isinstance(read.get("data"), list):
-        return []
-    return read["data"]
 
 
 def iter_reads(doc: dict[str, Any]):

@@ -17,6 +17,7 @@ import asyncio
 from typing import Any, Protocol
 
 from ..catalog.consent import connection_client_ids, role_read_principal_ids
+from .pages import read_items
 
 #: what each service principal found is read for (its application and delegated permissions)
 PER_PRINCIPAL = ("appRoleAssignments", "oauth2PermissionGrants")
@@ -37,8 +38,10 @@ async def read_okta_principals(c: _Collector) -> None:
 
     await asyncio.gather(c._read("graph", "oktaServicePrincipals"), by_client_id())
     graph = c.doc["graph"]
-    listed = _items(graph.get("oktaServicePrincipals"))
-    by_app_id = [sp for r in (graph.get("oktaClientPrincipal") or {}).values() for sp in _items(r)]
+    listed = read_items(graph.get("oktaServicePrincipals"))
+    by_app_id = [
+        sp for r in (graph.get("oktaClientPrincipal") or {}).values() for sp in read_items(r)
+    ]
     ids = list(
         dict.fromkeys(sp["id"] for sp in listed + by_app_id if isinstance(sp.get("id"), str))
     )
@@ -48,9 +51,3 @@ async def read_okta_principals(c: _Collector) -> None:
         *(c._read("graph", n, sp) for sp in ids for n in PER_PRINCIPAL),
         *(c._read("graph", "legacyPrincipalRoles", sp) for sp in with_roles),
     )
-
-
-def _items(read: Any) -> list[dict[str, Any]]:
-    if not isinstance(read, dict) or not read.get("ok") or not isinstance(read.get("data"), list):
-        return []
-    return [i for i in read["data"] if isinstance(i, dict)]

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from ..catalog.guards import break_glass_logins, excluded_group_ids
 from ..catalog.scope import upn_of
 from ..config import TenantConfig
+from .pages import read_items
 
 
 class _Collector(Protocol):
@@ -34,18 +35,12 @@ def break_glass_ids(cfg: TenantConfig, graph_users: list[dict[str, Any]]) -> lis
 async def read_guards(c: _Collector) -> None:
     async def member_of() -> None:
         await c.users_read.wait()
-        ids = break_glass_ids(c.cfg, _items(c.doc["graph"].get("users")))
+        ids = break_glass_ids(c.cfg, read_items(c.doc["graph"].get("users")))
         await asyncio.gather(*(c._read("graph", "breakGlassMemberOf", i) for i in ids))
 
     async def policies() -> None:
         await c._read("graph", "caPolicies")
-        groups = excluded_group_ids(_items(c.doc["graph"].get("caPolicies")))
+        groups = excluded_group_ids(read_items(c.doc["graph"].get("caPolicies")))
         await asyncio.gather(*(c._read("graph", "caExcludedGroupMembers", g) for g in groups))
 
     await asyncio.gather(policies(), c._read("graph", "securityDefaults"), member_of())
-
-
-def _items(read: Any) -> list[dict[str, Any]]:
-    if not isinstance(read, dict) or not read.get("ok") or not isinstance(read.get("data"), list):
-        return []
-    return [i for i in read["data"] if isinstance(i, dict)]

@@ -7,6 +7,14 @@ from typing import Any
 from ..snapshot import document as snap
 
 
+def read_items(read: Any) -> list[dict[str, Any]]:
+    """The objects of a read that succeeded with a list (its non-object items left out);
+    none for a failed, absent or non-list read: what a dependent read takes its keys from."""
+    if not isinstance(read, dict) or not read.get("ok") or not isinstance(read.get("data"), list):
+        return []
+    return [i for i in read["data"] if isinstance(i, dict)]
+
+
 def join_pages(res: snap.Resource, pages: list[Any]) -> Any:
     """The items of every page as one list (Graph's from each page's ``value``); an object
     as sent; a wrapped body as its last page (its links), holding every page's items (a

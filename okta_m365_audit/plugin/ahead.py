@@ -16,7 +16,7 @@ process (its snapshot is written whole or not at all).
 An xdist worker reads ahead the tenant queued to it after the one it checks (the
 controller hands each worker two tenants at a time, session/parallel.py): it learns which
 from xdist's queue of the tests sent to it, read under the queue's lock
-(``_queued_tenants``; without it, a worker reads nothing ahead). A worker that dies while
+(``_queued_after``; without it, a worker reads nothing ahead). A worker that dies while
 reading ahead is reported as dying in the check it was running (an ERROR of that tenant,
 and a failed run), and the tenant it was reading goes to its replacement, whole. The
 controller reads nothing.
@@ -32,8 +32,10 @@ from .state import current_state, is_worker, state_of
 
 #: the tenants in the order their checks run (after grouping and deselection)
 ORDER_KEY = pytest.StashKey[list[str]]()
+#: options under which pytest runs no check (nothing is read ahead then)
+NO_RUN = ("collectonly", "setupplan")
 #: options under which pytest may leave a tenant's checks out, or run none
-NARROWING = ("keyword", "markexpr", "deselect", "lf", "stepwise", "collectonly", "setupplan")
+NARROWING = ("keyword", "markexpr", "deselect", "lf", "stepwise", *NO_RUN)
 
 
 def _reads_here(config: pytest.Config) -> bool:
@@ -61,7 +63,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         if tenant in state.tenants:
             order.setdefault(tenant)
     config.stash[ORDER_KEY] = list(order)
-    if not (config.option.collectonly or getattr(config.option, "setupplan", False)):
+    if not any(getattr(config.option, o, None) for o in NO_RUN):
         start_ahead(state, list(order))
 
 
@@ -88,17 +90,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         start_ahead(state, _queued_after(config, tenant))
 
 
-#: an xdist worker: the last queued test index looked at (a queue not grown since: no look)
-_TAIL_KEY = pytest.StashKey[object]()
+#: an xdist worker: the last queued test index looked at, and the tenants found after the
+#: one then checked (a queue not grown since gives the same answer without a look)
+_SEEN_KEY = pytest.StashKey[tuple[object, str, list[str]]]()
 
 
 def _queued_after(config: pytest.Config, tenant: str) -> list[str]:
     """An xdist worker: the tenants of the tests sent to it after ``tenant``'s, in order.
     xdist's worker keeps the tests to run as indices into the session's items
     (``WorkerInteractor``: ``nextitem_index``, then its ``torun`` queue, read under the
-    queue's lock); a queue whose last index was looked at already gives none (new tenants
-    are added at its end); anything else there (another xdist) gives none: no tenant is
-    read ahead."""
+    queue's lock); a queue whose last index was looked at already, for the same tenant,
+    gives the answer found then (new tenants are added at its end); anything else there
+    (another xdist) gives none: no tenant is read ahead."""
     for plugin in config.pluginmanager.get_plugins():
         queue, session = getattr(plugin, "torun", None), getattr(plugin, "session", None)
         if not callable(getattr(queue, "lock", None)) or session is None:
@@ -106,9 +109,9 @@ def _queued_after(config: pytest.Config, tenant: str) -> list[str]:
         try:
             with queue.lock() as indices:
                 pending = [getattr(plugin, "nextitem_index", None), *indices]
-            if config.stash.get(_TAIL_KEY, None) == pending[-1]:
-                return []
-            config.stash[_TAIL_KEY] = pending[-1]
+            seen = config.stash.get(_SEEN_KEY, None)
+            if seen is not None and seen[:2] == (pending[-1], tenant):
+                return seen[2]
             items, later = session.items, []
             for index in reversed(pending):  # the newest first, back to this tenant's
                 if not isinstance(index, int) or not 0 <= index < len(items):
@@ -118,6 +121,7 @@ def _queued_after(config: pytest.Config, tenant: str) -> list[str]:
                     break
                 if isinstance(name, str) and name not in later:
                     later.append(name)
+            config.stash[_SEEN_KEY] = (pending[-1], tenant, later[::-1])
             return later[::-1]
         except Exception:  # not the queue this was written for: read nothing ahead
             return []

@@ -222,7 +222,7 @@ def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
     process that writes the bundles. The DPoP keys of tenants whose Okta app uses DPoP
     (0.5-1 s each to make), on a thread, one ahead at a time; in a run without workers, the
     first tenant's emulator process when its tenant file asks for one (1.5-2 s to start),
-    and that tenant's collection itself (plugin/ahead.py).
+    and the first tenants' collections themselves (plugin/ahead.py).
     Not in an xdist controller (its workers collect), nor when nothing is read from an API.
     A worker counts every such tenant (which of them it gets is decided later): at most one
     key made ahead goes unused."""

@@ -1,7 +1,7 @@
 """A tenant's collection started before its checks ask for it (issue 16).
 
-A small tenant's collection is mostly waiting: token requests and a chain of two reads, a
-round trip each. Its checks ask for it only once pytest has imported and collected the
+A small tenant's collection is mostly waiting: token requests and a chain of a few reads,
+a round trip each. Its checks ask for it only once pytest has imported and collected the
 check modules, and in a run of several tenants, only once the tenant before it is checked
 and its outputs started. Started ahead on a thread of its own, the waiting overlaps that
 work instead of following it: the first tenants' collections start when the run is

@@ -8,13 +8,21 @@ for is one its tenant's latency makes it pay.
   nothing.
 - The Entra principal of the provisioning connection's client is read once the connections
   are (collect/apps.py), not once every page of the app's users is.
+- Okta's sign-in goes out while the Graph client is built (a few tenths of a second of
+  imports and key loading, on a thread): its round trips do not wait for it
+  (collector.py ``_graph_api``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
+import time
 
+import pytest
+
+from okta_m365_audit import clients
 from okta_m365_audit import emulator as emulator_pkg
 from okta_m365_audit.collect.collector import collect
 from okta_m365_audit.emulator import Emulator, registrations_for
@@ -91,3 +99,54 @@ def test_the_connection_client_principal_waits_for_the_connections_alone(pyteste
     [app_users] = [t for path, t in okta if path.endswith("/users") and "/apps/" in path]
     assert by_app_id and all(t < app_users + dt.timedelta(seconds=SLOW / 2) for t in by_app_id)
     assert doc["graph"]["oktaClientPrincipal"] and doc["meta"]["partial"] is False
+
+
+def _graph_built_slowly(monkeypatch, fails: bool = False) -> list[float]:
+    """GraphApi takes SLOW seconds to build (and then raises, when ``fails``); the returned
+    list gets the wall-clock time its building ended."""
+    ended: list[float] = []
+
+    class SlowGraphApi(clients.GraphApi):
+        def __init__(self, *args, **kwargs):
+            time.sleep(SLOW)
+            ended.append(time.time())
+            if fails:
+                raise ValueError("the Graph client could not be built")
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(clients, "GraphApi", SlowGraphApi)
+    return ended
+
+
+def _sent_at(record) -> float:
+    return dt.datetime.fromisoformat(record.time.replace("Z", "+00:00")).timestamp()
+
+
+def test_okta_signs_in_while_the_graph_client_is_built(pytester, golden, monkeypatch):
+    """The Graph client takes 2 s to build: Okta's token was asked for long before it is
+    built (after it, in the old order), and the collection reads everything as before."""
+    files = write_tenant(pytester.path / "tenants", golden)
+    cfg = files.config()
+    ended = _graph_built_slowly(monkeypatch)
+    with Emulator(golden, registrations_for(cfg)) as emu:
+        doc = asyncio.run(collect(cfg, emu.endpoints(), emu.as_of))
+        tokens = [r for r in emu.requests if r.service == "okta" and r.method == "POST"]
+    assert tokens and _sent_at(tokens[0]) < ended[0] - SLOW / 2
+    assert doc["meta"]["partial"] is False
+
+
+def test_a_graph_client_that_cannot_be_built_ends_the_collection(
+    pytester, golden, monkeypatch, caplog
+):
+    """Building the Graph client fails: the collection raises that error, as it did before
+    Okta signed in early; the sign-in started is abandoned (no Okta read is sent, and
+    asyncio reports no task left with an error nobody read)."""
+    files = write_tenant(pytester.path / "tenants", golden)
+    cfg = files.config()
+    _graph_built_slowly(monkeypatch, fails=True)
+    with Emulator(golden, registrations_for(cfg)) as emu, caplog.at_level(logging.ERROR):
+        with pytest.raises(ValueError, match="could not be built"):
+            asyncio.run(collect(cfg, emu.endpoints(), emu.as_of))
+        okta_reads = [r for r in emu.requests if r.service == "okta" and r.method == "GET"]
+    assert okta_reads == []
+    assert "never retrieved" not in caplog.text

@@ -208,3 +208,22 @@ def test_the_bundle_copy_leaves_the_runner_network_out(tmp_path: Path) -> None:
     trustme.CA().cert_pem.write_to_path(str(ca))
     cfg = load_tenant(tenant_with(tmp_path, network={"ca_file": "ca.pem"}))
     assert "network" not in tenant_data(cfg)
+
+
+def test_one_tls_context_per_set_of_ca_files(tmp_path: Path, monkeypatch) -> None:
+    """Each tenant's three clients share one context for the same CA files (loading the
+    system's CAs is 20 ms each time); a CA file changed on disk, OpenSSL's variables naming
+    other system CAs, or a caller that will add a certificate of its own get a new one."""
+    from okta_m365_audit.clients.network import ssl_context
+
+    ca = tmp_path / "ca.pem"
+    ca.write_text(trustme.CA().cert_pem.bytes().decode())
+    first = ssl_context(None, ca)
+    assert ssl_context(None, ca) is first
+    assert ssl_context(ca, None) is not first  # the CA alone, without the system's
+    assert ssl_context(None, ca, shared=False) is not first
+    ca.write_text(trustme.CA().cert_pem.bytes().decode() * 2)  # another CA, a new size
+    changed = ssl_context(None, ca)
+    assert changed is not first and ssl_context(None, ca) is changed
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))
+    assert ssl_context(None, ca) is not changed

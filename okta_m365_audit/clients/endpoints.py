@@ -196,9 +196,10 @@ class Endpoints:
             raise ValueError(f"the configured {api} URL {base!r} has no origin")
         return found
 
-    def ssl_context(self) -> ssl.SSLContext:
-        """The system's CAs (the emulator's alone when emulated), plus network.ca_file."""
-        return ssl_context(self.ca_file, self.network.ca_file)
+    def ssl_context(self, shared: bool = True) -> ssl.SSLContext:
+        """The system's CAs (the emulator's alone when emulated), plus network.ca_file: the
+        process's one context for them, or (``shared=False``) a new one to add to."""
+        return ssl_context(self.ca_file, self.network.ca_file, shared)
 
     def proxy_for(self, api: str) -> Any:
         """The proxy (clients/network.py ``Proxy``) the named API is reached through, or None."""

@@ -107,8 +107,10 @@ def _token_transport(endpoints: Endpoints, own: Origin, only: Origin | None) -> 
             return response
 
         def _build_ssl_config(self, cert: Any, verify: Any) -> Any:
-            if cert:
-                context.load_cert_chain(*cert)
+            if cert:  # a client certificate: in a context of its own, never the shared one
+                own_context = endpoints.ssl_context(shared=False)
+                own_context.load_cert_chain(*cert)
+                return own_context
             return context
 
     return TokenServiceTransport(use_env_settings=False)

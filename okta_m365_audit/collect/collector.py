@@ -364,12 +364,30 @@ async def collect(
 
     ``offline``: skip Microsoft's public home-realm discovery (FED-09 then skips).
     """
-    from ..clients import GraphApi, OktaApi, RealmApi, limits_for
+    from ..clients import OktaApi, RealmApi, limits_for
 
     source = "emulator" if endpoints.emulated else "live"
     limits = limits_for(cfg)
-    async with OktaApi(cfg, endpoints, limits) as okta, GraphApi(cfg, endpoints, limits) as graph:
+    async with (
+        OktaApi(cfg, endpoints, limits) as okta,
+        await _graph_api(okta, cfg, endpoints, limits) as graph,
+    ):
         if offline:
             return await Collector(cfg, okta, graph, as_of, source, None, limits, progress).run()
         async with RealmApi(endpoints, limits) as realm:
             return await Collector(cfg, okta, graph, as_of, source, realm, limits, progress).run()
+
+
+async def _graph_api(okta: Any, cfg: TenantConfig, endpoints: Any, limits: Any) -> Any:
+    """The Graph client, built on a thread of its own (its imports and certificate loading
+    take a few tenths of a second) while Okta's sign-in goes out on this loop: the token's
+    round trips overlap the building instead of following it (issue 16). If the client
+    cannot be built, the collection ends with that error and the sign-in is abandoned."""
+    from ..clients import GraphApi
+
+    okta.start_sign_in()
+    try:
+        return await asyncio.to_thread(GraphApi, cfg, endpoints, limits)
+    except BaseException:
+        await okta.abandon_sign_in()
+        raise

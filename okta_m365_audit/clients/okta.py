@@ -31,6 +31,7 @@ from aiolimiter import AsyncLimiter
 from ..config import OktaPrivateKeyAuth, TenantConfig
 from ..core.errors import ConnectError
 from .endpoints import DEFAULT_LIMITS, OKTA_TOKEN_PATH, Endpoints, Limits
+from .gate import OKTA_CONNECTIONS, ConnectionGate
 from .network import PROXY_FIX, TLS_FIX, proxy_refused
 from .okta_sdk import request_executor
 from .okta_token import FreshProofs, dpop_failure, dpop_proofs, is_dpop_error, refused_scopes
@@ -103,13 +104,18 @@ class OktaApi:
 
     async def __aenter__(self) -> OktaApi:
         session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(ssl=self._ssl, limit=8),
+            connector=aiohttp.TCPConnector(ssl=self._ssl, limit=OKTA_CONNECTIONS),
             trust_env=False,
             timeout=aiohttp.ClientTimeout(total=self.limits.timeout_seconds),
         )
         limiter = AsyncLimiter(self.limits.okta_requests_per_minute, 60)
         self._session = ReadOnlySession(
-            session, self.origin, self.base + OKTA_TOKEN_PATH, limiter, self._proxy
+            session,
+            self.origin,
+            self.base + OKTA_TOKEN_PATH,
+            limiter,
+            self._proxy,
+            ConnectionGate(OKTA_CONNECTIONS),  # the places, handed out urgent first
         )
         self._client.set_session(self._sdk_session())
         return self

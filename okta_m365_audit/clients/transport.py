@@ -20,6 +20,7 @@ from aiolimiter import AsyncLimiter
 from yarl import URL
 
 from ..core.errors import ReadOnlyViolation
+from .gate import ConnectionGate
 from .origins import Origin, OriginRefused, TokenRedirect, origin_of, origin_text, redirect_target
 
 # --- request accounting ------------------------------------------------------------------
@@ -79,11 +80,13 @@ class ReadOnlySession:
         token_url: str,
         limiter: AsyncLimiter | None = None,
         proxy: Any = None,
+        gate: ConnectionGate | None = None,
     ):
         self._session = session
         self._origin = origin
         self._token_url = token_url
         self._limiter = limiter
+        self._gate = gate
         #: the tenant's explicit proxy for this origin (clients/network.py ``Proxy``), if any
         self._proxy = proxy
 
@@ -103,20 +106,37 @@ class ReadOnlySession:
         kwargs["proxy"] = self._proxy.url if self._proxy is not None else None
         kwargs["proxy_auth"] = self._proxy.aiohttp_auth() if self._proxy is not None else None
         request = self._session.request(method, target, **kwargs)
-        return _Budgeted(self._limiter, request, self._origin if token else None)
+        return _Budgeted(self._limiter, request, self._origin if token else None, self._gate)
 
     async def close(self) -> None:
         await self._session.close()
 
 
 class _Budgeted:
-    """An aiohttp request context that first waits for the API's request budget; for a
-    token request (``token_origin`` set), a 3xx answer raises TokenRedirect."""
+    """An aiohttp request context that first waits for a place among the org's open
+    requests (gate.py: a token request ahead of reads) and for the API's request budget;
+    for a token request (``token_origin`` set), a 3xx answer raises TokenRedirect."""
 
-    def __init__(self, limiter: AsyncLimiter | None, request: Any, token_origin: Origin | None):
+    def __init__(
+        self,
+        limiter: AsyncLimiter | None,
+        request: Any,
+        token_origin: Origin | None,
+        gate: ConnectionGate | None = None,
+    ):
         self._limiter, self._request, self._token_origin = limiter, request, token_origin
+        self._gate = gate
 
     async def __aenter__(self) -> Any:
+        if self._gate is not None:
+            await self._gate.acquire(first=self._token_origin is not None)
+        try:
+            return await self._enter()
+        except BaseException:
+            self._release()
+            raise
+
+    async def _enter(self) -> Any:
         if self._limiter is not None:
             await self._limiter.acquire()
         response = await self._request.__aenter__()
@@ -129,7 +149,15 @@ class _Budgeted:
         return response
 
     async def __aexit__(self, *exc: Any) -> Any:
-        return await self._request.__aexit__(*exc)
+        try:
+            return await self._request.__aexit__(*exc)
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self._gate is not None:
+            self._gate.release()
+            self._gate = None  # once
 
 
 # --- Graph and home-realm discovery: httpx --------------------------------------------------

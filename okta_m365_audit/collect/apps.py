@@ -4,7 +4,9 @@ after the app list, each custom domain's after the domain list.
 The Graph stream's CRED reads need only the apps' provisioning connections (consent.py):
 ``connections_read`` is set once every connection read is done (whether it succeeded or
 not), so they do not wait for the app users' pages read beside the connections, a chain of
-hundreds of pages on a large tenant (issue 16).
+hundreds of pages on a large tenant (issue 16). The app list and the connections are links
+of the collection's longest chain: their requests take the next free place among the org's
+open requests before the reads nothing waits for (clients/gate.py).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import asyncio
 from typing import Any, Protocol
 
 from ..catalog.resources import custom_domain_ids
+from ..clients.gate import urgent
 from .pages import read_items
 from .policies import read_office365_policies
 
@@ -32,12 +35,14 @@ async def read_office365_apps(c: _Collector) -> None:
 
     async def connections(ids: list[str]) -> None:
         try:
-            await asyncio.gather(*(c._read("okta", "appConnection", a) for a in ids))
+            with urgent():  # links of the longest chain: ahead of the leaves (clients/gate.py)
+                await asyncio.gather(*(c._read("okta", "appConnection", a) for a in ids))
         finally:
             c.connections_read.set()
 
     try:
-        await c._read("okta", "office365Apps")
+        with urgent():
+            await c._read("okta", "office365Apps")
         ids = [a["id"] for a in read_items(c.doc["okta"]["office365Apps"]) if "id" in a]
         await asyncio.gather(
             connections(ids),

@@ -15,6 +15,7 @@ stored (``redact.redact_tree``), so an echoed token never reaches an output.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import time
 import uuid
@@ -34,6 +35,7 @@ from ..clients import (
     start_tally,
 )
 from ..clients.failures import error_of, next_link, redirect_problem, shape_problem
+from ..clients.gate import urgent
 from ..config import TenantConfig
 from ..core.errors import ReadOnlyViolation
 from ..core.redact import redact_untrusted
@@ -238,9 +240,10 @@ class Collector:
             try:
                 if res.name == FIRST_READ.get(res.api) and res.api in self._sign_in_failed:
                     raise self._sign_in_failed.pop(res.api)  # as its own (_signed_in)
-                last = await asyncio.wait_for(
-                    client.get(url), timeout=max(0.1, deadline - time.monotonic())
-                )
+                with urgent() if pages else contextlib.nullcontext():  # a next page: a link
+                    last = await asyncio.wait_for(  # of a chain (clients/gate.py)
+                        client.get(url), timeout=max(0.1, deadline - time.monotonic())
+                    )
             except OriginRefused as exc:  # a URL the transport refused: nothing was sent
                 return fail(0, "origin_refused", str(exc))
             except TokenError as exc:

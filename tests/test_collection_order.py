@@ -8,9 +8,9 @@ for is one its tenant's latency makes it pay.
   nothing.
 - The Entra principal of the provisioning connection's client is read once the connections
   are (collect/apps.py), not once every page of the app's users is.
-- Okta's sign-in goes out while the Graph client is built (a few tenths of a second of
-  imports and key loading, on a thread): its round trips do not wait for it
-  (collector.py ``_graph_api``).
+- The Okta stream signs in and reads while the Graph client is built (a few tenths of a
+  second of imports and key loading, on a thread): the chain's Okta links do not wait for
+  it (collect/late_graph.py).
 """
 
 from __future__ import annotations
@@ -122,33 +122,37 @@ def _sent_at(record) -> float:
     return dt.datetime.fromisoformat(record.time.replace("Z", "+00:00")).timestamp()
 
 
-def test_okta_signs_in_while_the_graph_client_is_built(pytester, golden, monkeypatch):
-    """The Graph client takes 2 s to build: Okta's token was asked for long before it is
-    built (after it, in the old order), and the collection reads everything as before."""
+def test_okta_reads_while_the_graph_client_is_built(pytester, golden, monkeypatch):
+    """The Graph client takes 2 s to build: Okta's token, its app list and the app's
+    connection were all asked for long before it is built (after it, in the old order), and
+    the collection reads everything as before."""
     files = write_tenant(pytester.path / "tenants", golden)
     cfg = files.config()
     ended = _graph_built_slowly(monkeypatch)
     with Emulator(golden, registrations_for(cfg)) as emu:
         doc = asyncio.run(collect(cfg, emu.endpoints(), emu.as_of))
-        tokens = [r for r in emu.requests if r.service == "okta" and r.method == "POST"]
-    assert tokens and _sent_at(tokens[0]) < ended[0] - SLOW / 2
-    assert doc["meta"]["partial"] is False
+        okta = [r for r in emu.requests if r.service == "okta"]
+    token = next(r for r in okta if r.method == "POST")
+    connection = next(r for r in okta if r.path.endswith("/connections/default"))
+    assert _sent_at(token) < ended[0] - SLOW / 2
+    assert _sent_at(connection) < ended[0] - SLOW / 2
+    assert doc["meta"]["partial"] is False and doc["graph"]["oktaClientPrincipal"]
 
 
 def test_a_graph_client_that_cannot_be_built_ends_the_collection(
     pytester, golden, monkeypatch, caplog
 ):
-    """Building the Graph client fails: the collection raises that error, as it did before
-    Okta signed in early; the sign-in started is abandoned (no Okta read is sent, and
-    asyncio reports no task left with an error nobody read)."""
+    """Building the Graph client fails after 2 s: the collection raises that error, as it
+    did when the client was built before any read; the Okta reads started meanwhile are
+    cancelled (asyncio reports no task left with an error nobody read)."""
     files = write_tenant(pytester.path / "tenants", golden)
     cfg = files.config()
     _graph_built_slowly(monkeypatch, fails=True)
     with Emulator(golden, registrations_for(cfg)) as emu, caplog.at_level(logging.ERROR):
         with pytest.raises(ValueError, match="could not be built"):
             asyncio.run(collect(cfg, emu.endpoints(), emu.as_of))
-        okta_reads = [r for r in emu.requests if r.service == "okta" and r.method == "GET"]
-    assert okta_reads == []
+        graph_reads = [r for r in emu.requests if r.service == "graph" and r.method == "GET"]
+    assert graph_reads == []
     assert "never retrieved" not in caplog.text
 
 

@@ -84,6 +84,10 @@ def _handed_on(name: str) -> Callable[[list[str]], int]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and argv[0] in HANDED_ON:
+        if argv[0] == "run":  # its first DPoP key made while pytest starts (early.py)
+            from .early import start_dpop_key_if_asked
+
+            start_dpop_key_if_asked(argv[1:], os.getcwd())
         return _handed_on(argv[0])(argv[1:])
     args = build_parser().parse_args(argv)
     if args.command == "schema":

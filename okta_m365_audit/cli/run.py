@@ -11,8 +11,9 @@ uses and no other.
   command works from any folder, the settings of the checkout's pyproject.toml included;
 - a usage error of pytest's own parser (a bad option) is one line, as the audit's are.
 
-It imports nothing of the package before pytest does: the plugin's asserts are rewritten as
-pytest does for any plugin it imports.
+It imports nothing of the package before pytest does (cli/main.py starts the first DPoP key
+first, early.py: core alone): the plugin's asserts are rewritten as pytest does for any
+plugin it imports.
 """
 
 from __future__ import annotations

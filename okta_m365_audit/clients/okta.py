@@ -21,7 +21,6 @@ Two things about the service app's token are handled here, where the token is ob
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from typing import Any
 
@@ -57,7 +56,6 @@ class OktaApi:
         #: scopes the token endpoint refused (never granted to the service app)
         self.ungranted_scopes: tuple[str, ...] = ()
         self._narrowing = asyncio.Lock()
-        self._signing: asyncio.Future[Any] | None = None  #: start_sign_in's token request
         conf: dict[str, Any] = {
             "orgUrl": self.base,
             # per attempt (the collector bounds a read's retries in all: max_retry_seconds)
@@ -128,29 +126,11 @@ class OktaApi:
         """Drop the cached access token, so the next request fetches a new one."""
         self._client.clear_cached_token()
 
-    def start_sign_in(self) -> None:
-        """Start signing in now, on the running loop, while the caller goes on (building
-        the Graph client, about a third of a second of imports and key loading): the
-        token's round trips then cost no time of their own. ``sign_in`` awaits it."""
-        if self._signing is None:
-            # a request made, never sent: its token kept
-            self._signing = asyncio.ensure_future(self._request_for(self.base))
-
-    async def abandon_sign_in(self) -> None:
-        """The run will not read this org after all (the other API's client could not be
-        built): a sign-in started is cancelled, what it raised is dropped."""
-        if self._signing is not None:
-            self._signing.cancel()
-            with contextlib.suppress(BaseException):
-                await self._signing
-
     async def sign_in(self) -> None:
         """The access token every request then carries (DPoP-bound when the app requires
         it), obtained now as a request obtains it (the scopes Okta refuses dropped); raises
         as ``get`` raises when the token endpoint refuses or cannot be reached."""
-        self.start_sign_in()
-        assert self._signing is not None
-        await self._signing
+        await self._request_for(self.base)  # a request made, never sent: its token kept
 
     async def get(self, url: str) -> RawResponse:
         """GET a path or a URL on the org's origin (OriginRefused for any other, before the

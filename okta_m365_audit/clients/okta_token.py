@@ -20,14 +20,12 @@ it does not do well enough here are replaced, the protocol left to it:
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import re
-import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric import rsa
+from ..core.dpop_keys import KeyInTheMaking, KeyObject, take_key
 
 #: DPoP error codes (RFC 9449 §5 and §8; the SDK's own test, okta/errors/dpop_errors.py)
 _DPOP_ERROR_PREFIXES = ("invalid_dpop_", "use_dpop_", "dpop_")
@@ -42,20 +40,6 @@ _NOT_ALLOWED = re.compile(
 )
 
 
-class _KeyObject:
-    """What the SDK's generator signs with: it calls ``export_key()`` and hands the result to
-    PyJWT, which takes a ``cryptography`` key object as well as PEM bytes."""
-
-    def __init__(self, key: rsa.RSAPrivateKey):
-        self._key = key
-
-    def export_key(self) -> rsa.RSAPrivateKey:
-        return self._key
-
-    def __repr__(self) -> str:  # never the key, whatever prints it
-        return "<DPoP key (in memory)>"
-
-
 def dpop_proofs() -> Any:
     """The SDK's DPoP proof generator with a key made by ``cryptography`` (module docstring).
 
@@ -64,18 +48,17 @@ def dpop_proofs() -> Any:
     its clients, and waited for when the first proof is signed."""
     import time
 
-    from okta.dpop import RSA_KEY_SIZE_BITS, DPoPProofGenerator
+    from okta.dpop import DPoPProofGenerator
 
     class Proofs(DPoPProofGenerator):
-        _made: tuple[_KeyObject, dict[str, str]] | None = None
-        _making: _Background | None = None
+        _made: tuple[KeyObject, dict[str, str]] | None = None
+        _making: KeyInTheMaking | None = None
 
         def _rotate_keys_internal(self) -> None:
-            self._making = _AHEAD.pop() if _AHEAD else _Background(RSA_KEY_SIZE_BITS)
-            _start_next_ahead()  # the next tenant's, while this one is read and checked
+            self._making = take_key()  # made ahead (core/dpop_keys.py), the next started
             self._key_created_at = time.time()
 
-        def _key(self) -> tuple[_KeyObject, dict[str, str]]:
+        def _key(self) -> tuple[KeyObject, dict[str, str]]:
             if self._making is not None:
                 self._made, self._making = self._making.result(), None
             assert self._made is not None
@@ -86,63 +69,6 @@ def dpop_proofs() -> Any:
         _public_jwk = property(lambda self: self._key()[1], lambda self, _value: None)
 
     return Proofs({})
-
-
-#: a key started before any client needed it (make_dpop_keys_ahead), taken by the next
-_AHEAD: list[_Background] = []
-#: how many more keys this process will need, to start ahead one at a time
-_MORE = [0]
-
-
-def make_dpop_keys_ahead(count: int) -> None:
-    """Start making the run's DPoP keys ahead of need, one at a time, on a thread (OpenSSL
-    releases the GIL): ``count`` is how many tenants of the run use DPoP. The plugin calls
-    this at configure, so the first key is made while pytest collects the checks, and each
-    next one while the tenant before it is read and checked. A key is never shared between
-    tenants (nor between their Okta orgs)."""
-    _MORE[0] = count
-    _start_next_ahead()
-
-
-def _start_next_ahead() -> None:
-    if not _AHEAD and _MORE[0] > 0:
-        from okta.dpop import RSA_KEY_SIZE_BITS
-
-        _MORE[0] -= 1
-        _AHEAD.append(_Background(RSA_KEY_SIZE_BITS))
-
-
-class _Background:
-    """A DPoP key pair being made on a daemon thread: ``result()`` waits for it (and raises
-    what making it raised)."""
-
-    def __init__(self, bits: int):
-        self._bits = bits
-        self._out: tuple[_KeyObject, dict[str, str]] | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._make, name="dpop-key", daemon=True)
-        self._thread.start()
-
-    def _make(self) -> None:
-        try:
-            key = rsa.generate_private_key(public_exponent=65537, key_size=self._bits)
-            numbers = key.public_key().public_numbers()
-            jwk = {"kty": "RSA", "n": _b64_int(numbers.n), "e": _b64_int(numbers.e)}
-            self._out = (_KeyObject(key), jwk)
-        except BaseException as exc:  # handed to the thread that waits for the key
-            self._error = exc
-
-    def result(self) -> tuple[_KeyObject, dict[str, str]]:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        assert self._out is not None
-        return self._out
-
-
-def _b64_int(value: int) -> str:
-    raw = value.to_bytes((value.bit_length() + 7) // 8, "big")
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 @contextlib.contextmanager

@@ -43,6 +43,7 @@ from ..snapshot import document as snap
 from .apps import read_office365_apps, read_okta_domains
 from .consent import read_okta_principals
 from .guards import read_guards
+from .late_graph import GraphOnThread
 from .memory import gc_paused
 from .pages import join_pages, read_items
 from .policies import read_admin_console, read_okta_admins
@@ -363,7 +364,8 @@ async def collect(
     offline: bool = False,
     progress: Progress = NO_PROGRESS,
 ) -> dict[str, Any]:
-    """Build the SDK clients for a tenant and collect its snapshot.
+    """Build the SDK clients for a tenant and collect its snapshot: the Okta stream starts
+    reading while the Graph client is still being built (late_graph.py).
 
     ``offline``: skip Microsoft's public home-realm discovery (FED-09 then skips).
     """
@@ -373,24 +375,8 @@ async def collect(
     limits = limits_for(cfg)
     async with (
         OktaApi(cfg, endpoints, limits) as okta,
-        await _graph_api(okta, cfg, endpoints, limits) as graph,
+        GraphOnThread(cfg, endpoints, limits) as graph,
+        contextlib.nullcontext() if offline else RealmApi(endpoints, limits) as realm,
     ):
-        if offline:
-            return await Collector(cfg, okta, graph, as_of, source, None, limits, progress).run()
-        async with RealmApi(endpoints, limits) as realm:
-            return await Collector(cfg, okta, graph, as_of, source, realm, limits, progress).run()
-
-
-async def _graph_api(okta: Any, cfg: TenantConfig, endpoints: Any, limits: Any) -> Any:
-    """The Graph client, built on a thread of its own (its imports and certificate loading
-    take a few tenths of a second) while Okta's sign-in goes out on this loop: the token's
-    round trips overlap the building instead of following it (issue 16). If the client
-    cannot be built, the collection ends with that error and the sign-in is abandoned."""
-    from ..clients import GraphApi
-
-    okta.start_sign_in()
-    try:
-        return await asyncio.to_thread(GraphApi, cfg, endpoints, limits)
-    except BaseException:
-        await okta.abandon_sign_in()
-        raise
+        collector = Collector(cfg, okta, graph, as_of, source, realm, limits, progress)
+        return await graph.run(collector.run())

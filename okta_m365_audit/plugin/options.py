@@ -10,10 +10,10 @@ import pytest
 
 from ..catalog.checks import BY_ID
 from ..catalog.policy import SEVERITY_CHOICES
-from ..clients.okta_token import make_dpop_keys_ahead
 from ..config import OktaPrivateKeyAuth
 from ..config.network import RunNetwork
 from ..core import names, redact, suite
+from ..core.dpop_keys import make_keys_ahead
 from ..emulator import spawn_ahead
 from ..outputs.chromium import start_printing_browser
 from ..session.tenants import AuditState, UsageProblem, select_tenants, start_run
@@ -237,7 +237,7 @@ def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
         if entry.from_snapshot is None and isinstance(auth, OktaPrivateKeyAuth) and auth.dpop:
             count += 1
     if count:
-        make_dpop_keys_ahead(count)
+        make_keys_ahead(count)
     if is_worker(config):  # which tenants a worker gets is decided later
         return
     first = next((e for e in state.tenants.values() if e.cfg and e.from_snapshot is None), None)

@@ -1,0 +1,97 @@
+"""What ``okta-m365-audit run`` starts before pytest does: the run's first DPoP key.
+
+An RSA 3072 DPoP key takes 0.5-1 s to make (core/dpop_keys.py). Started by the plugin when
+pytest configures the run, it was still being made when a small tenant's first token was
+asked for, and the token waited for it (issue 16). Started here, on a thread (OpenSSL
+releases the GIL), it is made on the second core while Python and pytest import.
+
+Only a hint: the tenant files of the run are glanced at on that thread (YAML read, no
+validation: the plugin loads and judges them as before), and one key is started when one of
+them asks for DPoP (``okta.auth.dpop: true`` with ``private_key_jwt``). Nothing is started
+for runs that read no tenant API in this process: xdist's controller (``-n``, its workers
+make their own), ``--offline``, replays (``--from-snapshot``), and runs that only list or
+explain. A hint that turns out wrong (``-k`` leaves the tenant out, say) costs one key's
+CPU, nothing else.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+#: options after which this process reads no tenant's Okta API
+NO_READ_OPTIONS = frozenset({
+    "-n", "--numprocesses", "--offline", "--from-snapshot", "--collect-only", "--co",
+    "--setup-plan", "--setup-only", "--fixtures", "--markers", "--help", "-h", "--version",
+    "-V",
+})  # fmt: skip
+#: a tenant file larger than this is not glanced at (the plugin still loads it)
+MAX_FILE_BYTES = 1 << 20
+
+
+def start_dpop_key_if_asked(argv: list[str], cwd: str) -> threading.Thread | None:
+    """The thread that glances at the run's tenant files and starts the first DPoP key if
+    one asks for it; None when the run reads no Okta API in this process."""
+    for arg in argv:
+        option = arg.split("=", 1)[0]
+        if option in NO_READ_OPTIONS or (arg.startswith("-n") and not arg.startswith("--")):
+            return None
+    tenants_dir = Path(
+        _value(argv, "--tenants-dir") or Path(_value(argv, "--rootdir") or cwd, "tenants")
+    )
+    wanted = _values(argv, "--tenant")
+    thread = threading.Thread(
+        target=_glance, args=(tenants_dir, wanted), name="dpop-key-hint", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _glance(tenants_dir: Path, wanted: list[str]) -> None:
+    try:
+        import yaml
+
+        from ..core.dpop_keys import start_first_key_early
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        files = sorted(tenants_dir.glob("*.yaml")) + sorted(tenants_dir.glob("*.yml"))
+        for path in files:
+            if _asks_for_dpop(path, wanted, yaml, loader):
+                start_first_key_early()
+                return
+    except Exception:  # a hint only: the plugin meets whatever is wrong, and says so
+        return
+
+
+def _asks_for_dpop(path: Path, wanted: list[str], yaml: object, loader: object) -> bool:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return False
+        data = yaml.load(path.read_text("utf-8"), Loader=loader)  # type: ignore[attr-defined]
+    except Exception:
+        return False
+    if not isinstance(data, dict):
+        return False
+    if wanted and data.get("name", path.stem) not in wanted:
+        return False
+    okta = data.get("okta")
+    auth = okta.get("auth") if isinstance(okta, dict) else None
+    if not isinstance(auth, dict):
+        return False
+    return auth.get("method") == "private_key_jwt" and auth.get("dpop") is True
+
+
+def _values(argv: list[str], option: str) -> list[str]:
+    """Every value given to ``option`` (``--opt value`` or ``--opt=value``)."""
+    found = []
+    for i, arg in enumerate(argv):
+        if arg == option and i + 1 < len(argv):
+            found.append(argv[i + 1])
+        elif arg.startswith(option + "="):
+            found.append(arg.split("=", 1)[1])
+    return found
+
+
+def _value(argv: list[str], option: str) -> str | None:
+    values = _values(argv, option)
+    return values[-1] if values else None

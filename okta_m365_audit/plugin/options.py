@@ -220,7 +220,9 @@ def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
     """What this process will wait for, started now (it overlaps pytest's collection of the
     checks). The Chromium that prints the handover PDFs at the end (1-2 s to start), in the
     process that writes the bundles. The DPoP keys of tenants whose Okta app uses DPoP
-    (0.5-1 s each to make), on a thread, one ahead at a time; in a run without workers, the
+    (up to 1 s each to make), on a thread, one ahead at a time (the first may be under way
+    already: ``okta-m365-audit run`` starts it before pytest, cli/early.py); in a run
+    without workers, the
     first tenant's emulator process when its tenant file asks for one (1.5-2 s to start),
     and the first tenants' collections themselves (plugin/ahead.py).
     Not in an xdist controller (its workers collect), nor when nothing is read from an API.

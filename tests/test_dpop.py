@@ -355,3 +355,52 @@ def test_dpop_key_is_made_in_memory_and_never_shown(demo_cfg, golden):
     shown = repr(proofs._rsa_key) + repr(vars(proofs))
     assert "PRIVATE" not in shown and str(proofs._rsa_key.export_key().private_numbers().d)[
         :20] not in shown  # fmt: skip
+
+
+def test_clients_built_at_once_each_keep_their_own_dpop_generator(demo_cfg, monkeypatch):
+    """Tenants read ahead build their Okta clients on threads of their own, at once. The
+    build patches process-wide things for its moment (the SDK's DPoP generator class, the
+    OKTA_* variables); built without a lock, a client took another tenant's generator (its
+    key, its nonce: another org's token then failed). Each keeps its own, and an OKTA_*
+    secret read meanwhile is never found missing."""
+    import threading
+
+    import okta.config.config_validator as validator
+
+    from okta_m365_audit.clients import Endpoints
+    from okta_m365_audit.clients.secrets import _secret_from_env
+    from okta_m365_audit.core import dpop_keys
+
+    monkeypatch.setattr(dpop_keys, "KeyInTheMaking", lambda *a: object())  # no key needed
+    real_validator = validator.ConfigValidator
+
+    def slow_validator(config):  # widens the build's moment
+        time.sleep(0.02)
+        return real_validator(config)
+
+    monkeypatch.setattr(validator, "ConfigValidator", slow_validator)
+    monkeypatch.setenv("OKTA_AUDIT_TEST_SECRET", "s3cret-value")
+    endpoints = Endpoints.real(demo_cfg)
+    built: list[Any] = []
+    missing: list[str] = []
+
+    def build() -> None:
+        built.append(OktaApi(demo_cfg, endpoints))
+
+    def read_secret() -> None:
+        for _ in range(20):
+            try:
+                _secret_from_env(demo_cfg, "okta.auth.token_env", "OKTA_AUDIT_TEST_SECRET")
+            except Exception as exc:
+                missing.append(str(exc))
+            time.sleep(0.005)
+
+    threads = [threading.Thread(target=build) for _ in range(8)]
+    threads.append(threading.Thread(target=read_secret))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(built) == 8
+    assert all(api._client._oauth._dpop_generator is api._proofs for api in built)
+    assert missing == []

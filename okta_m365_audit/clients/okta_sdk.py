@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from .okta_token import sdk_uses
+from .secrets import ENVIRONMENT_LOCK
 
 
 def request_executor(conf: dict[str, Any], proofs: Any) -> Any:
@@ -38,7 +39,11 @@ def request_executor(conf: dict[str, Any], proofs: Any) -> Any:
     from okta.logger import setup_logging
     from okta.request_executor import RequestExecutor
 
-    with isolated_from_okta_settings(), sdk_uses(proofs):
+    # what the build patches (the process's environment, the SDK's module settings and its
+    # DPoP generator class) is the whole process's: one build at a time, or a tenant read
+    # ahead on another thread could take this one's DPoP generator (its key, its nonce) or
+    # build while the settings are shown again (a secret read from OKTA_* waits too)
+    with ENVIRONMENT_LOCK, isolated_from_okta_settings(), sdk_uses(proofs):
         setter = ConfigSetter()  # defaults (OKTA_* and okta.yaml hidden: see below)
         setter._apply_config({"client": conf})
         config = setter._prune_config(setter.get_config())

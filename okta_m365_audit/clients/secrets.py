@@ -4,15 +4,21 @@ redactor the moment they are read (so no log, message or report can show them)."
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 from ..config import OktaPrivateKeyAuth, TenantConfig
 from ..core import redact
 from ..core.errors import ConfigError
 
+#: held while the okta SDK's client is built (okta_sdk.py): the build hides the process's
+#: OKTA_* variables, which a tenant's secret may be named like, for that moment
+ENVIRONMENT_LOCK = threading.RLock()
+
 
 def _secret_from_env(cfg: TenantConfig, fieldname: str, var: str) -> str:
-    value = os.environ.get(var)
+    with ENVIRONMENT_LOCK:  # never read while another thread's SDK build hides it
+        value = os.environ.get(var)
     if not value:
         raise ConfigError(
             str(cfg.source_file),

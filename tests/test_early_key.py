@@ -94,3 +94,11 @@ def test_the_key_size_is_the_sdks():
     from okta.dpop import RSA_KEY_SIZE_BITS
 
     assert dpop_keys.DPOP_KEY_BITS == RSA_KEY_SIZE_BITS
+
+
+def test_the_template_is_not_a_tenant(tmp_path, started):
+    """tenants/example.yaml asks for DPoP but is a template (the loader skips it too)."""
+    _tenant(tmp_path / "tenants", "example", True)
+    _tenant(tmp_path / "tenants", "acme", False)
+    _run([], tmp_path)
+    assert started == []

@@ -1,12 +1,14 @@
 """What ``okta-m365-audit run`` starts before pytest does: the run's first DPoP key.
 
-An RSA 3072 DPoP key takes 0.5-1 s to make (core/dpop_keys.py). Started by the plugin when
-pytest configures the run, it was still being made when a small tenant's first token was
-asked for, and the token waited for it (issue 16). Started here, on a thread (OpenSSL
+An RSA 3072 DPoP key takes up to 0.4 s of CPU to make, longer while the cores are busy
+(core/dpop_keys.py). Started by the plugin when pytest configures the run, it was still
+being made when a small tenant's first token was asked for, and the token waited for it
+(issue 16). Started here, on a thread (OpenSSL
 releases the GIL), it is made on the second core while Python and pytest import.
 
-Only a hint: the tenant files of the run are glanced at on that thread (YAML read, no
-validation: the plugin loads and judges them as before), and one key is started when one of
+Only a hint: the tenant files of the run (the loader's own: example.yaml is a template) are
+glanced at on that thread (YAML read, no validation: the plugin loads and judges them as
+before), and one key is started when one of
 them asks for DPoP (``okta.auth.dpop: true`` with ``private_key_jwt``). Nothing is started
 for runs that read no tenant API in this process: xdist's controller (``-n``, its workers
 make their own), ``--offline``, replays (``--from-snapshot``), and runs that only list or
@@ -51,28 +53,30 @@ def _glance(tenants_dir: Path, wanted: list[str]) -> None:
     try:
         import yaml
 
+        from ..config.loading import discover_tenants  # the loader's own files, not example
         from ..core.dpop_keys import start_first_key_early
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        files = sorted(tenants_dir.glob("*.yaml")) + sorted(tenants_dir.glob("*.yml"))
-        for path in files:
-            if _asks_for_dpop(path, wanted, yaml, loader):
+        for stem, path in discover_tenants(tenants_dir).items():
+            try:
+                if path.stat().st_size > MAX_FILE_BYTES:
+                    continue
+                data = yaml.load(path.read_text("utf-8"), Loader=loader)
+            except Exception:  # the plugin reports the file, as it always does
+                continue
+            if asks_for_dpop(data, stem, wanted):
                 start_first_key_early()
                 return
     except Exception:  # a hint only: the plugin meets whatever is wrong, and says so
         return
 
 
-def _asks_for_dpop(path: Path, wanted: list[str], yaml: object, loader: object) -> bool:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            return False
-        data = yaml.load(path.read_text("utf-8"), Loader=loader)  # type: ignore[attr-defined]
-    except Exception:
-        return False
+def asks_for_dpop(data: object, stem: str, wanted: list[str]) -> bool:
+    """A tenant file's YAML (read, not validated) names a tenant of the run whose service
+    app signs in with ``private_key_jwt`` and DPoP."""
     if not isinstance(data, dict):
         return False
-    if wanted and data.get("name", path.stem) not in wanted:
+    if wanted and data.get("name", stem) not in wanted:
         return False
     okta = data.get("okta")
     auth = okta.get("auth") if isinstance(okta, dict) else None

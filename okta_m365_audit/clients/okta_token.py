@@ -43,9 +43,8 @@ _NOT_ALLOWED = re.compile(
 def dpop_proofs() -> Any:
     """The SDK's DPoP proof generator with a key made by ``cryptography`` (module docstring).
 
-    The key (RSA 3072, the SDK's size) takes 0.5-1 s to make on this project's machine; it
-    is made on a thread of its own (OpenSSL releases the GIL) while the run goes on building
-    its clients, and waited for when the first proof is signed."""
+    The key (RSA 3072, the SDK's size) is made ahead, on a thread of its own
+    (core/dpop_keys.py), and waited for when the first proof is signed."""
     import time
 
     from okta.dpop import DPoPProofGenerator

@@ -1,12 +1,13 @@
 """The run's DPoP keys, made ahead of need on threads of their own (OpenSSL releases the GIL).
 
 An RSA 3072 key, the okta SDK's size for DPoP (``okta.dpop.RSA_KEY_SIZE_BITS``; tests hold
-``DPOP_KEY_BITS`` to it), takes 0.5-1 s to make on this project's 2-core machine. A small
-tenant's whole collection is about that long, so a key made when the first token is asked
-for sets the run's pace (issue 16). Keys are therefore started before they are needed:
+``DPOP_KEY_BITS`` to it), takes 0.03-0.4 s of CPU to make (0.2 s on average on this
+project's 2-core machine), longer while the cores are busy. A small tenant's first token is
+asked for less than a second into the run, so a key made then sets the run's pace (issue
+16). Keys are therefore started before they are needed:
 
 - ``start_first_key_early``: by ``okta-m365-audit run`` itself, before pytest starts, when
-  a tenant file of the run asks for DPoP (cli/run.py), so the first key is made while
+  a tenant file of the run asks for DPoP (cli/early.py), so the first key is made while
   Python and pytest import;
 - ``make_keys_ahead``: by the plugin at configure, for the tenants of the run that use
   DPoP, one at a time: each next key while the tenant before it is read and checked.

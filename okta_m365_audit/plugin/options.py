@@ -219,12 +219,11 @@ def _run_network(config: pytest.Config) -> RunNetwork:
 def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
     """What this process will wait for, started now (it overlaps pytest's collection of the
     checks). The Chromium that prints the handover PDFs at the end (1-2 s to start), in the
-    process that writes the bundles. The DPoP keys of tenants whose Okta app uses DPoP
-    (up to 1 s each to make), on a thread, one ahead at a time (the first may be under way
-    already: ``okta-m365-audit run`` starts it before pytest, cli/early.py); in a run
-    without workers, the
-    first tenant's emulator process when its tenant file asks for one (1.5-2 s to start),
-    and the first tenants' collections themselves (plugin/ahead.py).
+    process that writes the bundles. The DPoP keys of tenants whose Okta app uses DPoP, on
+    a thread, one ahead at a time (core/dpop_keys.py; the first may be under way already:
+    ``okta-m365-audit run`` starts it before pytest, cli/early.py); in a run without
+    workers, the first tenant's emulator process when its tenant file asks for one (1.5-2 s
+    to start), and the first tenants' collections themselves (plugin/ahead.py).
     Not in an xdist controller (its workers collect), nor when nothing is read from an API.
     A worker counts every such tenant (which of them it gets is decided later): at most one
     key made ahead goes unused."""

@@ -41,34 +41,35 @@ def start_dpop_key_if_asked(argv: list[str], cwd: str) -> threading.Thread | Non
     tenants_dir = Path(
         _value(argv, "--tenants-dir") or Path(_value(argv, "--rootdir") or cwd, "tenants")
     )
+    # imported here, on the calling thread, before pytest imports anything: a thread that
+    # imports while the main thread imports pytest can meet a module another thread has
+    # half run (CI met "Error while loading plugin 'mark'"); the plugin imports these anyway
+    import yaml
+
+    from ..config.loading import discover_tenants  # the loader's own files, not example
+    from ..core.dpop_keys import start_first_key_early
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def glance() -> None:
+        try:
+            for stem, path in discover_tenants(tenants_dir).items():
+                try:
+                    if path.stat().st_size > MAX_FILE_BYTES:
+                        continue
+                    data = yaml.load(path.read_text("utf-8"), Loader=loader)
+                except Exception:  # the plugin reports the file, as it always does
+                    continue
+                if asks_for_dpop(data, stem, wanted):
+                    start_first_key_early()
+                    return
+        except Exception:  # a hint only: the plugin meets whatever is wrong, and says so
+            return
+
     wanted = _values(argv, "--tenant")
-    thread = threading.Thread(
-        target=_glance, args=(tenants_dir, wanted), name="dpop-key-hint", daemon=True
-    )
+    thread = threading.Thread(target=glance, name="dpop-key-hint", daemon=True)
     thread.start()
     return thread
-
-
-def _glance(tenants_dir: Path, wanted: list[str]) -> None:
-    try:
-        import yaml
-
-        from ..config.loading import discover_tenants  # the loader's own files, not example
-        from ..core.dpop_keys import start_first_key_early
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        for stem, path in discover_tenants(tenants_dir).items():
-            try:
-                if path.stat().st_size > MAX_FILE_BYTES:
-                    continue
-                data = yaml.load(path.read_text("utf-8"), Loader=loader)
-            except Exception:  # the plugin reports the file, as it always does
-                continue
-            if asks_for_dpop(data, stem, wanted):
-                start_first_key_early()
-                return
-    except Exception:  # a hint only: the plugin meets whatever is wrong, and says so
-        return
 
 
 def asks_for_dpop(data: object, stem: str, wanted: list[str]) -> bool:

@@ -14,6 +14,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -157,6 +158,61 @@ def test_the_started_browser_prints_what_a_one_shot_chromium_prints():
     assert pdf_pages(first) == one_shot == pdf_pages(second)
     assert not browser.folder.exists()  # its profile is removed
     assert _running(browser.pid) == []  # and it is gone, helpers included
+
+
+def test_documents_printed_in_the_kept_page_are_each_their_own():
+    """The browser prints every document in one page (a new renderer per print cost as
+    much again): two tenants' documents, one after the other, each give their own PDF,
+    page for page what a one-shot print of it gives; the second holds nothing of the
+    first. A page that ended is replaced by a new one."""
+    from okta_m365_audit.outputs.chromium import PrintingBrowser
+
+    chromium = require_chromium()
+    alpha = _handover().html().replace("acme", "tenantalphaonly")
+    bravo = _handover().html().replace("acme", "tenantbravoonly")
+    assert alpha != bravo
+    browser = PrintingBrowser(chromium)
+    try:
+        first = pdf_pages(browser.print_pdf(alpha))
+        browser._pending.append({"sessionId": browser._session, "method": "Page.loadEventFired"})
+        second = pdf_pages(browser.print_pdf(bravo))  # a stale load event is not its own
+        kept = browser._target
+        browser._command("Target.closeTarget", {"targetId": kept})  # the page ends under it
+        third = pdf_pages(browser.print_pdf(alpha))  # in a page of its own
+        assert browser._target not in (None, kept)
+    finally:
+        browser.close()
+    assert first == pdf_pages(print_pdf(alpha, chromium)) == third
+    assert second == pdf_pages(print_pdf(bravo, chromium))
+    assert "tenantalphaonly" in "".join(first)
+    assert "tenantalphaonly" not in "".join(second)
+
+
+def test_the_page_is_opened_while_the_run_goes_on(monkeypatch):
+    """The browser started with the run opens its page at once, on a thread: the first
+    print finds it open and prints in it. Closed while the page is still opening, the
+    browser ends at once, its helpers with it."""
+    from okta_m365_audit.outputs import chromium as module
+
+    monkeypatch.setattr(module, "find_chromium", require_chromium)
+    browser = module.start_printing_browser()
+    assert browser is not None
+    try:
+        for thread in threading.enumerate():  # the page opening, on its thread
+            if thread.name == "chromium-page":
+                thread.join(30)
+        opened = browser._target
+        assert opened is not None
+        assert browser.print_pdf(_handover().html()).startswith(b"%PDF-")
+        assert browser._target == opened
+    finally:
+        browser.close()
+    quick = module.start_printing_browser()
+    assert quick is not None
+    started = time.monotonic()
+    quick.close()  # its page is still being opened: the close does not wait for it
+    assert time.monotonic() - started < 5
+    assert _running(quick.pid) == [] and not quick.folder.exists()
 
 
 def test_a_browser_that_died_is_replaced_by_a_one_shot_print(monkeypatch):

@@ -43,6 +43,8 @@ SHELL = "/bin/sh"
 WATCH = '"$@" 5<&- & read _ <&5; kill -KILL 0'
 #: messages kept that no one has waited for yet (events of other pages are dropped beyond)
 MAX_PENDING = 200
+#: pages opened, at most, until one has loaded a document (``open_page_soon``)
+OPEN_TRIES = 3
 
 
 class PrintingBrowser:
@@ -83,6 +85,9 @@ class PrintingBrowser:
         self._buffer = b""
         self._pending: list[dict[str, Any]] = []
         self._next_id = 0
+        #: the page the documents are printed in (``_page``), once opened
+        self._target: str | None = None
+        self._session: str | None = None
         self._lock = threading.Lock()
         self._closed = False
 
@@ -147,14 +152,16 @@ class PrintingBrowser:
         with self._lock:
             if self._closed:
                 raise PdfError("the browser was closed")
+            kept = self._session is not None
             try:
                 try:
                     return self._print(html)
                 except PdfError as exc:
-                    if "page ended" not in str(exc):
+                    if "page ended" not in str(exc) and not kept:
                         raise
                     # the first page's renderer of a just-started Chromium can crash
-                    # (seen with Debian's chromium 156 as root): once more, in a new page
+                    # (seen with Debian's chromium 156 as root), and a kept page's renderer
+                    # may have ended since the last print: once more, in a new page
                     return self._print(html)
             except (ValueError, KeyError, TypeError) as exc:  # JSON or base64 not as sent
                 raise PdfError(f"Chromium answered what is not a PDF ({exc})") from None
@@ -162,40 +169,92 @@ class PrintingBrowser:
                 error = exc.strerror or exc
                 raise PdfError(f"its temporary files cannot be written ({error})") from None
 
-    def _print(self, html: str) -> bytes:
-        with tempfile.TemporaryDirectory(dir=self.folder) as tmp:
-            page = Path(tmp) / "handover.html"
-            page.write_text(html, "utf-8")
+    def _page(self) -> str:
+        """The session of the page the documents are printed in, opened at the first print
+        and kept: a new page is a new renderer process, which cost as much CPU again as the
+        print itself (a 300-user tenant's 37-page document on the 2-core benchmark machine: 1.8
+        s of CPU a print in a new page, 0.96 s in the kept one; the PDFs are the same bytes).
+        The page holds one document at a time, each replacing the last; the handover
+        documents run no script."""
+        if self._session is None:
             target = self._command("Target.createTarget", {"url": "about:blank"})["targetId"]
-            session = self._command("Target.attachToTarget", {"targetId": target, "flatten": True})[
-                "sessionId"
-            ]
-            try:
-                self._command("Page.enable", {}, session)
-                self._command("Page.navigate", {"url": page.as_uri()}, session)
-                self._wait(
-                    lambda m: (
-                        m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session
-                    ),
-                    "the page load",
-                    session,
-                )
+            self._target = target
+            self._session = self._command(
+                "Target.attachToTarget", {"targetId": target, "flatten": True}
+            )["sessionId"]
+            self._command("Page.enable", {}, self._session)
+        return self._session
+
+    def _close_page(self) -> None:
+        """After a print that failed: the next one opens a page of its own."""
+        target, self._target, self._session = self._target, None, None
+        if target is not None:
+            with contextlib.suppress(PdfError):
+                self._command("Target.closeTarget", {"targetId": target})
+
+    def _load(self, session: str, url: str) -> None:
+        """The page of ``session`` shows ``url``, loaded."""
+        # nothing the page said about the document before counts for this one
+        self._pending = [m for m in self._pending if m.get("sessionId") != session]
+        loaded = self._command("Page.navigate", {"url": url}, session)
+        if loaded.get("errorText"):
+            raise PdfError(f"Chromium did not load the document ({loaded['errorText']})")
+        self._wait(
+            lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session,
+            "the page load",
+            session,
+        )
+
+    def _print(self, html: str) -> bytes:
+        try:
+            with tempfile.TemporaryDirectory(dir=self.folder) as tmp:
+                page = Path(tmp) / "handover.html"
+                page.write_text(html, "utf-8")
+                session = self._page()
+                self._load(session, page.as_uri())
                 result = self._command(
                     "Page.printToPDF",
                     {"printBackground": True, "preferCSSPageSize": True,
                      "displayHeaderFooter": False},
                     session,
                 )  # fmt: skip
-            finally:
-                with contextlib.suppress(PdfError):
-                    self._command("Target.closeTarget", {"targetId": target})
+        except BaseException:
+            self._close_page()
+            raise
         data = base64.b64decode(result["data"], validate=True)
         if not data.startswith(b"%PDF-"):
             raise PdfError("Chromium printed no PDF")
         return data
 
+    def open_page_soon(self) -> None:
+        """Open the page the documents are printed in now, on a thread, while the run reads
+        and checks: its renderer's start (a quarter to a third of a second of the first
+        print) is then not at the run's end. The page loads an empty document of the same
+        kind (a file), so the renderer that prints is the one started here; the first
+        renderer of a just-started Chromium ends as it loads its first document ("Render
+        process gone", Debian's chromium 156 as root, every time), and a new page is then
+        opened, up to ``OPEN_TRIES`` in all. A page that cannot be opened is left to the
+        first print to open, as before."""
+        threading.Thread(target=self._open_page, name="chromium-page", daemon=True).start()
+
+    def _open_page(self) -> None:
+        with self._lock:
+            for _ in range(OPEN_TRIES):
+                if self._closed:
+                    return
+                try:
+                    blank = self.folder / "blank.html"
+                    blank.write_text("<!DOCTYPE html><title>-</title>", "utf-8")
+                    self._load(self._page(), blank.as_uri())
+                    return
+                except (PdfError, OSError, ValueError, KeyError, TypeError):
+                    self._close_page()
+
     def close(self) -> None:
         """End Chromium and its helpers, and remove its profile."""
+        if not self._closed:  # the group first: a page being opened stops waiting at once
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signal.SIGKILL)
         with self._lock:
             if self._closed:
                 return
@@ -222,6 +281,8 @@ def start_printing_browser() -> PrintingBrowser | None:
     if chromium is None:
         return None
     try:
-        return PrintingBrowser(chromium)
+        browser = PrintingBrowser(chromium)
     except PdfError:
         return None
+    browser.open_page_soon()
+    return browser

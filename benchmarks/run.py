@@ -258,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:  # deterministic facts only; time is never judged here
         print(f"error: {problem}", file=sys.stderr)
     if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)  # a new folder is fine: say where
         args.json.write_text(
             json.dumps(
                 {

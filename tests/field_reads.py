@@ -157,7 +157,9 @@ def _views_over(docs: dict[str, dict[str, Any]], rec: Recorder | None) -> Iterat
     """The plugin's collection replaced by a TenantView over the given snapshot."""
     views: list[tuple[TenantView, set[str]]] = []
 
-    def collect_tenant(entry: Any, state: Any, progress: Any = None) -> TenantView:
+    def collect_tenant(
+        entry: Any, state: Any, progress: Any = None, keep: Any = None
+    ) -> TenantView:
         view = TenantView(entry.cfg, docs[entry.name])
         views.append((view, set(view.__dict__)))
         return view

@@ -49,9 +49,9 @@ def _spy(monkeypatch) -> list[tuple[str, str]]:
     calls: list[tuple[str, str]] = []
     original = ahead.collect_tenant
 
-    def collect(entry, state, progress):
+    def collect(entry, state, progress, **keep):
         calls.append((entry.name, threading.current_thread().name))
-        return original(entry, state, progress)
+        return original(entry, state, progress, **keep)
 
     monkeypatch.setattr(ahead, "collect_tenant", collect)
     return calls
@@ -88,7 +88,7 @@ def test_collect_only_reads_nothing(pytester, golden, monkeypatch):
 
 
 def test_what_a_collection_ahead_raises_makes_its_checks_error(pytester, golden, monkeypatch):
-    def fail(entry, state, progress):
+    def fail(entry, state, progress, **keep):
         raise AuditError(f"{entry.name}: the token endpoint refused the key")
 
     monkeypatch.setattr(ahead, "collect_tenant", fail)
@@ -119,9 +119,9 @@ def test_no_more_than_ahead_collections_wait_unasked(pytester, golden, monkeypat
     waiting: list[int] = []
     original = ahead.CollectionAhead.__init__
 
-    def init(self, entry, state):
+    def init(self, entry, state, **told):
         waiting.append(len(state.ahead))  # started ahead and not yet asked for, before it
-        original(self, entry, state)
+        original(self, entry, state, **told)
 
     monkeypatch.setattr(ahead.CollectionAhead, "__init__", init)
     tenants = pytester.path / "tenants"
@@ -168,3 +168,27 @@ def test_a_worker_reads_the_tenants_queued_after_its_own():
     assert plugin_ahead._queued_after(seen, "a") == ["b", "c"]
     other = SimpleNamespace(torun=Queue(["not an index"]), session=None)
     assert plugin_ahead._queued_after(config(other), "a") == []
+
+
+def test_while_a_tenant_is_awaited_new_work_is_looked_for(monkeypatch):
+    """The wait for a tenant's data calls ``meanwhile`` every tick (an xdist worker starts
+    the tenants sent to it then): here the data comes only once it has been called three
+    times, so a wait that never called it would never end."""
+    looked = threading.Event()
+    calls: list[int] = []
+
+    def collect(entry, state, progress, **keep):
+        assert looked.wait(30)
+        return "the view"
+
+    def meanwhile() -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            looked.set()
+
+    monkeypatch.setattr(ahead, "collect_tenant", collect)
+    monkeypatch.setattr(ahead, "WAIT_TICK", 0.01)
+    entry = type("Entry", (), {"name": "demo"})()
+    started = ahead.CollectionAhead(entry, None)  # type: ignore[arg-type]
+    assert started.view(Recorded(), meanwhile=meanwhile) == "the view"
+    assert len(calls) >= 3

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from okta_m365_audit.session.parallel import tenant_of, tenant_scopes
+from okta_m365_audit.session.parallel import tenant_of, tenant_scopes, tenants_of
 
 from .conftest import ROOT, SUITE, golden_doc, write_tenant
 from .scenarios.access import no_logs_scope
@@ -193,7 +193,9 @@ def test_each_tenant_is_collected_once_on_one_worker(serial: Run, parallel: Run)
 def test_each_worker_reads_its_next_tenant_ahead(serial: Run, parallel: Run) -> None:
     """Each worker holds two tenants at a time (session/parallel.py) and reads the second
     while it checks the first (plugin/ahead.py), as a run without workers reads the next
-    tenants while it checks one."""
+    tenants while it checks one. No worker is told a first tenant here (alpha and alpha-eu
+    could share a unit, plugin/ahead.first_for_worker): each reads its first one in its
+    first check."""
     by_worker: dict[str, list[dict[str, Any]]] = {}
     for r in parallel.probe:
         if "collected" in r:
@@ -204,6 +206,21 @@ def test_each_worker_reads_its_next_tenant_ahead(serial: Run, parallel: Run) -> 
     assert sum(len(rs) for rs in by_worker.values()) > len(by_worker)  # some read ahead
     threads = {r["collected"]: r["thread"] for r in serial.probe if "collected" in r}
     assert threads == {name: f"collect-{name}" for name in COLLECTED}
+
+
+def test_each_worker_reads_the_tenant_it_was_told_from_its_start(fleet: Path) -> None:
+    """bravo and charlie (names that share no part with another tenant's): the controller
+    tells gw0 it checks bravo first and gw1 charlie, as it starts them; each reads its own
+    before any test reaches it, on a thread, and keeps it (one snapshot each); each tenant
+    is read once."""
+    run = audit(fleet, "told", "-n", "2", "--tenant", "bravo", "--tenant", "charlie")
+    assert run.collections() == {"bravo": 1, "charlie": 1}
+    for worker, tenant in (("gw0", "bravo"), ("gw1", "charlie")):
+        mine = [r for r in run.probe if r["worker"] == worker]
+        assert mine[0] == {"collected": tenant, "thread": f"collect-{tenant}", "worker": worker}
+        assert {r["tenant"] for r in mine if "test" in r} == {tenant}
+    kept = sorted(p.name.split("-")[0] for p in (run.out / "snapshots").iterdir())
+    assert kept == ["bravo", "bravo", "charlie", "charlie"]
 
 
 def _same(doc: dict[str, Any], out: Path) -> dict[str, Any]:
@@ -310,25 +327,52 @@ def test_html_report_equals_a_serial_run(serial: Run, parallel: Run) -> None:
 
 
 def test_a_crashed_worker_loses_nothing_and_fails_the_run(fleet: Path, parallel: Run) -> None:
-    """When the worker collecting alpha dies: the check in progress is an ERROR in alpha's
-    results, the replacement worker collects alpha again and runs its other checks, bravo's
-    results are whole, the report and bundles are written, and the run fails."""
+    """When the worker reading alpha dies: it was told at its start that alpha is its first
+    tenant, and read it from then, so it dies before its first check. The run fails with a
+    line naming the worker and alpha; the worker that replaces it reads alpha again and runs
+    every one of its checks; bravo's results are whole; the report and bundles are written;
+    nothing of the dead worker's read is kept (one snapshot and one request log of alpha)."""
     run = audit(fleet, "crash", "-n", "2", "--tenant", "alpha", "--tenant", "bravo",
                 crash={"tenant": "alpha"})  # fmt: skip
     assert run.ret == 1
     assert run.collections() == {"alpha": 2, "bravo": 1}
-    results = run.results()
-    errors = [r for r in results["alpha"]["results"] if r["verdict"] == "error"]
-    assert [r["testId"] for r in errors] == ["test_access_01_okta_token_and_active_org[alpha]"]
-    assert "crashed" in errors[0]["message"]
-    complete = parallel.results()
-    assert len(results["alpha"]["results"]) == len(complete["alpha"]["results"])
-    bravo, whole = _same(results["bravo"], run.out), _same(complete["bravo"], parallel.out)
-    assert (bravo["results"], bravo["summary"]) == (whole["results"], whole["summary"])
-    assert "crashed" in next(run.out.glob("audit-*.html")).read_text("utf-8")
+    first = next(r for r in run.probe if r.get("collected") == "alpha")
+    assert first["thread"] == "collect-alpha"  # read from the worker's start, not its checks
+    assert "okta-m365-audit: error: xdist worker gw0 died" in run.stdout
+    assert "it was to check alpha first" in run.stdout
+    results, complete = run.results(), parallel.results()
+    for tenant in ("alpha", "bravo"):
+        mine, whole = _same(results[tenant], run.out), _same(complete[tenant], parallel.out)
+        assert (mine["results"], mine["summary"]) == (whole["results"], whole["summary"])
+    kept = sorted(p.name.split("-")[0] for p in (run.out / "snapshots").iterdir())
+    assert kept == ["alpha", "alpha", "bravo", "bravo"]  # a snapshot and a request log each
     bundles = {d.name.rsplit("-", 2)[0] for d in run.out.iterdir() if d.is_dir()}
     assert bundles == {"alpha", "bravo", "snapshots"}
     assert (run.out / "index.html").is_file()
+
+
+def test_a_worker_that_dies_fails_a_run_that_would_pass(fleet: Path) -> None:
+    """alpha alone passes every check; its worker dies reading it, the replacement checks
+    it whole: the run still fails (a worker's death is never silent)."""
+    run = audit(fleet, "crash-alone", "-n", "2", "--tenant", "alpha", crash={"tenant": "alpha"})
+    assert run.ret == 1
+    assert run.collections() == {"alpha": 2}
+    [doc] = run.results().values()
+    found = {verdict for verdict, count in doc["summary"]["verdicts"].items() if count}
+    assert found <= {"passed", "skipped", "not_due"}, found
+
+
+def test_a_worker_that_dies_in_a_check_errs_that_check(fleet: Path) -> None:
+    """The worker dies in alpha's ACCESS-01: that check is an ERROR in alpha's results, the
+    run fails, and alpha's other checks run on the worker that replaces it."""
+    run = audit(fleet, "crash-check", "-n", "2", "--tenant", "alpha",
+                crash={"test": "test_access_01_okta_token_and_active_org[alpha]"})  # fmt: skip
+    assert run.ret == 1
+    [doc] = run.results().values()
+    errors = [r for r in doc["results"] if r["verdict"] == "error"]
+    assert [r["testId"] for r in errors] == ["test_access_01_okta_token_and_active_org[alpha]"]
+    assert "crashed" in errors[0]["message"]
+    assert "crashed" in next(run.out.glob("audit-*.html")).read_text("utf-8")
 
 
 def test_a_crash_fails_the_run_whatever_fail_on_says(fleet: Path) -> None:
@@ -376,6 +420,8 @@ def test_scopes_keep_each_tenant_whole() -> None:
     assert merged["t.py::test_a[globex]"] == "tenant:globex"
     assert tenant_of("t.py::test_b[acme-eu-contoso.com]", tenants) == "acme"
     assert tenant_of("t.py::test_d[x-acme-eu-1]", tenants) is None
+    every = [*ids, "t.py::test_d[x-acme-eu-1]"]
+    assert tenants_of(every, tenants) == {i: tenant_of(i, tenants) for i in every}
 
 
 def test_plugin_without_xdist_installed_does_not_import_it() -> None:

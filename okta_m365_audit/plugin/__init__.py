@@ -18,7 +18,8 @@ submodule's are imported here by name:
 - streaming: a tenant's documents built and its PDF printing as soon as its checks end;
 - terminal_view: check failures as their message (unless --tb chose), the morning view;
 - progress: a collection as it runs, on one live line (terminal) or plain lines (logs);
-- usage: a ``-m`` expression naming no known marker is a usage error.
+- usage: a ``-m`` expression naming no known marker is a usage error;
+- gc_policy: the garbage collector set for the run, and put back at its end.
 
 May import: every stage (session, views, outputs, catalog...); no stage imports it.
 """
@@ -57,6 +58,7 @@ from .options import pytest_addoption, pytest_configure, pytest_unconfigure
 from .xdist_hooks import (
     pytest_configure_node,
     pytest_handlecrashitem,
+    pytest_testnodedown,
     pytest_xdist_make_scheduler,
 )
 
@@ -65,6 +67,7 @@ pytest_plugins = [
     "okta_m365_audit.plugin.timing",
     "okta_m365_audit.plugin.streaming",
     "okta_m365_audit.plugin.ahead",
+    "okta_m365_audit.plugin.gc_policy",
 ]
 
 __all__ = [
@@ -94,6 +97,7 @@ __all__ = [
     "pytest_sessionfinish",
     "pytest_sessionstart",
     "pytest_terminal_summary",
+    "pytest_testnodedown",
     "pytest_unconfigure",
     "pytest_xdist_make_scheduler",
     "tenant",

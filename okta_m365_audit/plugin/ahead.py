@@ -16,19 +16,28 @@ process (its snapshot is written whole or not at all).
 An xdist worker reads ahead the tenant queued to it after the one it checks (the
 controller hands each worker two tenants at a time, session/parallel.py): it learns which
 from xdist's queue of the tests sent to it, read under the queue's lock
-(``_queued_after``; without it, a worker reads nothing ahead). A worker that dies while
-reading ahead is reported as dying in the check it was running (an ERROR of that tenant,
-and a failed run), and the tenant it was reading goes to its replacement, whole. The
-controller reads nothing.
+(``_queued_after``; without it, a worker reads nothing ahead), when a check begins and every
+``WAIT_TICK`` while it waits for a tenant's data (the next tenant is sent as the one before
+ends, while the worker waits). Before any test is sent, the controller tells each of the
+first ``-n`` workers, as it starts it, the tenant it will check first (``first_for_worker``)
+and the scheduler keeps to it; the worker reads it from its own configure, while it imports
+and collects the checks. What that read brings is kept (snapshot and request log written)
+only once the tenant's tests reach the worker: if they never do (two told tenants joined
+into one unit by an id the plugin did not know) it is let go, no file written.
+
+A worker that dies while reading ahead is reported as dying in the check it was running (an
+ERROR of that tenant), or, dying before its first check, with a line naming it and the
+tenant it was told; the run fails either way, and the tenant goes to its replacement,
+whole. The controller reads nothing.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from ..session.ahead import finish_ahead, start_ahead
+from ..session.ahead import finish_ahead, may_read_ahead, start_ahead
 from ..session.tenants import AuditState
-from .state import current_state, is_worker, state_of
+from .state import WORKER_INPUT_KEY, current_state, is_worker, state_of
 
 #: the tenants in the order their checks run (after grouping and deselection)
 ORDER_KEY = pytest.StashKey[list[str]]()
@@ -42,11 +51,53 @@ def _reads_here(config: pytest.Config) -> bool:
     return not is_worker(config) and not getattr(config.option, "numprocesses", None)
 
 
+def _narrowed(config: pytest.Config) -> bool:
+    return any(getattr(config.option, o, None) for o in NARROWING)
+
+
 def read_first_ahead(config: pytest.Config, state: AuditState) -> None:
-    """At configure: the first tenants' collections, unless the selection may leave one out."""
-    if not _reads_here(config) or any(getattr(config.option, o, None) for o in NARROWING):
+    """At configure: the first tenants' collections, unless the selection may leave one out;
+    in an xdist worker, the tenant the controller told it it checks first, if any."""
+    if _narrowed(config):
         return
-    start_ahead(state, list(state.tenants))
+    if is_worker(config):
+        told = config.workerinput.get(WORKER_INPUT_KEY, {}).get(FIRST_TENANT)  # type: ignore[attr-defined]
+        if isinstance(told, str) and told in state.tenants:
+            start_ahead(state, [told], told=True)
+    elif _reads_here(config):
+        start_ahead(state, list(state.tenants))
+
+
+#: the key, in what the controller sends a worker at its start, of its first tenant
+FIRST_TENANT = "firstTenant"
+
+
+def first_for_worker(
+    config: pytest.Config, state: AuditState, worker_id: str, scheduled_here: bool
+) -> str | None:
+    """The xdist controller, as it starts worker ``gw<N>``: the tenant that worker will
+    check first, so it can start reading it at its own configure, while it imports and
+    collects the checks and the controller waits for every worker's collection (a
+    second on this machine that the worker otherwise spent waiting for its first unit).
+
+    The N-th tenant of the run, when ``scheduled_here`` (parallel.TenantScheduling hands
+    it out and gives that unit to that worker first), the worker is one of the first
+    ``-n`` (not one started later in a dead one's place), nothing may leave a tenant's
+    checks out, and the tenant is read from an API. Else None: the worker reads what it
+    is sent, as it is sent."""
+    from ..session.parallel import stands_alone  # imports xdist: under xdist only
+
+    numbered = worker_id[2:] if worker_id.startswith("gw") else ""
+    workers = getattr(config.option, "numprocesses", None)
+    if not scheduled_here or not numbered.isdigit() or _narrowed(config):
+        return None
+    index, names = int(numbered), list(state.tenants)
+    if not isinstance(workers, int) or index >= min(workers, len(names)):
+        return None
+    entry = state.tenants[names[index]]
+    if not may_read_ahead(entry, state) or not stands_alone(entry.name, names):
+        return None
+    return entry.name
 
 
 @pytest.hookimpl(trylast=True)

@@ -53,6 +53,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> Any:
     if exitstatus == pytest.ExitCode.TESTS_FAILED and failed:
         if not failures_fail_run(failed, state.fail_on):
             session.exitstatus = pytest.ExitCode.OK
+    problems += state.worker_deaths
     problems += write_run_outputs(
         state,
         session.config.get_terminal_writer().line,

@@ -81,7 +81,11 @@ def _tenant(request: pytest.FixtureRequest) -> TenantView:
     state = request.config.stash[STATE_KEY]
     entry = state.tenants[request.param]
     ahead = state.ahead.pop(entry.name, None)  # its collection, if it was started ahead
-    read_next_ahead(request.config, state, entry.name)  # while this one is read and checked
+
+    def read_next() -> None:  # while this one is read and checked
+        read_next_ahead(request.config, state, entry.name)
+
+    read_next()
     if entry.error:
         raise AuditConfigError(entry.error)
     if entry.view is None and entry.collect_error is None:
@@ -90,7 +94,10 @@ def _tenant(request: pytest.FixtureRequest) -> TenantView:
             progress = progress_for(request.config, entry.name)
             # read now, or taken from its collection ahead: one function either way
             # (reading.collect_tenant, looked up when called)
-            view = ahead.view(progress) if ahead else reading.collect_tenant(entry, state, progress)
+            if ahead is not None:  # the tenants sent to a worker meanwhile start as they come
+                view = ahead.view(progress, meanwhile=read_next)
+            else:
+                view = reading.collect_tenant(entry, state, progress)
             compare_with_baseline(state, view.cfg.name, view.doc)
             entry.view = view
         except (AuditError, snap.SnapshotError, safe_files.OutputError) as exc:

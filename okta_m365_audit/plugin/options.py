@@ -226,7 +226,8 @@ def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
     to start), and the first tenants' collections themselves (plugin/ahead.py).
     Not in an xdist controller (its workers collect), nor when nothing is read from an API.
     A worker counts every such tenant (which of them it gets is decided later): at most one
-    key made ahead goes unused."""
+    key made ahead goes unused; it starts reading the tenant the controller told it it
+    checks first, if any (plugin/ahead.py)."""
     if not is_worker(config) and state.tenants and not config.getoption("--no-pdf", False):
         state.browser = start_printing_browser()  # up by the time the PDFs are printed
     controller = bool(getattr(config.option, "numprocesses", None)) and not is_worker(config)
@@ -239,7 +240,8 @@ def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
             count += 1
     if count:
         make_keys_ahead(count)
-    if is_worker(config):  # which tenants a worker gets is decided later
+    if is_worker(config):  # the tenant it checks first, if the controller told it
+        read_first_ahead(config, state)
         return
     first = next((e for e in state.tenants.values() if e.cfg and e.from_snapshot is None), None)
     if first is not None and first.cfg is not None and first.cfg.emulator is not None:

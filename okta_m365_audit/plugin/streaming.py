@@ -78,15 +78,12 @@ def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
     state = state_of(config)
     if state is None or config.stash.get(LEFT_KEY, None) is not None:
         return
-    from ..session.parallel import tenant_of
+    from ..session.parallel import tenants_of
     from .fixtures import param_ids
     from .xdist_hooks import check_id_of
 
-    ids_by_tenant = param_ids(state)
-    _follow(
-        config,
-        {nid: tenant_of(nid, ids_by_tenant) for nid in ids if check_id_of(nid) is not None},
-    )
+    checks = [nid for nid in ids if check_id_of(nid) is not None]
+    _follow(config, tenants_of(checks, param_ids(state)))
 
 
 def _outputs_here(config: pytest.Config) -> bool:

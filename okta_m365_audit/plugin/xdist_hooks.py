@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from ..catalog.checks import BY_ID
+from .ahead import FIRST_TENANT, first_for_worker
 from .fixtures import param_ids
 from .state import WORKER_INPUT_KEY, state_of
 from .verdicts import result_line
@@ -30,13 +31,39 @@ def check_id_of(nodeid: str) -> str | None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
-    """Controller: each worker audits under this run's id and start time."""
-    state = state_of(node.config)
+    """Controller: each worker audits under this run's id and start time, and is told the
+    tenant it will check first, if any (plugin/ahead.first_for_worker)."""
+    config = node.config
+    state = state_of(config)
     if state is not None:
         node.workerinput[WORKER_INPUT_KEY] = {
             "runId": state.run_id,
             "startedAt": state.started.isoformat(),
         }
+        first = first_for_worker(config, state, node.gateway.id, _scheduled_here(config))
+        if first is not None:
+            config.stash.setdefault(_FIRST_KEY, {})[node.gateway.id] = first
+            node.workerinput[WORKER_INPUT_KEY][FIRST_TENANT] = first
+
+
+#: controller: worker id -> the tenant it was told it checks first; and whether the
+#: scheduler (made after the first workers started) has been made
+_FIRST_KEY = pytest.StashKey[dict[str, str]]()
+_SCHEDULING_KEY = pytest.StashKey[bool]()
+
+
+def _scheduled_here(config: pytest.Config) -> bool:
+    """The run's units will be handed out by parallel.TenantScheduling, honouring what each
+    worker was told: no scheduler is made yet (a worker started later replaces a dead one,
+    and was never told), ``--dist each`` is not asked, and no other plugin may make the
+    scheduler before this module does."""
+    if config.stash.get(_SCHEDULING_KEY, False) or config.getvalue("dist") == "each":
+        return False
+    hook = config.pluginmanager.hook.pytest_xdist_make_scheduler
+    return all(
+        impl.function is pytest_xdist_make_scheduler or impl.trylast
+        for impl in hook.get_hookimpls()
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -48,7 +75,27 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         return None
     from ..session.parallel import TenantScheduling
 
-    return TenantScheduling(config, log, tenants=param_ids(state))
+    config.stash[_SCHEDULING_KEY] = True
+    first = config.stash.get(_FIRST_KEY, {})
+    return TenantScheduling(config, log, tenants=param_ids(state), first=first)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object | None) -> None:
+    """Controller: a worker died (``error`` says how). The run fails, with a line that says
+    so, wherever it died: in a check (that check is also an ERROR of its tenant, below),
+    or before its first one, while it read ahead the tenant it was told it checks first
+    (the worker that replaces it reads and checks that tenant; nothing of the dead one's
+    read was kept, plugin/ahead.py)."""
+    state = state_of(node.config)
+    if state is None or error is None:
+        return
+    wid = node.gateway.id
+    told = node.config.stash.get(_FIRST_KEY, {}).get(wid)
+    line = f"xdist worker {wid} died ({error})"
+    if told is not None:
+        line += f"; it was to check {told} first, and its checks went to another worker"
+    state.worker_deaths.append(line)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from ..collect.progress import Progress
@@ -65,6 +66,11 @@ class HeldProgress(Progress):
             self._watcher = watcher
 
 
+#: Seconds between looks for new work while a tenant's data is awaited (a round trip is
+#: 0.1-0.3 s; a look is a lock and a comparison).
+WAIT_TICK = 0.05
+
+
 class CollectionAhead:
     """One tenant's ``collect_tenant``, running on a thread until :meth:`view` is asked.
 
@@ -72,9 +78,17 @@ class CollectionAhead:
     wait for a collection nobody will read; its snapshot is written atomically, so it
     leaves a whole file or none."""
 
-    def __init__(self, entry: TenantEntry, state: AuditState) -> None:
+    def __init__(self, entry: TenantEntry, state: AuditState, *, told: bool = False) -> None:
         self.entry = entry
         self.progress = HeldProgress()
+        #: started on what an xdist controller told this worker it would check, before any
+        #: test was sent to it: its answers are kept (files written) once the tenant's
+        #: tests are seen here (``claim``), let go unwritten if they never are (``let_go``)
+        self.told = told
+        self._answer = threading.Event()
+        self._kept = not told
+        if not told:
+            self._answer.set()
         self._done = threading.Event()
         self._view: TenantView | None = None
         self._error: BaseException | None = None
@@ -85,20 +99,41 @@ class CollectionAhead:
 
     def _collect(self, state: AuditState) -> None:
         try:
-            self._view = collect_tenant(self.entry, state, self.progress)
+            self._view = collect_tenant(self.entry, state, self.progress, keep=self._keep)
         except BaseException as exc:  # raised again, unchanged, where the view is asked
             self._error = exc
         finally:
             self._done.set()
 
+    def _keep(self) -> bool:
+        self._answer.wait()
+        return self._kept
+
+    def claim(self) -> None:
+        """This process checks the tenant: the collection keeps what it read."""
+        if not self._answer.is_set():
+            self._kept = True
+            self._answer.set()
+
+    def let_go(self) -> None:
+        """Nobody here will check the tenant: what was read is dropped, no file written
+        (another worker reads and keeps it). No-op once claimed."""
+        if not self._answer.is_set():
+            self._kept = False
+            self._answer.set()
+
     def wait(self) -> None:
         self._done.wait()
 
-    def view(self, watcher: Progress) -> TenantView:
+    def view(self, watcher: Progress, meanwhile: Callable[[], None] | None = None) -> TenantView:
         """The tenant's view once collected (``watcher`` shows the collection meanwhile),
-        or what the collection raised."""
+        or what the collection raised. ``meanwhile`` is called every ``WAIT_TICK`` seconds
+        of the wait: an xdist worker learns of the tenants sent to it while it waits, and
+        starts reading them then, not once this tenant's data is in."""
+        self.claim()
         self.progress.watch(watcher)
-        self._done.wait()
+        while not self._done.wait(WAIT_TICK if meanwhile is not None else None):
+            meanwhile()  # type: ignore[misc]
         if self._error is not None:
             raise self._error
         assert self._view is not None
@@ -127,21 +162,29 @@ def may_read_ahead(entry: TenantEntry, state: AuditState) -> bool:
 AHEAD = 2
 
 
-def start_ahead(state: AuditState, names: list[str]) -> None:
+def start_ahead(state: AuditState, names: list[str], *, told: bool = False) -> None:
     """The first of ``names`` (tenants in the order their checks run) not yet collected,
     started now, until ``AHEAD`` collections are under way unasked. A tenant that cannot
-    be read ahead (a replay, a tenant file in error) is left to its checks, in its turn."""
+    be read ahead (a replay, a tenant file in error) is left to its checks, in its turn.
+    ``told``: the names are what an xdist controller said this worker would check, not
+    tests sent to it (``CollectionAhead.told``); a told tenant's collection that is among
+    ``names`` when they are tests sent is claimed."""
     for name in names:
+        started = state.ahead.get(name)
+        if started is not None and not told:
+            started.claim()
         if len(state.ahead) >= AHEAD:
-            return
+            continue
         entry = state.tenants.get(name)
         if entry is not None and may_read_ahead(entry, state):
-            state.ahead[name] = CollectionAhead(entry, state)
+            state.ahead[name] = CollectionAhead(entry, state, told=told)
 
 
 def finish_ahead(state: AuditState) -> None:
     """The run is ending: every collection started ahead and never asked for is waited for
-    (it writes into the run's folders), and forgotten."""
+    (it writes into the run's folders), and forgotten; one started on what the controller
+    told this worker, whose tests never came here, is let go unwritten."""
     for ahead in list(state.ahead.values()):
+        ahead.let_go()
         ahead.wait()
     state.ahead.clear()

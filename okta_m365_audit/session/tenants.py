@@ -21,6 +21,7 @@ import json
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,8 @@ class AuditState:
     snapshot_out: Path | None = None
     started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     failed_severities: list[Any] = field(default_factory=list)
+    #: xdist workers that died, one line each (the run fails: plugin/xdist_hooks.py)
+    worker_deaths: list[str] = field(default_factory=list)
     offline: bool = False
     reports_dir: Path | None = None
     #: what narrowed the run (-k, -m, --offline), for every tenant of it
@@ -243,13 +246,23 @@ def bundled_tenant_file(snapshot: Path) -> TenantConfig | ConfigError | None:
     return cfg
 
 
+class NotKept(Exception):
+    """A collection read and then let go before it wrote anything (session/ahead.py)."""
+
+
 def collect_tenant(
-    entry: TenantEntry, state: AuditState, progress: Progress = NO_PROGRESS
+    entry: TenantEntry,
+    state: AuditState,
+    progress: Progress = NO_PROGRESS,
+    keep: Callable[[], bool] | None = None,
 ) -> TenantView:
     """Collect (or load) one tenant's snapshot, keep it as evidence, and build its views;
-    ``progress`` watches the collection (collect/progress.py)."""
+    ``progress`` watches the collection (collect/progress.py). ``keep``, when given, is
+    asked once the answers are in and before any file is written: False lets them go
+    (``NotKept``), so a read that turned out not to be this process's leaves no file."""
     cfg = entry.cfg
     assert cfg is not None
+    log: list[dict[str, Any]] | None = None
     if entry.from_snapshot is not None:
         doc = snap.load(entry.from_snapshot)
         entry.snapshot_file = entry.from_snapshot
@@ -264,11 +277,6 @@ def collect_tenant(
             entry.endpoints_used = endpoints_used(cfg, endpoints)
             doc = asyncio.run(collect(cfg, endpoints, emu.as_of, state.offline, progress))
             log = [r.__dict__ for r in emu.requests]
-        # what the emulator served: proof that the run only read
-        entry.request_log = safe_files.write_text(
-            evidence_path(state, cfg.name, "emulator-requests.json"),
-            json.dumps(log, indent=1) + "\n",
-        )
     else:
         from ..clients import Endpoints, endpoints_used, network_for
         from ..collect.collector import collect
@@ -276,6 +284,13 @@ def collect_tenant(
         endpoints = Endpoints.real(cfg, network_for(cfg, state.network))
         entry.endpoints_used = endpoints_used(cfg, endpoints)
         doc = asyncio.run(collect(cfg, endpoints, None, state.offline, progress))
+    if keep is not None and not keep():
+        raise NotKept(cfg.name)
+    if log is not None:  # what the emulator served: proof that the run only read
+        entry.request_log = safe_files.write_text(
+            evidence_path(state, cfg.name, "emulator-requests.json"),
+            json.dumps(log, indent=1) + "\n",
+        )
     if entry.snapshot_file is None:
         entry.snapshot_file = snap.save(doc, evidence_path(state, cfg.name, "snapshot.json"))
     entry.snapshot_sha256 = snap.digest(doc)

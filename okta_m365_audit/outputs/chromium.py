@@ -43,8 +43,11 @@ SHELL = "/bin/sh"
 WATCH = '"$@" 5<&- & read _ <&5; kill -KILL 0'
 #: messages kept that no one has waited for yet (events of other pages are dropped beyond)
 MAX_PENDING = 200
-#: pages opened, at most, until one has loaded a document (``open_page_soon``)
+#: pages opened, at most, until one has loaded a document (``open_page_soon``), and the
+#: seconds each answer may take then (a page opens in a fraction of a second once Chromium
+#: is up, and Chromium is up in 1-2 s; one that does not answer prints nothing either)
 OPEN_TRIES = 3
+OPEN_TIMEOUT = 20.0
 
 
 class PrintingBrowser:
@@ -88,6 +91,9 @@ class PrintingBrowser:
         #: the page the documents are printed in (``_page``), once opened
         self._target: str | None = None
         self._session: str | None = None
+        self._timeout = COMMAND_TIMEOUT  #: for each answer (shorter while the page opens)
+        #: why this browser prints nothing (its page could not be opened), once known
+        self._unusable: str | None = None
         self._lock = threading.Lock()
         self._closed = False
 
@@ -111,7 +117,7 @@ class PrintingBrowser:
         params). Messages not wanted yet are kept: an event (a page's load) may come before
         the answer to the command that caused it. The page of ``session`` gone (its
         renderer ended) ends the wait at once."""
-        deadline = time.monotonic() + COMMAND_TIMEOUT
+        deadline = time.monotonic() + self._timeout
         while True:
             while b"\0" in self._buffer:
                 raw, self._buffer = self._buffer.split(b"\0", 1)
@@ -133,7 +139,7 @@ class PrintingBrowser:
             del self._pending[:-MAX_PENDING]  # what no one waits for (other events)
             left = deadline - time.monotonic()
             if left <= 0:
-                raise PdfError(f"Chromium did not answer {what} within {COMMAND_TIMEOUT:.0f} s")
+                raise PdfError(f"Chromium did not answer {what} within {self._timeout:.0f} s")
             ready, _, _ = select.select([self._receive], [], [], left)
             if not ready:
                 continue
@@ -152,6 +158,8 @@ class PrintingBrowser:
         with self._lock:
             if self._closed:
                 raise PdfError("the browser was closed")
+            if self._unusable:
+                raise PdfError(self._unusable)
             kept = self._session is not None
             try:
                 try:
@@ -238,17 +246,27 @@ class PrintingBrowser:
         threading.Thread(target=self._open_page, name="chromium-page", daemon=True).start()
 
     def _open_page(self) -> None:
+        """A renderer that ended is replaced (``OPEN_TRIES`` in all); anything else (no
+        answer within ``OPEN_TIMEOUT``, a refusal) makes the browser unusable at once, so
+        the prints go to the one-shot Chromium instead of waiting on this one."""
         with self._lock:
-            for _ in range(OPEN_TRIES):
-                if self._closed:
-                    return
-                try:
-                    blank = self.folder / "blank.html"
-                    blank.write_text("<!DOCTYPE html><title>-</title>", "utf-8")
-                    self._load(self._page(), blank.as_uri())
-                    return
-                except (PdfError, OSError, ValueError, KeyError, TypeError):
-                    self._close_page()
+            self._timeout = OPEN_TIMEOUT
+            try:
+                for _ in range(OPEN_TRIES):
+                    if self._closed:
+                        return
+                    try:
+                        blank = self.folder / "blank.html"
+                        blank.write_text("<!DOCTYPE html><title>-</title>", "utf-8")
+                        self._load(self._page(), blank.as_uri())
+                        return
+                    except (PdfError, OSError, ValueError, KeyError, TypeError) as exc:
+                        self._close_page()
+                        if not isinstance(exc, PdfError) or "page ended" not in str(exc):
+                            self._unusable = f"its page could not be opened ({exc})"
+                            return
+            finally:
+                self._timeout = COMMAND_TIMEOUT
 
     def close(self) -> None:
         """End Chromium and its helpers, and remove its profile."""

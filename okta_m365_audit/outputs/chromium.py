@@ -181,7 +181,7 @@ class PrintingBrowser:
         """The session of the page the documents are printed in, opened at the first print
         and kept: a new page is a new renderer process, which cost as much CPU again as the
         print itself (a 300-user tenant's 37-page document on the 2-core benchmark machine: 1.8
-        s of CPU a print in a new page, 0.96 s in the kept one; the PDFs are the same bytes).
+        s of CPU a print in a new page, 0.85-0.96 s in the kept one; the same PDF bytes).
         The page holds one document at a time, each replacing the last; the handover
         documents run no script."""
         if self._session is None:
@@ -241,8 +241,8 @@ class PrintingBrowser:
         kind (a file), so the renderer that prints is the one started here; the first
         renderer of a just-started Chromium ends as it loads its first document ("Render
         process gone", Debian's chromium 156 as root, every time), and a new page is then
-        opened, up to ``OPEN_TRIES`` in all. A page that cannot be opened is left to the
-        first print to open, as before."""
+        opened, up to ``OPEN_TRIES`` in all, after which the first print opens one itself.
+        A Chromium that does not answer, or refuses, is given up (``_open_page``)."""
         threading.Thread(target=self._open_page, name="chromium-page", daemon=True).start()
 
     def _open_page(self) -> None:

@@ -21,7 +21,7 @@ from ..views import DataUnavailable, TenantView
 from . import timing
 from .ahead import read_next_ahead
 from .progress import progress_for
-from .state import STATE_KEY
+from .state import STATE_KEY, is_worker
 
 
 class AuditConfigError(Exception):
@@ -95,7 +95,9 @@ def _tenant(request: pytest.FixtureRequest) -> TenantView:
             # read now, or taken from its collection ahead: one function either way
             # (reading.collect_tenant, looked up when called)
             if ahead is not None:  # the tenants sent to a worker meanwhile start as they come
-                view = ahead.view(progress, meanwhile=read_next)
+                # (a run without workers knows its order from the start: nothing to look for)
+                looking = read_next if is_worker(request.config) else None
+                view = ahead.view(progress, meanwhile=looking)
             else:
                 view = reading.collect_tenant(entry, state, progress)
             compare_with_baseline(state, view.cfg.name, view.doc)

@@ -81,10 +81,10 @@ class CollectionAhead:
     def __init__(self, entry: TenantEntry, state: AuditState, *, told: bool = False) -> None:
         self.entry = entry
         self.progress = HeldProgress()
-        #: started on what an xdist controller told this worker it would check, before any
-        #: test was sent to it: its answers are kept (files written) once the tenant's
-        #: tests are seen here (``claim``), let go unwritten if they never are (``let_go``)
-        self.told = told
+        #: ``told``: started on what an xdist controller told this worker it would check,
+        #: before any test was sent to it: its answers are kept (files written) once the
+        #: tenant's tests are seen here (``claim``), let go unwritten if they never are
+        #: (``let_go``); any other collection keeps them from the start
         self._answer = threading.Event()
         self._kept = not told
         if not told:
@@ -167,7 +167,7 @@ def start_ahead(state: AuditState, names: list[str], *, told: bool = False) -> N
     started now, until ``AHEAD`` collections are under way unasked. A tenant that cannot
     be read ahead (a replay, a tenant file in error) is left to its checks, in its turn.
     ``told``: the names are what an xdist controller said this worker would check, not
-    tests sent to it (``CollectionAhead.told``); a told tenant's collection that is among
+    tests sent to it (``CollectionAhead``'s ``told``); a told tenant's collection that is among
     ``names`` when they are tests sent is claimed."""
     for name in names:
         started = state.ahead.get(name)

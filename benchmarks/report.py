@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,22 @@ def machine() -> dict[str, Any]:
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem, 1),
-            "python": platform.python_version(), "os": platform.platform()}  # fmt: skip
+            "python": platform.python_version(), "os": platform.platform(),
+            "reference_loop_s": reference_loop_s()}  # fmt: skip
+
+
+def reference_loop_s(tries: int = 3) -> float:
+    """Seconds one core takes for a fixed pure-Python loop (10 million additions), the best
+    of ``tries``: the same model name has been seen here on VMs 2-3 times apart in speed,
+    and most of a small tenant's run is CPU, so figures from two machines (or two days)
+    compare only beside this one."""
+    best = float("inf")
+    for _ in range(tries):
+        start, total = time.perf_counter(), 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return round(best, 2)
 
 
 def _marginal(cpu: float, objects: int, figures: dict[str, Any]) -> float:
@@ -67,7 +83,8 @@ def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argp
     lat = args.latency_ms / 1000
     lines = [
         f"machine: {host['cpu']}, {host['cores']} cores, {host['memory_gib']} GiB, "
-        f"Python {host['python']}",
+        f"Python {host['python']}; a 10-million-step Python loop takes "
+        f"{host.get('reference_loop_s', float('nan')):.2f} s on one core (speed reference)",
         f"latency injected: {args.latency_ms:g} ms per request"
         + (f" + up to {args.jitter_ms:g} ms jitter" if args.jitter_ms else ""),
         "whole runs: " + (NO_PDF if getattr(args, "no_pdf", False) else WITH_PDF),
@@ -132,8 +149,17 @@ def report(sizes: list[dict[str, Any]], fleet: dict[str, Any] | None, args: argp
             f"  pytest -n {args.workers:<9} {par['wall_s']:>10.1f} s, exit {par['exit_code']} "
             f"({_ratio(ser['wall_s'], par['wall_s'])} faster)",
         ]
-        for label, run in (("serial", ser), (f"-n {args.workers}", par)):
-            lines.append(f"  {label + ' CPU':<20}" + _fleet_cpu(run, host["cores"]))
+        split = fleet.get("split")
+        if split:
+            lines.append(
+                f"  {args.workers} serial runs at once {split['wall_s']:>6.1f} s, exit "
+                f"{split['exit_code']} ({_ratio(ser['wall_s'], split['wall_s'])} faster): "
+                f"1/{args.workers} of the tenants each, no xdist (none of its costs; each "
+                f"prints its own PDFs)"
+            )
+        for label, run in (("serial", ser), (f"-n {args.workers}", par), ("runs at once", split)):
+            if run:
+                lines.append(f"  {label + ' CPU':<20}" + _fleet_cpu(run, host["cores"]))
         if "parts" in ser:
             lines.append("  serial parts        " + _parts(ser["parts"]))
         if "parts" in par:

@@ -22,7 +22,9 @@ not leak between measurements:
   ``make demo`` runs an audit: its wall time, its parts (start-up, pytest's collection,
   checks, outputs, exit; timed by the plugin) and peak RSS.
 - **fleet** (``--fleet N``): N tenants (``--fleet-size``, 300 users by default), serial and
-  with ``pytest -n`` (``--workers``, 2 by default), each worker's start-up measured.
+  with ``pytest -n`` (``--workers``, 2 by default), each worker's start-up measured; and
+  the ceiling for ``-n`` on this machine: the fleet dealt into that many serial runs of
+  their own, run at once (no xdist).
 
 It prints figures and ratios; it asserts nothing about time (machines are shared and
 noisy: report ratios from one run). It exits 1 only on deterministic facts: requests made
@@ -195,7 +197,44 @@ def bench_fleet(args: argparse.Namespace) -> dict[str, Any]:
             out[label]["emulators_cpu_s"] = served.cpu_seconds() - before
             out[label]["machine_busy_s"] = machine_busy_seconds() - busy
             print(f"   fleet {label}: {out[label]['wall_s']:.1f} s", flush=True)
+        before, busy = served.cpu_seconds(), machine_busy_seconds()
+        out["split"] = split_runs(tenants, fleet_dir, args)
+        out["split"]["emulators_cpu_s"] = served.cpu_seconds() - before
+        out["split"]["machine_busy_s"] = machine_busy_seconds() - busy
+        print(f"   fleet split: {out['split']['wall_s']:.1f} s", flush=True)
     return out
+
+
+def split_runs(tenants: Path, fleet_dir: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """The fleet dealt into ``--workers`` parts, each audited by a serial run of its own, all
+    at once: what that many processes reach on this machine with none of xdist's costs (no
+    controller, no report crossing between processes, each collecting only its tenants).
+    Without the PDFs it is the ceiling for ``-n``: no schedule of the same work over xdist's
+    processes beats it by much. With them it is another set-up: each part starts a Chromium
+    and prints its own PDFs, where ``-n`` prints them all in the controller's one.
+    Each part's folder sits beside ``tenants/``, so the files' relative paths still hold."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = sorted(tenants.glob("*.yaml"))
+    parts = [fleet_dir / f"split-{i}" for i in range(args.workers)]
+    for i, part in enumerate(parts):
+        shutil.rmtree(part, ignore_errors=True)
+        part.mkdir()
+        for f in files[i :: args.workers]:
+            shutil.copy2(f, part / f.name)
+
+    def one(i: int) -> dict[str, Any]:
+        return _spawn("run", str(parts[i]), str(fleet_dir / f"reports-split-{i}"),
+                      "-p", "no:xdist", *_pdf(args))  # fmt: skip
+
+    with ThreadPoolExecutor(len(parts)) as pool:
+        runs = list(pool.map(one, range(len(parts))))
+    return {
+        "wall_s": max(r["wall_s"] for r in runs),
+        "exit_code": max(r["exit_code"] for r in runs),
+        "cpu_s": sum(r.get("cpu_s", 0.0) for r in runs),
+        "runs": runs,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -252,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     if fleet:
         problems += [
             f"fleet {label} run exited {fleet[label]['exit_code']}"
-            for label in ("serial", "parallel")
+            for label in ("serial", "parallel", "split")
             if fleet[label]["exit_code"] != 0
         ]
     for problem in problems:  # deterministic facts only; time is never judged here

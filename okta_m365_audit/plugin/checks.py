@@ -132,9 +132,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Any:
         cfg = _cfg_of(item)
         item_name = dict(item.user_properties).get("item")
         waiver = waiver_for(check.id, item_name, cfg, _as_of(item)) if cfg else None
+        # the evidence rides on the report once as data, in its results line: the JUnit XML
+        # takes its properties from the teardown report, so a copy in this report's
+        # user_properties reached no output, and an xdist worker serialized it for nothing
         ev = plain(apply_waiver(report, call, waiver, ev))
-        if ev:
-            report.user_properties.append(("evidence", ev))
         attach_html(report, check, ev)
         _record_result(item, report, check, call, ev)
 

@@ -68,3 +68,29 @@ def test_the_audit_imports_only_what_runs(tmp_path: Path) -> None:
     assert not unwanted, f"the audit loaded plugins it does not use: {unwanted}"
     for test_only in ("hypothesis", "_hypothesis_pytestplugin", "pytest_randomly"):
         assert test_only not in modules
+
+
+#: what reads an API: the HTTP stacks, the SDKs, the emulator's web server
+API_READERS = ("aiohttp", "httpx", "okta", "msgraph", "kiota_http", "azure.identity")
+
+
+def test_an_xdist_controller_imports_no_api_client(tmp_path: Path) -> None:
+    """With ``-n``, the main process places the checks and writes the outputs; its workers
+    read the APIs. Its start-up is before any worker starts (every worker waits for it), so
+    it imports neither the HTTP stacks nor the SDKs (aiohttp makes its TLS contexts as it is
+    imported: 0.3 s of the start-up with httpx), nor the emulator (clients/__init__.py and
+    emulator are imported on use)."""
+    args = ["tests_integration", "--tenant", "demo", "-q", "--no-pdf", "-n", "2"]
+    args += ["--reports-dir", str(tmp_path / "reports")]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("MODULES="))
+    modules = set(json.loads(line.removeprefix("MODULES=")))
+    assert "xdist.dsession" in modules  # the probe saw a controller
+    readers = sorted(m for m in modules if m.split(".")[0] in API_READERS or
+                     m.startswith(("azure.identity", "okta_m365_audit.emulator")))  # fmt: skip
+    assert not readers, f"the controller imported what reads an API: {readers[:8]}"

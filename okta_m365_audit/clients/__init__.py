@@ -24,6 +24,9 @@ later stage.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ..core.errors import ConnectError
 from .endpoints import (
     CLOUDS,
@@ -34,9 +37,7 @@ from .endpoints import (
     endpoints_used,
     limits_for,
 )
-from .graph import GraphApi, RealmApi, graph_credential
 from .network import Network, Proxy, network_for
-from .okta import OktaApi
 from .origins import (
     Origin,
     OriginRefused,
@@ -46,9 +47,42 @@ from .origins import (
     origin_text,
     redirect_target,
 )
-from .responses import RawResponse, TokenError, parse_json
 from .secrets import _read_file, _secret_from_env, check_certificate, okta_private_key
-from .transport import ReadOnlySession, ReadOnlyTransport, RequestTally, start_tally
+
+#: names of the modules that reach the APIs, imported when one is first asked for (PEP 562):
+#: their HTTP stacks (aiohttp, which makes its TLS contexts as it is imported, and httpx:
+#: 0.3 s of a start-up on this project's machine) are not needed by a process that reads
+#: no API (an xdist controller, which places and reports; the fleet page; the emulator's
+#: own command), and a process that does read one imports them on the thread that reads
+_LAZY = {
+    "GraphApi": "graph",
+    "RealmApi": "graph",
+    "graph_credential": "graph",
+    "OktaApi": "okta",
+    "RawResponse": "responses",
+    "TokenError": "responses",
+    "parse_json": "responses",
+    "ReadOnlySession": "transport",
+    "ReadOnlyTransport": "transport",
+    "RequestTally": "transport",
+    "start_tally": "transport",
+}
+
+if TYPE_CHECKING:
+    from .graph import GraphApi, RealmApi, graph_credential
+    from .okta import OktaApi
+    from .responses import RawResponse, TokenError, parse_json
+    from .transport import ReadOnlySession, ReadOnlyTransport, RequestTally, start_tally
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CLOUDS",

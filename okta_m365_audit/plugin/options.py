@@ -14,7 +14,6 @@ from ..config import OktaPrivateKeyAuth
 from ..config.network import RunNetwork
 from ..core import names, redact, suite
 from ..core.dpop_keys import make_keys_ahead
-from ..emulator import spawn_ahead
 from ..outputs.chromium import start_printing_browser
 from ..session.tenants import AuditState, UsageProblem, select_tenants, start_run
 from .ahead import read_first_ahead
@@ -245,6 +244,9 @@ def _ahead_of_need(config: pytest.Config, state: AuditState) -> None:
         return
     first = next((e for e in state.tenants.values() if e.cfg and e.from_snapshot is None), None)
     if first is not None and first.cfg is not None and first.cfg.emulator is not None:
+        # imported here: the emulator's web server (aiohttp) is for emulated tenants only
+        from ..emulator import spawn_ahead
+
         spawn_ahead(first.cfg)  # an emulated tenant's emulator process, started now
     read_first_ahead(config, state)  # its token requests and reads, on a thread (ahead.py)
 

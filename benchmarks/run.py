@@ -43,6 +43,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -187,21 +188,21 @@ def bench_fleet(args: argparse.Namespace) -> dict[str, Any]:
                                       False, fleet_dir / "served",
                                       name=f"fleet-{i:02d}")  # fmt: skip
             served.serve(synthetic, tenants, fleet_dir / f"emulator-state-{i:02d}")
-        for label, extra in (
-            ("serial", ["-p", "no:xdist"]),
-            ("parallel", ["-n", str(args.workers)]),
+
+        def whole(label: str, *extra: str) -> Callable[[], dict[str, Any]]:
+            return lambda: _spawn("run", str(tenants), str(fleet_dir / f"reports-{label}"),
+                                  *extra, *_pdf(args))  # fmt: skip
+
+        for label, run in (
+            ("serial", whole("serial", "-p", "no:xdist")),
+            ("parallel", whole("parallel", "-n", str(args.workers))),
+            ("split", lambda: split_runs(tenants, fleet_dir, args)),
         ):
             before, busy = served.cpu_seconds(), machine_busy_seconds()
-            out[label] = _spawn("run", str(tenants), str(fleet_dir / f"reports-{label}"),
-                                *extra, *_pdf(args))  # fmt: skip
+            out[label] = run()
             out[label]["emulators_cpu_s"] = served.cpu_seconds() - before
             out[label]["machine_busy_s"] = machine_busy_seconds() - busy
             print(f"   fleet {label}: {out[label]['wall_s']:.1f} s", flush=True)
-        before, busy = served.cpu_seconds(), machine_busy_seconds()
-        out["split"] = split_runs(tenants, fleet_dir, args)
-        out["split"]["emulators_cpu_s"] = served.cpu_seconds() - before
-        out["split"]["machine_busy_s"] = machine_busy_seconds() - busy
-        print(f"   fleet split: {out['split']['wall_s']:.1f} s", flush=True)
     return out
 
 

@@ -101,6 +101,7 @@ class SuiteRun:
     checks: dict[str, str]  #: same key -> check ID
     ret: int
     outdir: Path
+    reports: list[pytest.TestReport]  #: every test report of the run, as pytest made it
 
     def by_check(self, check_id: str) -> dict[str, str]:
         return {k: v for k, v in self.verdicts.items() if self.checks.get(k) == check_id}
@@ -132,7 +133,8 @@ def run_suite(
     )
     verdicts: dict[str, str] = {}
     checks: dict[str, str] = {}
-    for rep in rec.getreports("pytest_runtest_logreport"):
+    reports = rec.getreports("pytest_runtest_logreport")
+    for rep in reports:
         key = rep.nodeid.split("::")[-1]
         props = dict(rep.user_properties)
         if "check" in props:
@@ -143,7 +145,7 @@ def run_suite(
             verdicts[key] = "error"
         elif rep.when == "setup" and rep.skipped:
             verdicts[key] = "skipped"
-    return SuiteRun(verdicts, checks, int(rec.ret), outdir)
+    return SuiteRun(verdicts, checks, int(rec.ret), outdir, reports)
 
 
 def golden_verdicts(pytester: pytest.Pytester) -> dict[str, str]:

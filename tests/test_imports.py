@@ -41,9 +41,10 @@ def test_make_demo_runs_the_audit_command() -> None:
     assert "$(AUDIT) run tests_integration" in demo
 
 
-def test_the_audit_imports_only_what_runs(tmp_path: Path) -> None:
-    """The demo's audit, in a fresh interpreter, as ``python -m okta_m365_audit run`` runs it."""
-    args = ["tests_integration", "--tenant", "demo", "-q"]
+def _modules_of_demo_run(tmp_path: Path, *extra: str) -> set[str]:
+    """The modules the main process of the demo's audit imported, run in a fresh interpreter
+    as ``python -m okta_m365_audit run`` runs it (``extra``: more options)."""
+    args = ["tests_integration", "--tenant", "demo", "-q", *extra]
     args += ["--reports-dir", str(tmp_path / "reports")]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     proc = subprocess.run(
@@ -52,7 +53,12 @@ def test_the_audit_imports_only_what_runs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("MODULES="))
-    modules = set(json.loads(line.removeprefix("MODULES=")))
+    return set(json.loads(line.removeprefix("MODULES=")))
+
+
+def test_the_audit_imports_only_what_runs(tmp_path: Path) -> None:
+    """The demo's audit, in a fresh interpreter, as ``python -m okta_m365_audit run`` runs it."""
+    modules = _modules_of_demo_run(tmp_path)
 
     assert "okta.request_executor" in modules  # the probe saw the Okta side run
     imported = sorted(m for m in modules if m.startswith(NEVER))
@@ -70,8 +76,9 @@ def test_the_audit_imports_only_what_runs(tmp_path: Path) -> None:
         assert test_only not in modules
 
 
-#: what reads an API: the HTTP stacks, the SDKs, the emulator's web server
-API_READERS = ("aiohttp", "httpx", "okta", "msgraph", "kiota_http", "azure.identity")
+#: what reads an API (packages, with their modules): the HTTP stacks, the SDKs, the emulator
+API_READERS = ("aiohttp", "httpx", "okta", "msgraph", "kiota_http", "azure.identity",
+               "okta_m365_audit.emulator")  # fmt: skip
 
 
 def test_an_xdist_controller_imports_no_api_client(tmp_path: Path) -> None:
@@ -80,17 +87,8 @@ def test_an_xdist_controller_imports_no_api_client(tmp_path: Path) -> None:
     it imports neither the HTTP stacks nor the SDKs (aiohttp makes its TLS contexts as it is
     imported: 0.3 s of the start-up with httpx), nor the emulator (clients/__init__.py and
     emulator are imported on use)."""
-    args = ["tests_integration", "--tenant", "demo", "-q", "--no-pdf", "-n", "2"]
-    args += ["--reports-dir", str(tmp_path / "reports")]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
-    proc = subprocess.run(
-        [sys.executable, "-c", _PROBE, *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("MODULES="))
-    modules = set(json.loads(line.removeprefix("MODULES=")))
+    modules = _modules_of_demo_run(tmp_path, "--no-pdf", "-n", "2")
     assert "xdist.dsession" in modules  # the probe saw a controller
-    readers = sorted(m for m in modules if m.split(".")[0] in API_READERS or
-                     m.startswith(("azure.identity", "okta_m365_audit.emulator")))  # fmt: skip
+    readers = sorted(m for m in modules
+                     if any(m == p or m.startswith(p + ".") for p in API_READERS))  # fmt: skip
     assert not readers, f"the controller imported what reads an API: {readers[:8]}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .conftest import SUITE, write_tenant
+from .conftest import run_suite, write_tenant
 
 
 def _dicts_equal_to(tree: Any, wanted: dict[str, Any]) -> int:
@@ -22,20 +22,9 @@ def _dicts_equal_to(tree: Any, wanted: dict[str, Any]) -> int:
 
 
 def test_a_checks_report_carries_its_evidence_once(pytester, golden) -> None:
-    files = write_tenant(pytester.path / "tenants", golden)
-    rec = pytester.inline_run(
-        str(SUITE),
-        "--tenants-dir",
-        str(files.dir),
-        "--reports-dir",
-        str(pytester.path / "out"),
-        "-p",
-        "no:randomly",
-        "--assert=plain",
-        "--no-pdf",
-    )
-    assert rec.ret == 0
-    reports = [r for r in rec.getreports("pytest_runtest_logreport")
+    run = run_suite(pytester, write_tenant(pytester.path / "tenants", golden).dir)
+    assert run.ret == 0
+    reports = [r for r in run.reports
                if (getattr(r, "audit_result", None) or {}).get("evidence")]  # fmt: skip
     assert len(reports) > 100  # the golden tenant's checks that found something to show
     for report in reports:

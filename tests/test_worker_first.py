@@ -49,6 +49,7 @@ def _config(workers: int) -> Any:
     return SimpleNamespace(
         getvalue=values.get,
         option=SimpleNamespace(loadscopereorder=True, numprocesses=workers),
+        pluginmanager=SimpleNamespace(register=lambda plugin: None),
     )
 
 
@@ -58,6 +59,12 @@ def _collection(tenants: str) -> list[str]:
 
 
 def _scheduled(tenants: str, ready: list[str], first: dict[str, str]) -> dict[str, Worker]:
+    return _scheduler(tenants, ready, first)[1]
+
+
+def _scheduler(
+    tenants: str, ready: list[str], first: dict[str, str]
+) -> tuple[TenantScheduling, dict[str, Worker]]:
     sched = TenantScheduling(_config(len(ready)), tenants={t: [] for t in tenants}, first=first)
     collection = _collection(tenants)
     workers = {wid: Worker(wid) for wid in ready}
@@ -66,7 +73,7 @@ def _scheduled(tenants: str, ready: list[str], first: dict[str, str]) -> dict[st
     for wid in ready:
         sched.add_node_collection(workers[wid], collection)
     sched.schedule()
-    return workers
+    return sched, workers
 
 
 def _tenants_sent(worker: Worker, tenants: str) -> list[str]:

@@ -34,9 +34,13 @@ from .test_fleet import FleetTable
 
 #: logs each collection, and each tenant test's worker, as JSON lines to $AUDIT_PROBE_LOG;
 #: the first collection of tenant $AUDIT_PROBE_CRASH_TENANT, or the first run of the test
-#: named $AUDIT_PROBE_CRASH_TEST, kills its worker
+#: named $AUDIT_PROBE_CRASH_TEST, kills its worker. The collection that kills it does so
+#: once its worker has been sent that tenant's tests and is about to begin the first: the
+#: worker reads ahead from its start, in a thread of its own, so without this wait it would
+#: die before or after it was sent them depending on how fast the machine is
 PROBE = """
-import json, os, threading
+import json, os, threading, time
+import pytest
 import okta_m365_audit.collect.collector as collect_module
 
 _collect = collect_module.collect
@@ -48,18 +52,33 @@ def _log(**record):
         fh.write(json.dumps(record) + "\\n")
 
 
+_MARKER = os.environ["AUDIT_PROBE_LOG"] + ".crashed"
+_FIRST_TEST_DUE = threading.Event()
+
+
 def _crash_once():
-    marker = os.environ["AUDIT_PROBE_LOG"] + ".crashed"
-    if not os.path.exists(marker):
-        open(marker, "w").close()
+    if not os.path.exists(_MARKER):
+        open(_MARKER, "w").close()
         os._exit(3)
 
 
 async def collect(cfg, *args, **kwargs):
     _log(collected=cfg.name, thread=threading.current_thread().name)
-    if os.environ.get("AUDIT_PROBE_CRASH_TENANT") == cfg.name:
-        _crash_once()  # in the setup of the tenant's first check
+    if os.environ.get("AUDIT_PROBE_CRASH_TENANT") == cfg.name and not os.path.exists(_MARKER):
+        _FIRST_TEST_DUE.wait(60)
+        _crash_once()
     return await _collect(cfg, *args, **kwargs)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item):
+    callspec = getattr(item, "callspec", None)
+    tenant = callspec.params.get("_tenant") if callspec is not None else None
+    if tenant == os.environ.get("AUDIT_PROBE_CRASH_TENANT") and not os.path.exists(_MARKER):
+        _FIRST_TEST_DUE.set()  # sent its tests, not yet begun one: now the read dies
+        deadline = time.monotonic() + 60
+        while not os.path.exists(_MARKER) and time.monotonic() < deadline:
+            time.sleep(0.02)
 
 
 collect_module.collect = collect

@@ -137,6 +137,17 @@ def tenants_of(
     return placed
 
 
+class BegunTests:
+    """Controller: the node ids a worker has begun to run (its ``pytest_runtest_logstart``,
+    which xdist passes on before the test's setup) and not yet been found dead in."""
+
+    def __init__(self) -> None:
+        self.nodeids: set[str] = set()
+
+    def pytest_runtest_logstart(self, nodeid: str) -> None:
+        self.nodeids.add(nodeid)
+
+
 class TenantScheduling(LoadScopeScheduling):
     """xdist's scope scheduling with one scope per tenant: all of a tenant's tests run on
     one worker, tenants are handed out one at a time as workers run dry (the largest first,
@@ -160,6 +171,25 @@ class TenantScheduling(LoadScopeScheduling):
         #: worker id -> the tenant it was told, at its start, it would check first (and
         #: reads ahead from then: plugin/ahead.py); its unit goes to no other live worker
         self.first = dict(first or {})
+        self.begun = BegunTests()
+        config.pluginmanager.register(self.begun)
+
+    def remove_node(self, node: Any) -> str | None:
+        """xdist's, but a worker that died is said to have crashed in a test only if it had
+        begun that test. xdist names the first unfinished test it was sent, begun or not: a
+        worker that died reading ahead the tenant it checks first (plugin/ahead.py), after it
+        was sent that tenant's tests but before it began one, would leave that tenant's first
+        check an ERROR it never ran. Either way the unfinished tests (that one included) go
+        to the worker that replaces it, and the run fails (plugin/xdist_hooks.py)."""
+        crashitem = super().remove_node(node)
+        if crashitem is None:
+            return None
+        begun = crashitem in self.begun.nodeids
+        self.begun.nodeids.discard(crashitem)  # its replacement begins it afresh
+        if not begun:
+            self.log(f"worker {_worker_id(node)} died before it began {crashitem}")
+            return None
+        return crashitem
 
     def _reschedule(self, node: Any) -> None:
         """xdist's, but each worker holds the tenant it checks and the next one (two work

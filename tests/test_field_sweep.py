@@ -402,7 +402,7 @@ OPTIONAL: dict[str, Optional_] = {
     ),
     "okta.agentPools.agents.lastConnection": Optional_(
         "evidence only: an agent's operationalStatus decides, the rest is shown",
-        ("ORG-01",),
+        ("ORG-01", "ORG-09"),
         judged_by=None,
     ),
     "okta.agentPools.agents.name": Optional_(
@@ -707,7 +707,9 @@ OPTIONAL: dict[str, Optional_] = {
     ),
     "okta.agentPools.agents": Optional_(_OTHER_TEST, ("ORG-09",), judged_by="ORG-09"),
     "okta.agentPools.agents.isLatestGAedVersion": Optional_(
-        _OTHER_TEST, ("ORG-09",), judged_by="ORG-09"
+        _OTHER_TEST + " (ORG-01 shows the same agent rows)",
+        ("ORG-01", "ORG-09"),
+        judged_by="ORG-09",
     ),
     "okta.agentPools.agents.operationalStatus": Optional_(
         _OTHER_TEST, ("ORG-09",), judged_by="ORG-09"
@@ -715,7 +717,7 @@ OPTIONAL: dict[str, Optional_] = {
     "okta.apiTokens.expiresAt": Optional_(_OTHER_TEST, ("ORG-08",), judged_by="ORG-08"),
     "okta.apiTokens.tokenWindow": Optional_(_OTHER_TEST, ("ORG-08",), judged_by="ORG-08"),
     "okta.apiTokens.userId": Optional_(_OTHER_TEST, ("ORG-08",), judged_by="ORG-08"),
-    "okta.agentPools.agents.isHidden": Optional_(_EVIDENCE, ("ORG-09",), judged_by=None),
+    "okta.agentPools.agents.isHidden": Optional_(_EVIDENCE, ("ORG-01", "ORG-09"), judged_by=None),
     "okta.apiTokens.clientName": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
     "okta.apiTokens.created": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),
     "okta.apiTokens.id": Optional_(_EVIDENCE, ("ORG-08",), judged_by=None),

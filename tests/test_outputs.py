@@ -307,3 +307,26 @@ def test_a_config_error_in_the_bundle_names_the_file_not_its_folder(pytester, go
     assert "waivers.0.item" in doc["configError"]
     for p in folder.iterdir():
         assert str(pytester.path) not in p.read_text("utf-8", "replace"), p.name
+
+
+def test_ad_agents_last_connection_is_shown_as_a_time(pytester, golden):
+    """Okta gives an agent's lastConnection in Unix milliseconds (spec ``Agent``); the
+    evidence of ORG-01 and ORG-09 shows it as a UTC time a reader can take in, and a value
+    that is not a number as it came."""
+    [pool] = golden["okta"]["agentPools"]["data"]
+    first, second = pool["agents"][:2]
+    first["lastConnection"] = 1795154362000
+    second["lastConnection"] = "yesterday"
+    files = write_tenant(pytester.path / "tenants", golden)
+    run_suite(pytester, files.dir, "-k", "org_01_ad_agent or org_09", "--reports-dir",
+              str(pytester.path / "reports"))  # fmt: skip
+    doc = json.loads((_bundle(pytester.path / "reports") / "results.json").read_text())
+    shown = {
+        r["check"]: {a["agent"]: a["lastConnection"] for a in r["evidence"]["observed"]["agents"]}
+        for r in doc["results"]
+        if r["check"] in ("ORG-01", "ORG-09")
+    }
+    assert set(shown) == {"ORG-01", "ORG-09"}
+    for agents in shown.values():
+        assert agents[first["name"]] == "2026-11-20T05:59:22Z"  # date -u -d @1795154362
+        assert agents[second["name"]] == "yesterday"

@@ -59,17 +59,7 @@ def test_org_01_ad_integration_active(tenant, evidence):
 def test_org_01_ad_agent_operational(tenant, evidence):
     domain = _declared_ad(tenant)
     pools = tenant.agent_pools_for(domain)
-    agents = [
-        {
-            "pool": p.get("name"),
-            "agent": a.get("name"),
-            "operationalStatus": a.get("operationalStatus"),
-            "lastConnection": a.get("lastConnection"),
-            "version": a.get("version"),
-        }
-        for p in pools
-        for a in p.get("agents") or []
-    ]
+    agents = tenant.ad_agents_for(domain)
     evidence.update(
         observed={"pools": [p.get("name") for p in pools], "agents": agents},
         expected=f"at least one OPERATIONAL agent in the AD agent pool of {domain}",

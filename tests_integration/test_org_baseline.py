@@ -102,18 +102,7 @@ def _declared_ad_agents(tenant, evidence):
     if ad is None:
         pytest.skip("the tenant file declares no on-premises AD (expect.on_prem_ad)")
     pools = tenant.agent_pools_for(ad.domain)
-    agents = [
-        {
-            "pool": p.get("name"),
-            "agent": a.get("name"),
-            "operationalStatus": a.get("operationalStatus"),
-            "version": a.get("version"),
-            "isLatestGAedVersion": a.get("isLatestGAedVersion"),
-            "isHidden": a.get("isHidden"),
-        }
-        for p in pools
-        for a in p.get("agents") or []
-    ]
+    agents = tenant.ad_agents_for(ad.domain)
     evidence.update(observed={"pools": [p.get("name") for p in pools], "agents": agents})
     return ad, agents
 

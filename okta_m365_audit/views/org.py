@@ -30,6 +30,18 @@ def _okta_time(raw: Any) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=dt.UTC)
 
 
+def _epoch_ms(raw: Any) -> Any:
+    """Unix milliseconds as an ISO 8601 UTC time; anything else (absent, not a number, out
+    of range) as it came, for the evidence to show."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float):
+        return raw
+    try:
+        when = dt.datetime.fromtimestamp(raw / 1000, dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return raw
+    return when.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 class OrgView(BaseView):
     # --- the Okta org ---
 
@@ -81,6 +93,25 @@ class OrgView(BaseView):
             p
             for p in self.agent_pools
             if p.get("id") in app_ids or _lower(p.get("name")) == _lower(domain)
+        ]
+
+    def ad_agents_for(self, domain: str) -> list[dict[str, Any]]:
+        """One row per agent of ``domain``'s pools, as the evidence shows it: its pool and
+        name, ``operationalStatus``, version facts, and ``lastConnection`` as a UTC time
+        (the API gives Unix milliseconds: Okta OpenAPI spec, schema ``Agent.lastConnection``,
+        "Unix timestamp in milliseconds when the agent last connected to Okta")."""
+        return [
+            {
+                "pool": p.get("name"),
+                "agent": a.get("name"),
+                "operationalStatus": a.get("operationalStatus"),
+                "lastConnection": _epoch_ms(a.get("lastConnection")),
+                "version": a.get("version"),
+                "isLatestGAedVersion": a.get("isLatestGAedVersion"),
+                "isHidden": a.get("isHidden"),
+            }
+            for p in self.agent_pools_for(domain)
+            for a in p.get("agents") or []
         ]
 
     @staticmethod

@@ -49,6 +49,17 @@ def test_home_realm_auth_url_may_carry_its_query():
     assert parse_wsfed_uri(auth, "passive", HOSTS, query=True).problems == ()
 
 
+def test_a_custom_domain_without_its_certificate_serves_no_sign_in():
+    """login.contoso.com is the org's, DNS verified, its certificate not issued (VERIFIED)."""
+    unserved = {"login.contoso.com": "its certificate is not issued yet"}
+    hosts = HOSTS - set(unserved)
+    [problem] = parse_wsfed_uri(GOOD, "passive", hosts, unserved=unserved).problems
+    assert (
+        problem
+        == "host login.contoso.com is this Okta org's, but its certificate is not issued yet"
+    )
+
+
 def test_host_case_and_root_dot_do_not_matter():
     uri = GOOD.replace("login.contoso.com", "LOGIN.Contoso.COM.")
     assert parse_wsfed_uri(uri, "passive", HOSTS).problems == ()

@@ -140,18 +140,20 @@ def test_ess_03_excluded_account_not_in_okta(tenant, excluded_account, evidence)
 
 @pytest.mark.check("ESS-03")
 def test_ess_03_excluded_account_not_assigned(tenant, excluded_account, evidence):
-    assignment = tenant.assignment_of(excluded_account)
-    summary = assignment and {
-        "id": assignment.get("id"),
-        "externalId": assignment.get("externalId"),
-        "userName": (assignment.get("credentials") or {}).get("userName"),
-        "status": assignment.get("status"),
-    }
-    evidence.update(observed=summary, expected="not assigned to the Office 365 app")
-    assert assignment is None, (
-        f"the excluded account {excluded_account} is assigned to the Office 365 app as "
-        f"{summary['userName']} (app user {summary['id']}, {summary['status']}); remove the "
-        "assignment"
+    found = [tenant.assignment_summary(*pair) for pair in tenant.assignments_of(excluded_account)]
+    evidence.update(
+        observed=found,
+        instances_searched=[f"{a.get('label')} ({a.get('id')})" for a in tenant.office365_apps],
+        expected="not assigned to any Office 365 app instance",
+    )
+    assert not found, (
+        f"the excluded account {excluded_account} is assigned to "
+        + "; ".join(
+            f"Office 365 instance {f['instance']} as {f['userName']} (app user {f['id']}, "
+            f"{f['status']})"
+            for f in found
+        )
+        + "; remove the assignment"
     )
 
 
@@ -159,7 +161,10 @@ def test_ess_03_excluded_account_not_assigned(tenant, excluded_account, evidence
 def test_ess_03_excluded_account_domain_not_federated(tenant, excluded_account, evidence):
     domain = domain_of(excluded_account)
     entra = tenant.domains.get(domain)
-    declared = domain in tenant.declared_domains
+    # a child domain takes its sign-in from its root (views.federation.served_through): a
+    # declared parent federates it at go-live
+    covering = [d for d in tenant.served_through(domain) if d in tenant.declared_domains]
+    declared = covering[0] if covering else None
     if entra is None and not declared:
         # a user's UPN is on one of the tenant's domains: one GET /domains does not list
         # cannot be judged Managed (field sweep: a domain read without its id)
@@ -170,12 +175,23 @@ def test_ess_03_excluded_account_domain_not_federated(tenant, excluded_account, 
         raise DataUnavailable(f"GET /domains did not return authenticationType for {domain}")
     auth = entra and entra.get("authenticationType")
     evidence.update(
-        observed={"domain": domain, "authenticationType": auth, "to be federated": declared},
+        observed={
+            "domain": domain,
+            "authenticationType": auth,
+            "isRoot": entra and entra.get("isRoot"),
+            "to be federated as": declared,
+        },
         expected="a Managed domain that is not to be federated (the initial domain)",
     )
     assert auth != "Federated" and not declared, (
         f"the excluded account {excluded_account} is on {domain}, which is "
-        + ("Federated in Entra" if auth == "Federated" else "a domain to federate")
+        + (
+            "Federated in Entra"
+            if auth == "Federated"
+            else "a domain to federate"
+            if declared == domain
+            else f"a child of {declared}, a domain to federate, whose sign-in it inherits"
+        )
         + "; it would sign in through Okta: move it to the initial onmicrosoft.com domain"
     )
 
@@ -192,28 +208,35 @@ def test_ess_04_no_undeclared_service_account_in_okta(tenant, evidence):
             f"GET /users did not return userPrincipalName for {len(no_upn)} user(s) "
             f"({', '.join(sorted(no_upn)[:5])}); cannot tell which look like service accounts"
         )
+    # Entra's users, and the names Okta assigns in any Office 365 instance (one Okta would
+    # create in M365 has no Entra user yet)
+    names = {
+        str(u["userPrincipalName"]).lower(): u["userPrincipalName"] for u in tenant.entra_users
+    }
+    for name in tenant.assigned_user_names:
+        names.setdefault(name.lower(), name)
     looks_like = [
-        u
-        for u in tenant.entra_users
-        if tenant.looks_like_service_account(u.get("userPrincipalName"))
-        and (u.get("userPrincipalName") or "").lower() not in tenant.excluded_accounts
+        upn
+        for key, upn in names.items()
+        if tenant.looks_like_service_account(upn) and key not in tenant.excluded_accounts
     ]
     offenders = []
-    for u in looks_like:
-        upn = u["userPrincipalName"]
+    for upn in looks_like:
         okta = tenant.okta_by_login.get(upn.lower())
-        assigned = tenant.assignment_of(upn)
+        assigned = [
+            tenant.assignment_summary(*pair)["instance"] for pair in tenant.assignments_of(upn)
+        ]
         if okta or assigned:
             offenders.append(
                 {
                     "upn": upn,
                     "okta user": okta and f"{okta.get('id')} ({okta.get('status')})",
-                    "assigned to the Office 365 app": assigned is not None,
+                    "assigned to Office 365 instances": assigned,
                 }
             )
     evidence.update(
         patterns=list(tenant.cfg.expect.service_account_patterns),
-        undeclared_service_like=[u["userPrincipalName"] for u in looks_like],
+        undeclared_service_like=looks_like,
         observed=offenders,
         expected=[],
     )
@@ -247,6 +270,13 @@ def test_ess_05_enough_break_glass_admins(tenant, evidence):
         if upn == service:
             # Okta works through it (legacy provisioning credentials); not a break-glass
             why.append("the declared service account")
+        if u.get("userType") == "Guest" or "#ext#" in upn:
+            # a B2B guest's UPN carries #EXT# on this tenant's initial domain, but it signs
+            # in at its home organization (Entra docs, "B2B collaboration user properties"):
+            # no emergency access of this tenant's own
+            why.append("a guest (B2B) account: it signs in at its home organization")
+        elif "userType" not in u:
+            unknown[upn] = "GET /users did not return userType; cannot tell a guest"
         if domain_of(upn) != initial:
             why.append(f"on {domain_of(upn)}, not {initial}")
         if upn in tenant.okta_by_login:
@@ -273,8 +303,8 @@ def test_ess_05_enough_break_glass_admins(tenant, evidence):
             "not counted": admins.not_counted,
             "cannot tell": admins.unresolved + admins.eligibility_unresolved,
         },
-        expected=f"at least {need} enabled, cloud-only Global Administrators on {initial} "
-        "without an Okta user, holding the role actively",
+        expected=f"at least {need} enabled, cloud-only member (not guest) Global "
+        f"Administrators on {initial} without an Okta user, holding the role actively",
     )
     unknown = {k: v for k, v in unknown.items() if k not in rejected}
     if len(qualified) < need and (unknown or admins.unresolved):

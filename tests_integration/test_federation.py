@@ -31,8 +31,9 @@ def test_fed_02_federation_prefers_wsfed(tenant, domain, evidence):
 @pytest.mark.check("FED-03")
 def test_fed_03_sign_in_uris_point_at_this_org(tenant, federation, domain, evidence):
     """Each sign-in URI is judged whole (views.instances.parse_wsfed_uri): https, a host of
-    this Okta org (its own host or a DNS-verified custom domain, GET /api/v1/domains), the
-    endpoint the field names, and one app key that names the instance serving the domain
+    this Okta org (its own host or a custom domain whose certificate is issued, GET
+    /api/v1/domains), the endpoint the field names, and one app key that names the instance
+    serving the domain
     (the same key as its other domains, another key than other instances' domains)."""
     hosts = tenant.org_hosts
     uris = {
@@ -40,7 +41,10 @@ def test_fed_03_sign_in_uris_point_at_this_org(tenant, federation, domain, evide
         for field in WSFED_ENDPOINTS
         if field == "passiveSignInUri" or federation.get(field)
     }
-    judged = {f: parse_wsfed_uri(u, WSFED_ENDPOINTS[f], hosts) for f, u in uris.items()}
+    unserved = tenant.uncertified_hosts
+    judged = {
+        f: parse_wsfed_uri(u, WSFED_ENDPOINTS[f], hosts, unserved=unserved) for f, u in uris.items()
+    }
     app = tenant.instance_for(domain)
     evidence.update(
         observed=uris,
@@ -133,7 +137,9 @@ def test_fed_09_sign_in_routes_to_okta(tenant, domain, evidence):
     login = tenant.realm_sample(domain)
     answer = _realm(tenant, login, evidence)
     hosts = tenant.org_hosts
-    auth = parse_wsfed_uri(answer.get("AuthURL"), "passive", hosts, query=True)
+    auth = parse_wsfed_uri(
+        answer.get("AuthURL"), "passive", hosts, query=True, unserved=tenant.uncertified_hosts
+    )
     tenant.federation(domain)  # its read failed: cannot tell which key Microsoft should name
     key = tenant.federation_key(domain)  # None only without a federation: FED-02's finding
     endpoint = f"/app/office365/{key or '<key>'}/sso/wsfed/passive?..."

@@ -125,8 +125,19 @@ def test_org_09_enough_ad_agents(tenant, evidence):
 
 @pytest.mark.check("ORG-09")
 def test_org_09_ad_agents_latest_ga(tenant, evidence):
-    ad, agents = _declared_ad_agents(tenant, evidence)
-    evidence.update(expected="every agent isLatestGAedVersion true")
+    ad, all_agents = _declared_ad_agents(tenant, evidence)
+    # an agent hidden from the Admin Console (spec Agent.isHidden) that no longer works is a
+    # decommissioned one: its version is shown, not judged; a hidden agent that still works
+    # serves the org and is judged like the rest
+    retired = [a for a in all_agents
+               if a["isHidden"] is True and a["operationalStatus"] != "OPERATIONAL"]  # fmt: skip
+    agents = [a for a in all_agents if a not in retired]
+    evidence.update(
+        expected="every agent isLatestGAedVersion true, bar hidden ones that no longer work",
+        not_judged=[
+            f"{a['agent']} {a['version']} (hidden, {a['operationalStatus']})" for a in retired
+        ],
+    )
     unknown = [a for a in agents if not isinstance(a["isLatestGAedVersion"], bool)]
     if unknown:
         raise DataUnavailable(

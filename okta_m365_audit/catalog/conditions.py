@@ -89,7 +89,9 @@ CONDITIONS: dict[str, Condition] = {
     "ORG-09": Condition(
         "`GET /api/v1/agentPools?poolType=AD` (the declared AD's pool)",
         "at least `on_prem_ad.min_agents` (default 2) agents OPERATIONAL, and no agent "
-        "with `isLatestGAedVersion` false (absent: ERROR); skipped when no AD is declared",
+        "with `isLatestGAedVersion` false (absent: ERROR) bar one hidden from the Admin "
+        "Console (`isHidden`) that no longer works, which is shown, not judged; skipped "
+        "when no AD is declared",
     ),
     "ESS-01": Condition(
         "`GET /users`; `GET /organization` (initial domain)",
@@ -108,20 +110,23 @@ CONDITIONS: dict[str, Condition] = {
         "`GET /users` (Entra); Okta users, DEPROVISIONED ones included (`search=status eq"
         ' "DEPROVISIONED"`); Office 365 app users; `GET /domains`',
         "each excluded account exists in Entra, has no Okta user with that login in any "
-        "state, is not assigned to the Office 365 app, and its UPN's domain is neither "
-        "Federated nor declared",
+        "state, is not assigned to any Office 365 app instance of the org (every instance is "
+        "searched, whatever its status: in manual WS-Fed an account can be assigned to "
+        "another domain's instance), and its UPN's domain is neither Federated nor declared, "
+        "nor a child domain (`isRoot` false) of a declared one, whose sign-in it inherits",
     ),
     "ESS-04": Condition(
-        "Okta users; Office 365 app users",
+        "Okta users; the app users of every Office 365 instance",
         "no Okta user or assignment whose login's local part matches "
         "`service_account_patterns` unless it is declared",
     ),
     "ESS-05": Condition(
         "the Global Administrator reads of ESS-02; `GET /users`; the Office 365 app users",
         "at least `min_break_glass_admins` users hold Global Administrator actively "
-        "(directly or through a role-assignable group), enabled, cloud-only, on the "
-        "initial domain, not assigned to the app; eligible-only holders are listed, never"
-        " counted",
+        "(directly or through a role-assignable group), enabled, cloud-only, members (a "
+        "B2B guest, `userType` Guest or an `#EXT#` UPN, signs in at its home organization "
+        "and is not counted), on the initial domain, not assigned to the app; eligible-only"
+        " holders are listed, never counted",
     ),
     "ESS-06": Condition(
         "`GET /identity/conditionalAccess/policies`; `GET /policies/"
@@ -273,9 +278,11 @@ CONDITIONS: dict[str, Condition] = {
     ),
     "FED-03": Condition(
         "the federation configuration; `GET /api/v1/domains` (the org's own host, "
-        "DNS-verified custom domains); `GET /api/v1/org`",
+        "custom domains); `GET /api/v1/org`",
         "`passiveSignInUri` (and `activeSignInUri` when set) is `https`, no user info, "
-        "default port, on a host of this org, path "
+        "default port, on a host of this org that serves sign-ins (its own, or a custom "
+        "domain whose certificate is issued: `validationStatus` COMPLETED; a VERIFIED one, DNS"
+        " only, fails with that reason), path "
         "`/app/office365/<key>/sso/wsfed/passive` (resp. `/active`), no query; one key, "
         "shared by the domains of the serving instance and by no other instance's domain",
     ),

@@ -349,8 +349,27 @@ BY_NAME: dict[tuple[str, str], Resource] = {(r.api, r.name): r for r in RESOURCE
 #: List signIns, invictus-ir/Microsoft-Extractor-Suite issue 202 (403 on a free tenant),
 #: microsoft-graph-docs-contrib issue 5608 (401, 2020). Not a refused permission
 #: (``Authorization_RequestDenied``): the snapshot records it as its own outcome.
-NOT_LICENSED_CODES = ("Authentication_RequestFromNonPremiumTenantOrB2CTenant",)
+#: PIM (globalAdminEligibility) without Entra ID P2 answers 400 ``AadPremiumLicenseRequired``,
+#: "The tenant needs an AAD Premium 2 license.": JulianHayward/Azure-MG-Sub-Governance-
+#: Reporting issue 114 ("StatusCode: '400' ... error.code: 'AadPremiumLicenseRequired' ...
+#: 'The tenant needs an AAD Premium 2 license.'", PIM's ARM twin), microsoft/Microsoft365DSC
+#: MSFT_AADRoleEligibilityScheduleRequest.psm1 (Export: "*The tenant needs an AAD Premium*"
+#: on Graph's roleEligibilitySchedule reads, "Tenant does not meet license requirement"),
+#: Galvnyz/M365-Assess issue 117 and cisagov/ScubaGear issue 981 (Graph PIM reads, no P2).
+#: Code -> (the statuses it comes with, the licence it names); only that pair is a licence:
+#: the same code with another status, or another 400, stays a failed read.
+NOT_LICENSED_ANSWERS: dict[str, tuple[tuple[int, ...], str]] = {
+    "Authentication_RequestFromNonPremiumTenantOrB2CTenant": ((401, 403), "Entra ID P1"),
+    "AadPremiumLicenseRequired": ((400,), "Entra ID P2"),
+}
+NOT_LICENSED_CODES = tuple(NOT_LICENSED_ANSWERS)
 NOT_LICENSED = "not_licensed"  #: a Read's ``outcome`` then
+
+
+def licence_needed(status: object, code: object) -> str | None:
+    """The licence a Graph answer says the tenant lacks (NOT_LICENSED_ANSWERS), or None."""
+    known = NOT_LICENSED_ANSWERS.get(code) if isinstance(code, str) else None
+    return known[1] if known and status in known[0] else None
 
 
 def resource(api: str, name: str) -> Resource:

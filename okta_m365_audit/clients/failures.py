@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urljoin
 
-from ..catalog.resources import NOT_LICENSED_CODES, Resource
+from ..catalog.resources import NOT_LICENSED_CODES, Resource, licence_needed
 from ..core.redact import redact_tree, redact_untrusted
 from .origins import Origin, origin_of, origin_text, redirect_target
 from .responses import RawResponse
@@ -37,8 +37,12 @@ def error_of(res: Resource, resp: RawResponse) -> dict[str, Any]:
     # known constants (only a constant is stored, never the untrusted text)
     if _raw_graph_code(resp.body) in NOT_LICENSED_CODES:
         code = _raw_graph_code(resp.body)
-    if resp.status in (401, 403) and code in NOT_LICENSED_CODES:
-        message += " (the tenant's licence does not cover this read: Entra ID P1 needed)"
+    # 401/403 Authentication_RequestFromNonPremiumTenantOrB2CTenant: Entra ID P1; 400
+    # AadPremiumLicenseRequired on a PIM read: Entra ID P2 (sources: catalog/resources.py,
+    # NOT_LICENSED_ANSWERS, e.g. JulianHayward/Azure-MG-Sub-Governance-Reporting issue 114)
+    licence = licence_needed(resp.status, code)
+    if licence:
+        message += f" (the tenant's licence does not cover this read: {licence} needed)"
     elif resp.status == 403:
         www = redact_untrusted(resp.header("www-authenticate"))
         kind = "scope" if res.api == "okta" else "application permission"

@@ -41,10 +41,25 @@ KINDS = (
     "token_expired",  # a token that expires mid-run: 401 on a read
 )
 
-#: a tenant whose licence does not cover the read (Graph's 401/403
-#: Authentication_RequestFromNonPremiumTenantOrB2CTenant, catalog NOT_LICENSED_CODES): not a
-#: fault to survive but an answer; kept out of KINDS' matrix and of the refused reads
-LICENCE_KINDS = ("graph_not_licensed_403", "graph_not_licensed_401")
+_NO_P1 = ("Authentication_RequestFromNonPremiumTenantOrB2CTenant",
+          "Neither tenant is B2C or tenant doesn't have premium license")  # fmt: skip
+#: a tenant whose licence does not cover the read, as Graph answers it (catalog
+#: NOT_LICENSED_ANSWERS): not a fault to survive but an answer; kept out of KINDS' matrix and
+#: of the refused reads. Kind -> status, code, message.
+LICENCE_ANSWERS = {
+    # no Entra ID P1 (the sign-in log): the body of microsoft-graph-docs-contrib issue 3808
+    "graph_not_licensed_403": (403, *_NO_P1),
+    "graph_not_licensed_401": (401, *_NO_P1),
+    # no Entra ID P2 (a PIM read): JulianHayward/Azure-MG-Sub-Governance-Reporting issue 114,
+    # "(StatusCode: '400') ... <.error.code: 'AadPremiumLicenseRequired'> ... <.error.message:
+    # 'The tenant needs an AAD Premium 2 license.'>"
+    "graph_p2_required_400": (
+        400,
+        "AadPremiumLicenseRequired",
+        "The tenant needs an AAD Premium 2 license.",
+    ),
+}
+LICENCE_KINDS = tuple(LICENCE_ANSWERS)
 
 HOSTILE_KINDS = (
     "next_link_to",  # the answer's next link (Okta Link header, Graph nextLink) is `target`
@@ -170,10 +185,8 @@ async def _apply(fault: Fault, service: str, request: web.Request, handler: Any)
         return _service_error(service, 404, rid)
     if kind in HOSTILE_KINDS:
         return await _hostile(fault, service, request, handler, rid)
-    if kind in LICENCE_KINDS:  # body: microsoft-graph-docs-contrib issue 3808
-        return errors.graph_error(int(kind[-3:]), "Authentication_RequestFromNonPremiumTenant"
-                                  "OrB2CTenant", "Neither tenant is B2C or tenant doesn't have "
-                                  "premium license", rid)  # fmt: skip
+    if kind in LICENCE_ANSWERS:
+        return errors.graph_error(*LICENCE_ANSWERS[kind], rid)
     if kind == "token_expired":
         if service == "okta":
             return errors.okta_invalid_token()

@@ -174,12 +174,12 @@ class GraphRoutes:
             ),
         )
         for roles in ("roleAssignments", "roleEligibilitySchedules"):
-            r.add_get(
-                f"/v1.0/roleManagement/directory/{roles}",
-                self.collection(
-                    roles, {"roleDefinitionId", "principalId"}, expands=frozenset({"principal"})
-                ),
+            handler = self.collection(
+                roles, {"roleDefinitionId", "principalId"}, expands=frozenset({"principal"})
             )
+            if roles == "roleEligibilitySchedules":
+                handler = self._recorded("roleEligibilityRefusal", handler)
+            r.add_get(f"/v1.0/roleManagement/directory/{roles}", handler)
         r.add_get("/v1.0/groups/{id}/members", self.group_members)
         guards = GuardRoutes(self.st, self._page, self._not_found)
         r.add_get("/v1.0/groups/{id}/transitiveMembers", guards.group_transitive_members)
@@ -317,6 +317,18 @@ class GraphRoutes:
             return self._page(request, name, items)
 
         return handler
+
+    def _recorded(self, name: str, handler: Handler) -> Handler:
+        """``handler``, unless the snapshot recorded a failure (``Stored``) for ``name``."""
+
+        async def answer(request: web.Request) -> web.StreamResponse:
+            stored = self.st.graph.get(name)
+            if not isinstance(stored, Stored):
+                return await handler(request)
+            return web.Response(status=stored.status, text=json.dumps(stored.body),
+                                content_type="application/json")  # fmt: skip
+
+        return answer
 
     # --- single objects and children ---
 

@@ -79,6 +79,10 @@ class TenantState:
         st.graph["users"] = _data(g.get("users"))
         st.graph["roleAssignments"] = _data(g.get("globalAdminAssignments"))
         st.graph["roleEligibilitySchedules"] = _data(g.get("globalAdminEligibility"))
+        # a recorded failure is answered as recorded (graph.py), as the sign-in log's is: a
+        # tenant without Entra ID P2 answers the PIM read 400 AadPremiumLicenseRequired
+        refusal = _answer(g.get("globalAdminEligibility"))
+        st.graph["roleEligibilityRefusal"] = refusal if isinstance(refusal, Stored) else None
         # the groups Graph knows of: those the role reads name (the suite reads no group list)
         st.graph["groups"] = {
             p["id"]: p

@@ -48,6 +48,7 @@ from ..catalog.resources import (
     Api,
     Resource,
     iso_z,
+    licence_needed,
     parse_time,
     resource,
     role_group_ids,
@@ -111,16 +112,18 @@ def needs_hint(read: dict[str, Any]) -> str | None:
 
 
 def is_not_licensed(status: Any, code: Any) -> bool:
-    """Graph's 401/403 for a feature the tenant has no licence for (NOT_LICENSED_CODES)."""
-    return status in REFUSED_STATUSES and code in NOT_LICENSED_CODES
+    """Graph's answer for a feature the tenant has no licence for: 401/403
+    Authentication_RequestFromNonPremiumTenantOrB2CTenant (Entra ID P1), 400
+    AadPremiumLicenseRequired (PIM, Entra ID P2); catalog NOT_LICENSED_ANSWERS, its sources."""
+    return licence_needed(status, code) is not None
 
 
 def not_licensed(read: dict[str, Any]) -> bool:
     """Did the API answer that the tenant's licence does not cover this read (Entra's
-    sign-in log without Entra ID P1)? Then the data does not exist for this tenant: the
-    checks that need it are skipped with that reason (never passed), and ACCESS-04 does
-    not count it as a refused permission. Told by the recorded ``outcome`` or, in an older
-    snapshot, by the error code itself."""
+    sign-in log without Entra ID P1, PIM eligibility without P2)? Then the data does not
+    exist for this tenant: the checks that need it are skipped with that reason (never
+    passed), and ACCESS-04 does not count it as a refused permission. Told by the recorded
+    ``outcome`` or, in an older snapshot, by the error code itself."""
     if read.get("ok"):
         return False
     if read.get("outcome") == NOT_LICENSED:
@@ -230,7 +233,8 @@ def snapshot_json_schema() -> dict[str, Any]:
                 "enum": list(OUTCOMES),
                 "description": "Set on a failed read that is not a refusal: not_licensed = "
                 "the tenant's licence does not cover it (Graph's 401/403 "
-                "Authentication_RequestFromNonPremiumTenantOrB2CTenant, Entra ID P1 needed); "
+                "Authentication_RequestFromNonPremiumTenantOrB2CTenant, Entra ID P1 needed; "
+                "400 AadPremiumLicenseRequired on a PIM read, Entra ID P2 needed); "
                 "its checks are skipped with that reason, ACCESS-04 does not count it",
             },
             "data": {"description": "Verbatim object, or the items of every page"},

@@ -16,7 +16,7 @@ from typing import Any
 from ..catalog.resources import union_by_id
 from ..catalog.scope import domain_of, in_scope, upn_of  # noqa: F401 (domain_of: views exports it)
 from ..core.normalize import login
-from .base import BaseView, DataUnavailable
+from .base import BaseView, DataUnavailable, app_id_of
 
 
 @dataclass(frozen=True)
@@ -203,16 +203,51 @@ class DirectoryView(BaseView):
             )
         return user["onPremisesSyncEnabled"] is not True and not user["onPremisesImmutableId"]
 
-    def assignment_of(self, upn: str) -> dict[str, Any] | None:
-        """The Office 365 assignment of a UPN, also when Entra has no such user (by userName).
+    def assignments_of(self, upn: str) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """Every Office 365 assignment of a UPN, as (instance, app user), in every office365
+        app of the org whatever its status, by externalId (the Entra object id) or userName,
+        also when Entra has no such user. An account kept out of Okta must be assigned in
+        none: in manual WS-Fed (an instance per domain), or beside a second or leftover
+        instance, the instance the other checks judge is not the only one that could sign
+        it in or provision it. A UPN's domain and an Entra object id belong to one M365
+        tenant, so a match in another tenant's instance cannot be a different account.
         Before phase 2 Okta may hold no Office 365 app at all: then nobody is assigned.
 
-        >>> tenant.assignment_of("breakglass1@contosodemo.onmicrosoft.com") is None
-        True
+        >>> tenant.assignments_of("breakglass1@contosodemo.onmicrosoft.com")
+        []
         """
-        if not self.office365_apps:  # type: ignore[attr-defined]
-            return None
-        return self.app_user_for(self.entra_user(upn) or {"userPrincipalName": upn})
+        entra = self.entra_user(upn) or {"userPrincipalName": upn}
+        found = []
+        for app in self.office365_apps:  # type: ignore[attr-defined]
+            assignment = self.assignment_in(app_id_of(app), entra)  # type: ignore[attr-defined]
+            if assignment is not None:
+                found.append((app, assignment))
+        return found
+
+    @cached_property
+    def assigned_user_names(self) -> list[str]:
+        """``credentials.userName`` of every app user of every office365 app of the org: an
+        account Okta assigns need not be in Entra (provisioning creates it), and ESS-04
+        judges the names Okta would sign in or create as well as Entra's."""
+        return sorted(
+            {
+                str(name)
+                for app in self.office365_apps  # type: ignore[attr-defined]
+                for a in self.data("okta", "appUsers", app_id_of(app))
+                if (name := (a.get("credentials") or {}).get("userName"))
+            }
+        )
+
+    @staticmethod
+    def assignment_summary(app: dict[str, Any], assignment: dict[str, Any]) -> dict[str, Any]:
+        """An assignment as ESS evidence shows it: the instance, then the app user."""
+        return {
+            "instance": f"{app.get('label')} ({app.get('id')}, {app.get('status')})",
+            "id": assignment.get("id"),
+            "externalId": assignment.get("externalId"),
+            "userName": (assignment.get("credentials") or {}).get("userName"),
+            "status": assignment.get("status"),
+        }
 
     def looks_like_service_account(self, upn: str) -> bool:
         """The UPN's local part matches one of ``expect.service_account_patterns`` (fnmatch,

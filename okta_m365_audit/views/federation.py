@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..clients.endpoints import initial_domain_prefix
-from ..core.normalize import domain_name
+from ..core.normalize import domain_name, parents
 from .base import (
     BaseView,
     DataUnavailable,
@@ -227,6 +227,22 @@ class FederationView(BaseView):
         if found is None:
             raise DataUnavailable(f"{name} is not a domain of the M365 tenant (GET /domains)")
         return found
+
+    def served_through(self, name: str) -> list[str]:
+        """The names a domain's sign-in goes through, nearest first: a child domain (Graph
+        ``domain.isRoot`` false) follows its root ("when you add a subdomain, it inherits the
+        settings of the parent": Entra docs, "Multiple domain support for federating with
+        Microsoft Entra ID"), so itself and its parents; a root domain (``isRoot`` true,
+        a subdomain promoted to a root included: Graph ``domain: promote``) only itself.
+        A domain Entra does not list is read as a child could be (itself and its parents).
+
+        >>> tenant.served_through("eu.contoso.com")
+        ['eu.contoso.com', 'contoso.com']
+        """
+        entra = self.domains.get(domain_name(name))
+        if entra is not None and entra.get("isRoot") is True:
+            return [domain_name(name)]
+        return parents(name)
 
     def federation(self, name: str) -> dict[str, Any] | None:
         """The domain's internalDomainFederation, or None when Entra has none (404)."""

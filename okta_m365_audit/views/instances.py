@@ -20,12 +20,13 @@ it ties a domain to an instance only through another domain of that instance, ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..core.normalize import domain_name, login, parents
+from ..core.normalize import domain_name, login
 from .base import BaseView, DataUnavailable, app_id_of, app_settings
 from .certificates import Certificate
 
@@ -44,10 +45,17 @@ class WsFedUri:
     problems: tuple[str, ...]
 
 
-def parse_wsfed_uri(uri: object, endpoint: str, hosts: set[str], query: bool = False) -> WsFedUri:
+def parse_wsfed_uri(
+    uri: object,
+    endpoint: str,
+    hosts: set[str],
+    query: bool = False,
+    unserved: Mapping[str, str] | None = None,
+) -> WsFedUri:
     """Judge a whole URL: ``https`` scheme, no user info, the default port, a host of this
     Okta org, the path ``/app/office365/<key>/sso/wsfed/<endpoint>`` (a trailing slash
     tolerated), and no query or fragment unless ``query`` (home-realm AuthURLs carry one).
+    ``unserved``: hosts of this org that cannot serve a sign-in yet, and why.
 
     >>> parse_wsfed_uri("http://x.okta.com/app/office365/exk1/sso/wsfed/active", "passive",
     ...                 {"x.okta.com"}).problems
@@ -67,7 +75,9 @@ def parse_wsfed_uri(uri: object, endpoint: str, hosts: set[str], query: bool = F
     if port not in (None, 443):
         problems.append(f"port {port}, expected the default (443)")
     host = domain_name(parts.hostname)
-    if host not in hosts:
+    if host in (unserved or {}):
+        problems.append(f"host {host} is this Okta org's, but {(unserved or {})[host]}")
+    elif host not in hosts:
         problems.append(f"host {host or '(none)'} is not a host of this Okta org")
     segments = parts.path.rstrip("/").split("/")
     key = None
@@ -112,8 +122,9 @@ class InstancesView(BaseView):
 
     def claimants(self, domain: str, active: bool = True) -> list[dict[str, Any]]:
         """ACTIVE instances (or any, with ``active`` false) whose domain settings hold the
-        domain or one of its parents (a child domain is served through its root)."""
-        names = set(parents(domain))
+        domain or, for a child domain, one of its parents (it is served through its root;
+        a root domain is not served through a parent's instance: ``served_through``)."""
+        names = set(self.served_through(domain))  # type: ignore[attr-defined]
         pool = self.active_instances if active else self.tenant_office365_apps  # type: ignore[attr-defined]
         return [a for a in pool if self.instance_domains(a) & names]
 
@@ -166,7 +177,7 @@ class InstancesView(BaseView):
         """The instance a user signs in through: the one serving their UPN's domain (a child
         domain through its root), else the judged instance."""
         domain = login(upn).rpartition("@")[2]
-        for name in parents(domain):
+        for name in self.served_through(domain):  # type: ignore[attr-defined]
             if name in self.serving_instances:
                 return app_id_of(self.serving_instances[name])
         return self.app_id  # type: ignore[attr-defined]
@@ -269,10 +280,27 @@ class InstancesView(BaseView):
     # --- the hosts of this Okta org ---
 
     @cached_property
+    def uncertified_hosts(self) -> dict[str, str]:
+        """This org's custom domains whose DNS is verified but whose certificate is not in
+        place (``validationStatus`` VERIFIED; COMPLETED = certificate issued and in place:
+        Okta's domains API reference, okta-developer-docs docs/reference/api/domains), and
+        why they cannot serve a sign-in yet (ORG-03 judges the domain itself)."""
+        domains = (self.data("okta", "domains") or {}).get("domains") or []
+        return {
+            domain_name(d.get("domain")): "its certificate is not issued yet (validationStatus "
+            "VERIFIED: DNS verified only; see ORG-03): a sign-in there cannot complete"
+            for d in domains
+            if d.get("domain")
+            and d.get("id") != "default"
+            and d.get("validationStatus") == "VERIFIED"
+        }
+
+    @cached_property
     def org_hosts(self) -> set[str]:
-        """The hosts that are this Okta org: its own ``<subdomain>.okta.com``-style host and
-        each custom domain whose DNS it verified (``validationStatus`` VERIFIED or COMPLETED;
-        spec DomainResponse), from ``GET /api/v1/domains``, whose ``default`` entry names the
+        """The hosts that serve this Okta org's sign-ins: its own ``<subdomain>.okta.com``-style
+        host and each custom domain whose certificate is in place (``validationStatus``
+        COMPLETED; spec DomainResponse; a VERIFIED one is in ``uncertified_hosts``), from
+        ``GET /api/v1/domains``, whose ``default`` entry names the
         org's own host (recorded: okta-recorded/domains/list-default-domain-only). Older orgs
         omit the default entry (recorded: list-empty-sdkpy-2021); then the configured org URL
         is the org's own host when its first label is the org's subdomain
@@ -284,7 +312,7 @@ class InstancesView(BaseView):
             domain_name(d.get("domain"))
             for d in domains
             if d.get("domain")
-            and (d.get("id") == "default" or d.get("validationStatus") in ("VERIFIED", "COMPLETED"))
+            and (d.get("id") == "default" or d.get("validationStatus") == "COMPLETED")
         }
         if not any(d.get("id") == "default" for d in domains):
             subdomain = domain_name((self.data("okta", "org") or {}).get("subdomain"))

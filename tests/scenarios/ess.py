@@ -120,6 +120,50 @@ def sync_account_imported(doc: dict[str, Any]) -> None:
     add_okta_user(doc, SYNC_ACCOUNT.lower(), "On-Premises Directory", "Synchronization")
 
 
+GUEST_ADMIN = "tech_msp-partner.example#EXT#@contosodemo.onmicrosoft.com"
+
+
+def guest_admin_instead_of_break_glass(doc: dict[str, Any]) -> None:
+    """breakglass2 lost Global Administrator, and the MSP's technician, invited as a B2B guest,
+    holds it directly: cloud-only, enabled, on the initial domain (#EXT#), no Okta user. It
+    signs in at its home organization, so it is no break-glass account of this tenant."""
+    remove_global_admin(doc, BREAK_GLASS_2)
+    guest = copy.deepcopy(graph_user(doc, BREAK_GLASS_1))
+    guest.update(
+        id=str(uuid.uuid5(uuid.NAMESPACE_URL, GUEST_ADMIN)),
+        userPrincipalName=GUEST_ADMIN,
+        displayName="MSP Technician (guest)",
+        mail="tech@msp-partner.example",
+        userType="Guest",
+    )
+    doc["graph"]["users"]["data"].append(guest)
+    read = doc["graph"]["globalAdminAssignments"]
+    direct = next(a for a in read["data"] if a["principal"]["@odata.type"].endswith(".user"))
+    assignment = copy.deepcopy(direct)
+    assignment.update(id=direct["id"].rsplit("-", 1)[0][:-4] + "gst1-1", principalId=guest["id"])
+    assignment["principal"].update(
+        {k: guest[k] for k in ("id", "userPrincipalName", "displayName") if k in guest}
+    )
+    read["data"].append(assignment)
+
+
+def service_like_assignment_without_entra_user(doc: dict[str, Any]) -> None:
+    """An Okta user (login backup.job@corp.contoso.com) is assigned to the Office 365 app as
+    svc-backup@contoso.com, a name Entra does not hold yet: Okta would create it in M365."""
+    user = add_okta_user(doc, "backup.job@corp.contoso.com", "Backup", "Job")
+    apps = per_app(doc, "appUsers")["data"]
+    app_user = copy.deepcopy(apps[0])
+    apps.append(app_user)
+    app_user.update(id=user["id"], externalId=None, scope="USER")
+    app_user["credentials"] = {"userName": "svc-backup@contoso.com"}
+    app_user["profile"].update(
+        email="svc-backup@contoso.com", displayName="Backup Job", immutableId=None
+    )
+    app_user["_links"]["user"]["href"] = app_user["_links"]["user"]["href"].rsplit("/", 1)[0] + (
+        f"/{user['id']}"
+    )
+
+
 def initial_domain_not_listed(doc: dict[str, Any]) -> None:
     """GET /domains leaves out the initial domain, the excluded accounts' domain: whether it
     is federated cannot be told (never read as Managed)."""
@@ -184,6 +228,12 @@ SCENARIOS = [
         checks=("ESS-03",),
     ),
     Scenario(
+        "a guest (B2B) Global Administrator in place of a break-glass account",
+        {ESS05: "failed"},
+        mutate=guest_admin_instead_of_break_glass,
+        checks=("ESS-05",),
+    ),
+    Scenario(
         "fewer break-glass Global Administrators than declared",
         {ESS05: "failed"},
         mutate=break_glass_not_admin,
@@ -197,6 +247,15 @@ SCENARIOS = [
         },
         mutate=initial_domain_not_listed,
         checks=("ESS-03",),
+    ),
+    Scenario(
+        "a service-like name assigned in Okta that Entra does not hold yet",
+        {
+            "test_ess_04_no_undeclared_service_account_in_okta[demo]": "failed",
+            "test_imp_04_no_orphaned_assignments[demo]": "failed",  # no Entra user: an orphan
+        },
+        mutate=service_like_assignment_without_entra_user,
+        checks=("ESS-04",),
     ),
     Scenario(
         "the undeclared directory-sync account imported into Okta",

@@ -102,6 +102,20 @@ def third_agent_disrupted(doc: dict[str, Any]) -> None:
     pool["disruptedAgents"] = 1
 
 
+def third_agent_disrupted_and_outdated(doc: dict[str, Any]) -> None:
+    """That hidden, decommissioned agent also stayed on an old version."""
+    third_agent_disrupted(doc)
+    agent(doc, "CORP-OLD-FS01").update(version="3.14.0", isLatestGAedVersion=False)
+
+
+def third_agent_outdated_working_hidden(doc: dict[str, Any]) -> None:
+    """A third agent, hidden from the Admin Console but still OPERATIONAL, on an old
+    version: it still serves the org."""
+    third_agent_disrupted_and_outdated(doc)
+    agent(doc, "CORP-OLD-FS01")["operationalStatus"] = "OPERATIONAL"
+    ad_pool(doc)["disruptedAgents"] = 0
+
+
 def directory_sync_on(doc: dict[str, Any]) -> None:
     """Entra Connect syncs the tenant from an on-premises AD."""
     org = doc["graph"]["organization"]["data"][0]
@@ -198,6 +212,18 @@ SCENARIOS = [
         checks=("ORG-09",),
     ),
     Scenario(
+        "a third, hidden AD agent DISRUPTED and on an old version (stays green)",
+        {},
+        mutate=third_agent_disrupted_and_outdated,
+        checks=("ORG-09",),
+    ),
+    Scenario(
+        "a third AD agent hidden but still OPERATIONAL, on an old version",
+        {ORG09_LATEST: "failed"},
+        mutate=third_agent_outdated_working_hidden,
+        checks=("ORG-09",),
+    ),
+    Scenario(
         "the AD integrated after the Office 365 app",
         {ORG01_ORDER: "failed"},
         mutate=ad_integrated_late,
@@ -270,9 +296,10 @@ SCENARIOS = [
     ),
     Scenario(
         "the custom domain VERIFIED, its certificate not yet issued",
-        {ORG03_ISSUED: "failed"},
+        # the federations point at it: no sign-in there can complete (FED-03, FED-09)
+        {ORG03_ISSUED: "failed", **NOT_AN_OKTA_HOST},
         mutate=custom_domain_dns_verified_only,
-        checks=("ORG-03",),
+        checks=("ORG-03", "FED-03", "FED-09"),
     ),
     Scenario(
         "the custom domain's certificate expiring in 10 days",

@@ -8,14 +8,13 @@ promoted to a root domain of its own (``isRoot`` true) keeps its own sign-in: it
 from __future__ import annotations
 
 import copy
-import uuid
 from typing import Any
 
 import pytest
 
 from .conftest import run_suite, write_tenant
-from .scenarios.ess import BREAK_GLASS_1
-from .scenarios.helpers import graph_domain, graph_user
+from .scenarios.ess import add_cloud_user
+from .scenarios.helpers import graph_domain
 
 OPS = "ops@it.contoso.com"
 TEST = f"test_ess_03_excluded_account_domain_not_federated[demo-{OPS}]"
@@ -29,9 +28,7 @@ def _before_go_live_with_ops(doc: dict[str, Any], is_root: bool) -> None:
     child = copy.deepcopy(graph_domain(doc, "contoso.com"))
     child.update(id="it.contoso.com", isRoot=is_root)
     doc["graph"]["domains"]["data"].append(child)
-    ops = copy.deepcopy(graph_user(doc, BREAK_GLASS_1))
-    ops.update(id=str(uuid.uuid5(uuid.NAMESPACE_URL, OPS)), userPrincipalName=OPS)
-    doc["graph"]["users"]["data"].append(ops)
+    add_cloud_user(doc, OPS)
 
 
 def _declare(data: dict[str, Any]) -> None:

@@ -45,3 +45,17 @@ def test_a_child_domain_is_also_claimed_through_its_root(is_root):
     view, contoso_instance, sales_instance = _view_with_sales_instance(is_root)
     assert {a["id"] for a in view.claimants(SALES)} == {contoso_instance, sales_instance}
     assert view.served_through(SALES) == [SALES, "contoso.com"]
+
+
+@pytest.mark.parametrize(("is_root", "in_scope"), [(True, False), (False, True), (None, True)],
+                         ids=["promoted", "child", "not-in-entra"])  # fmt: skip
+def test_a_user_of_a_promoted_subdomain_is_in_scope_only_if_it_is_declared(is_root, in_scope):
+    """An enabled member on sales.contoso.com, contoso.com declared: a promoted root keeps
+    its own sign-in (out of scope unless declared); a child signs in through contoso.com."""
+    view, _, _ = _view_with_sales_instance(is_root)
+    user = copy.deepcopy(view.entra_users[0])
+    user.update(id="5a1e5000-0000-4000-8000-000000000001", userPrincipalName=f"ann@{SALES}",
+                accountEnabled=True, userType="Member")  # fmt: skip
+    view.doc["graph"]["users"]["data"].append(user)
+    scoped = {u["userPrincipalName"] for u in view.in_scope_users}
+    assert (f"ann@{SALES}" in scoped) is in_scope

@@ -275,8 +275,10 @@ def test_ess_05_enough_break_glass_admins(tenant, evidence):
             # in at its home organization (Entra docs, "B2B collaboration user properties"):
             # no emergency access of this tenant's own
             why.append("a guest (B2B) account: it signs in at its home organization")
-        elif "userType" not in u:
-            unknown[upn] = "GET /users did not return userType; cannot tell a guest"
+        elif u.get("userType") != "Member":  # Graph user.userType: "Member and Guest"
+            unknown[upn] = (
+                f"GET /users returned userType {u.get('userType')!r}; cannot tell a guest"
+            )
         if domain_of(upn) != initial:
             why.append(f"on {domain_of(upn)}, not {initial}")
         if upn in tenant.okta_by_login:

@@ -134,11 +134,13 @@ CONDITIONS: dict[str, Condition] = {
         "each break-glass account (the excluded accounts but the service account); the "
         "Global Administrator reads",
         "no `enabled` policy with a grant control (block, MFA, device, terms, custom factor, "
-        "authentication strength) targeting any app includes a break-glass account (All, its "
-        "id, a group it is in transitively, a role it holds) without excluding it the same "
-        "ways; and Security Defaults `isEnabled` is false when any policy is enabled; an "
-        "unreadable policy list (Entra ID P1 needed), an account not in Entra or an "
-        "unreadable membership ERRORs",
+        "authentication strength) targeting any app (an app, a user action, an "
+        "authentication context or an include-mode `applicationFilter`) includes a "
+        "break-glass account (All, its id, a group it is in transitively, a role it holds) "
+        "without excluding it the same ways; and Security Defaults `isEnabled` is false when "
+        "any policy is enabled; an unreadable policy list (Entra ID P1 needed), an account "
+        "not in Entra or an unreadable membership ERRORs (administrative units, which no "
+        "policy can name, are skipped)",
     ),
     "PREP-01": Condition(
         '`GET /api/v1/apps?filter=name eq "office365"`; `GET /organization` (initial domain)',
@@ -338,7 +340,8 @@ CONDITIONS: dict[str, Condition] = {
         "Administrator reads",
         "Security Defaults `isEnabled` true, or an `enabled` policy whose only control is "
         "`block`, for `clientAppTypes` `exchangeActiveSync` and `other` (or `all`), "
-        "`includeApplications` All with none excluded, `includeUsers` All, no narrowing "
+        "`includeApplications` All with none excluded and no `applicationFilter`, user "
+        "action or authentication context, `includeUsers` All, no narrowing "
         "condition, excluding only break-glass accounts (directly, through groups of only "
         "them, or Global Administrator when every active holder is one); unreadable policies "
         "or excluded groups ERROR",

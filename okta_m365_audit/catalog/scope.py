@@ -30,7 +30,10 @@ def domain_of(upn: str | None) -> str:
 
 
 def in_scope(
-    user: dict[str, Any], domains: Collection[str], excluded: Collection[str]
+    user: dict[str, Any],
+    domains: Collection[str],
+    excluded: Collection[str],
+    roots: Collection[str] = (),
 ) -> bool | None:
     """True when the Entra user is in scope, False when it is not, None when Graph did not
     say whether the account is enabled (cannot tell: the caller ERRORs or leaves it out).
@@ -38,6 +41,9 @@ def in_scope(
     ``domains`` and ``excluded`` are lower-case (the tenant file's loader normalizes them).
     Guests (``userType`` Guest, or an ``#EXT#`` UPN) are not members. A ``userType`` Graph
     did not return keeps the user in (the stricter reading: judged, never silently dropped).
+    ``roots``: the domains Entra says are root domains (``isRoot`` true); a UPN on one of
+    them signs in through that domain alone (a subdomain promoted to a root keeps its own
+    sign-in: Graph ``domain: promote``), so it is in scope only when that domain is declared.
 
     >>> in_scope({"userPrincipalName": "A@Contoso.com", "accountEnabled": True,
     ...           "userType": "Member", "assignedLicenses": []}, {"contoso.com"}, ())
@@ -48,7 +54,9 @@ def in_scope(
     upn = upn_of(user)
     # a child domain (eu.contoso.com) follows its root's federation (support.okta.com "How
     # to federate multiple domains using the Okta UI"): its users sign in through Okta too
-    if not set(parents(domain_of(upn))) & set(domains) or upn in excluded:
+    domain = domain_of(upn)
+    through = [domain] if domain in roots else parents(domain)
+    if not set(through) & set(domains) or upn in excluded:
         return False
     if user.get("userType") == "Guest" or "#ext#" in upn:
         return False

@@ -80,8 +80,9 @@ class DirectoryView(BaseView):
                 f"({', '.join(sorted(no_upn)[:5])}); cannot tell who is in scope"
             )
         scoped, unknown = [], []
+        roots = self._root_domains()
         for u in self.entra_users:
-            verdict = in_scope(u, self.declared_domains, self.excluded_accounts)
+            verdict = in_scope(u, self.declared_domains, self.excluded_accounts, roots)
             if verdict is None:
                 unknown.append(upn_of(u))
             elif verdict:
@@ -92,6 +93,16 @@ class DirectoryView(BaseView):
                 f"({', '.join(sorted(unknown)[:5])}); cannot tell who is in scope"
             )
         return sorted(scoped, key=upn_of)
+
+    def _root_domains(self) -> set[str]:
+        """The domains Entra says are roots (``isRoot`` true); none when GET /domains could
+        not be read: every subdomain of a declared domain then stays in scope, the broader
+        (stricter) reading."""
+        try:
+            domains = self.domains  # type: ignore[attr-defined]
+        except DataUnavailable:
+            return set()
+        return {name for name, d in domains.items() if d.get("isRoot") is True}
 
     # global_admin_ids, global_admin_users: roles.py (direct, group-held, PIM-eligible)
 
@@ -228,15 +239,23 @@ class DirectoryView(BaseView):
     def assigned_user_names(self) -> list[str]:
         """``credentials.userName`` of every app user of every office365 app of the org: an
         account Okta assigns need not be in Entra (provisioning creates it), and ESS-04
-        judges the names Okta would sign in or create as well as Entra's."""
-        return sorted(
-            {
-                str(name)
-                for app in self.office365_apps  # type: ignore[attr-defined]
-                for a in self.data("okta", "appUsers", app_id_of(app))
-                if (name := (a.get("credentials") or {}).get("userName"))
-            }
-        )
+        judges the names Okta would sign in or create as well as Entra's. An app user
+        without one is named by its Entra user when its externalId names one; else ERROR:
+        its name cannot be told."""
+        names, unnamed = set(), []
+        for app in self.office365_apps:  # type: ignore[attr-defined]
+            for a in self.data("okta", "appUsers", app_id_of(app)):
+                name = (a.get("credentials") or {}).get("userName")
+                if name:
+                    names.add(str(name))
+                elif str(a.get("externalId") or "").lower() not in self.entra_by_id:
+                    unnamed.append(str(a.get("id")))
+        if unnamed:
+            raise DataUnavailable(
+                f"{len(unnamed)} Office 365 app user(s) have no credentials.userName and no "
+                f"externalId of an Entra user ({', '.join(unnamed[:5])}): cannot tell their names"
+            )
+        return sorted(names)
 
     @staticmethod
     def assignment_summary(app: dict[str, Any], assignment: dict[str, Any]) -> dict[str, Any]:

@@ -2,19 +2,23 @@
 the break-glass accounts (ESS-06) and for legacy authentication (FED-12).
 
 - A policy **could lock a break-glass account out** when it is ``enabled``, targets some
-  application (``includeApplications`` other than ``None``, or a user action) and has any
-  grant control (a built-in control, a custom factor, terms of use or an authentication
-  strength): each of those can refuse the account. A session-only policy refuses nobody.
+  application (``includeApplications`` other than ``None``, a user action, an authentication
+  context, an ``applicationFilter`` not in exclude mode, or an applications field this module
+  does not know) and has any grant control (a built-in control, a custom factor, terms of use
+  or an authentication strength): each of those can refuse the account. A session-only
+  policy refuses nobody.
 - A policy **includes** an account through ``All``, its id, a group it is in (transitively:
   ``transitiveMemberOf``) or a role it holds (Global Administrator from the role reads,
   others from the directory roles ``transitiveMemberOf`` lists); it **excludes** it the same
   ways. Role ids in include/excludeRoles are role *template* ids (Microsoft's Conditional
   Access templates target 62e90394-... for Global Administrator): an inference.
+  ``transitiveMemberOf`` also lists administrative units, which no policy can name: skipped.
 - **Legacy authentication is blocked** (FED-12) by Security Defaults or by one enabled policy
   that only blocks, for ``exchangeActiveSync`` and ``other`` (or ``all``) client apps, all
-  applications, all users, no narrowing condition, excluding nobody but break-glass
-  accounts (directly, through groups whose every transitive member is one, or Global
-  Administrator when every active holder is one).
+  applications (no ``applicationFilter``, user action or authentication context), all users,
+  no narrowing condition, excluding nobody but break-glass accounts (directly, through
+  groups whose every transitive member is one, or Global Administrator when every active
+  holder is one).
 
 Whatever cannot be read is "cannot tell" (DataUnavailable): never a pass. Conditional Access
 needs Entra ID P1; what the policy list answers on a tenant without it is unconfirmed, so a
@@ -29,128 +33,27 @@ from typing import Any
 from ..catalog.guards import ENABLED, break_glass_logins, ids_in, policy_users
 from ..catalog.resources import GLOBAL_ADMIN_ROLE_TEMPLATE, GRAPH_GROUP_TYPE
 from .base import BaseView, DataUnavailable, describe_read
+from .ca_policies import (  # checked_state: also tests_integration's
+    checked,
+    checked_state,
+    lockout_controls,
+    narrowing,
+    policy_apps,
+    targets_something,
+)
 
 DIRECTORY_ROLE_TYPE = "#microsoft.graph.directoryRole"
+#: transitiveMemberOf lists "groups, directory roles, and administrative units that the user
+#: is a member of" (microsoft-graph-docs-contrib api-reference/v1.0/api/
+#: user-list-transitivememberof.md); conditionalAccessUsers names users, groups, roles and
+#: guests only (include/exclude Users, Groups, Roles, GuestsOrExternalUsers: api-reference/
+#: v1.0/resources/conditionalaccessusers.md), so no policy reaches an account through a unit
+ADMIN_UNIT_TYPE = "#microsoft.graph.administrativeUnit"
 LEGACY_CLIENTS = ("exchangeActiveSync", "other")
-#: conditions that narrow a policy to some sign-ins; empty values narrow nothing
-_WHO_AND_WHAT = ("users", "applications", "clientAppTypes")
 _P1 = (
     "; Conditional Access needs Entra ID P1: on a tenant without it the policy list may be "
     "refused (the likely cause of a 403 here), and these checks cannot be judged"
 )
-
-
-STATES = (ENABLED, "disabled", "enabledForReportingButNotEnforced")
-_USER_LISTS = tuple(f"{side}{what}" for side in ("include", "exclude")
-                    for what in ("Users", "Groups", "Roles"))  # fmt: skip
-_GRANT_LISTS = ("builtInControls", "customAuthenticationFactors", "termsOfUse")
-
-
-def checked(policy: dict[str, Any], *extra: str) -> dict[str, Any]:
-    """The policy, once every field the guards judge is there (Graph returns each, empty or
-    null when unused); DataUnavailable naming the first one missing: judging without it
-    could read "applies to nobody" or "no control" where the policy says otherwise.
-    ``extra``: further fields of ``conditions`` that must be lists (FED-12's clientAppTypes).
-    A null ``grantControls`` is a policy with session controls only; an absent one is not."""
-    name = repr(policy.get("displayName") or policy.get("id"))
-
-    def missing(field: str) -> DataUnavailable:
-        return DataUnavailable(
-            f"GET /identity/conditionalAccess/policies returned the policy {name} without "
-            f"{field}: cannot tell whom it applies to or what it requires"
-        )
-
-    if policy.get("state") not in STATES:
-        raise missing(f"a known state (state: {policy.get('state')!r})")
-    conditions = policy.get("conditions")
-    if not isinstance(conditions, dict):
-        raise missing("conditions")
-    users, apps = conditions.get("users"), conditions.get("applications")
-    if not isinstance(users, dict):
-        raise missing("conditions.users")
-    for key in _USER_LISTS:
-        if not isinstance(users.get(key), list):
-            raise missing(f"conditions.users.{key}")
-    for key in ("includeGuestsOrExternalUsers", "excludeGuestsOrExternalUsers"):
-        if key not in users:
-            raise missing(f"conditions.users.{key}")
-    if not isinstance(apps, dict):
-        raise missing("conditions.applications")
-    for key in ("includeApplications", "excludeApplications"):
-        if not isinstance(apps.get(key), list):
-            raise missing(f"conditions.applications.{key}")
-    for key in extra:
-        if not isinstance(conditions.get(key), list):
-            raise missing(f"conditions.{key}")
-    if "grantControls" not in policy:
-        raise missing("grantControls")
-    grant = policy["grantControls"]
-    if grant is not None and not isinstance(grant, dict):
-        raise missing("grantControls")
-    for key in _GRANT_LISTS if grant is not None else ():
-        if not isinstance(grant.get(key), list):
-            raise missing(f"grantControls.{key}")
-    return policy
-
-
-def lockout_controls(policy: dict[str, Any]) -> list[str]:
-    """The grant controls that can refuse a sign-in ([] for a session-only policy)."""
-    grant = policy.get("grantControls")
-    if not isinstance(grant, dict):
-        return []
-    out = [c for c in grant.get("builtInControls") or [] if isinstance(c, str)]
-    out += [f"custom factor {c}" for c in grant.get("customAuthenticationFactors") or []]
-    out += [f"terms of use {t}" for t in grant.get("termsOfUse") or []]
-    if grant.get("authenticationStrength"):
-        out.append("authentication strength")
-    return out
-
-
-def _apps(policy: dict[str, Any]) -> dict[str, Any]:
-    apps = (policy.get("conditions") or {}).get("applications")
-    return apps if isinstance(apps, dict) else {}
-
-
-def targets_something(policy: dict[str, Any]) -> bool:
-    apps = _apps(policy)
-    included = [a for a in apps.get("includeApplications") or [] if a != "None"]
-    return bool(included or apps.get("includeUserActions"))
-
-
-def narrowing(policy: dict[str, Any]) -> list[str]:
-    """The conditions that restrict a policy to some sign-ins only (locations, platforms,
-    risk, devices...): any non-empty condition beyond users, applications and client apps,
-    but "all locations" or "all platforms" with nothing excluded. An unknown condition
-    narrows too: a block whose reach cannot be told is no proof."""
-    out = []
-    for key, value in (policy.get("conditions") or {}).items():
-        if key in _WHO_AND_WHAT or value in (None, [], {}):
-            continue
-        if (
-            key == "locations"
-            and value.get("includeLocations") == ["All"]
-            and not value.get("excludeLocations")
-        ):
-            continue
-        if (
-            key == "platforms"
-            and value.get("includePlatforms") == ["all"]
-            and not value.get("excludePlatforms")
-        ):
-            continue
-        out.append(key)
-    return out
-
-
-def checked_state(policy: dict[str, Any]) -> str:
-    state = policy.get("state")
-    if state not in STATES:
-        raise DataUnavailable(
-            f"GET /identity/conditionalAccess/policies returned the policy "
-            f"{policy.get('displayName') or policy.get('id')!r} without a known state "
-            f"(state: {state!r}): cannot tell whether it is enforced"
-        )
-    return state
 
 
 class GuardsView(BaseView):
@@ -203,7 +106,9 @@ class GuardsView(BaseView):
 
     def break_glass_reach(self, upn: str) -> dict[str, set[str]]:
         """How a break-glass account can be named by a policy: its id, its groups and its
-        roles (lower-case ids); ERROR when it is not in Entra or its groups are unreadable."""
+        roles (lower-case ids), and (for the record) the administrative units it is in, which
+        no policy can name; ERROR when it is not in Entra, its groups are unreadable or one
+        of its memberships is of a type this module does not know."""
         user = self.break_glass_user(upn)
         if user is None:
             raise DataUnavailable(
@@ -215,9 +120,12 @@ class GuardsView(BaseView):
                 f"GET /users returned {upn} without id: its groups cannot be read"
             )
         uid = str(user["id"]).lower()
-        groups, roles = set(), set()
+        groups, roles, units = set(), set(), set()
         for item in self.data("graph", "breakGlassMemberOf", user["id"]):
             kind = item.get("@odata.type")
+            if kind == ADMIN_UNIT_TYPE:  # no policy names one (ADMIN_UNIT_TYPE): skipped
+                units.add(str(item.get("displayName") or item.get("id")))
+                continue
             key = {GRAPH_GROUP_TYPE: "id", DIRECTORY_ROLE_TYPE: "roleTemplateId"}.get(kind)
             if key and not item.get(key):
                 raise DataUnavailable(
@@ -233,7 +141,7 @@ class GuardsView(BaseView):
                     f"transitiveMemberOf of {upn} returned an object of type {kind!r} "
                     f"({item.get('id')}): cannot tell its groups and roles"
                 )
-        return {"user": {uid}, "groups": groups, "roles": roles}
+        return {"user": {uid}, "groups": groups, "roles": roles, "administrativeUnits": units}
 
     def _holds_ga(self, uid: str, roles: set[str]) -> bool:
         """Whether the account holds Global Administrator actively; ERROR when the role
@@ -314,7 +222,7 @@ class GuardsView(BaseView):
         clients = set((policy.get("conditions") or {}).get("clientAppTypes") or [])
         if "all" not in clients and not set(LEGACY_CLIENTS) <= clients:
             problems.append(f"clientAppTypes {sorted(clients)}, not exchangeActiveSync and other")
-        apps = _apps(policy)
+        apps = policy_apps(policy)
         if "All" not in (apps.get("includeApplications") or []) or apps.get("excludeApplications"):
             problems.append("not all applications (includeApplications, excludeApplications)")
         users = policy_users(policy) or {}

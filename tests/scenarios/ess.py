@@ -107,16 +107,23 @@ def break_glass_not_admin(doc: dict[str, Any]) -> None:
 SYNC_ACCOUNT = "Sync_CORP-DC01_5f3c2a1b9e7d@contosodemo.onmicrosoft.com"
 
 
+def add_cloud_user(doc: dict[str, Any], upn: str, **fields: Any) -> dict[str, Any]:
+    """A new enabled, cloud-only Entra member (a copy of breakglass1) with that UPN, a stable
+    id of its own, and ``fields`` over it."""
+    user = copy.deepcopy(graph_user(doc, BREAK_GLASS_1))
+    user.update(id=str(uuid.uuid5(uuid.NAMESPACE_URL, upn)), userPrincipalName=upn, **fields)
+    doc["graph"]["users"]["data"].append(user)
+    return user
+
+
 def sync_account_imported(doc: dict[str, Any]) -> None:
     """Entra Connect's directory-sync account exists and an import pulled it into Okta."""
-    user = copy.deepcopy(graph_user(doc, BREAK_GLASS_1))
-    user.update(
-        id=str(uuid.uuid5(uuid.NAMESPACE_URL, SYNC_ACCOUNT)),
-        userPrincipalName=SYNC_ACCOUNT,
+    add_cloud_user(
+        doc,
+        SYNC_ACCOUNT,
         displayName="On-Premises Directory Synchronization Service Account",
         createdDateTime="2026-02-11T10:02:44Z",
     )
-    doc["graph"]["users"]["data"].append(user)
     add_okta_user(doc, SYNC_ACCOUNT.lower(), "On-Premises Directory", "Synchronization")
 
 
@@ -128,15 +135,13 @@ def guest_admin_instead_of_break_glass(doc: dict[str, Any]) -> None:
     holds it directly: cloud-only, enabled, on the initial domain (#EXT#), no Okta user. It
     signs in at its home organization, so it is no break-glass account of this tenant."""
     remove_global_admin(doc, BREAK_GLASS_2)
-    guest = copy.deepcopy(graph_user(doc, BREAK_GLASS_1))
-    guest.update(
-        id=str(uuid.uuid5(uuid.NAMESPACE_URL, GUEST_ADMIN)),
-        userPrincipalName=GUEST_ADMIN,
+    guest = add_cloud_user(
+        doc,
+        GUEST_ADMIN,
         displayName="MSP Technician (guest)",
         mail="tech@msp-partner.example",
         userType="Guest",
     )
-    doc["graph"]["users"]["data"].append(guest)
     read = doc["graph"]["globalAdminAssignments"]
     direct = next(a for a in read["data"] if a["principal"]["@odata.type"].endswith(".user"))
     assignment = copy.deepcopy(direct)
@@ -148,16 +153,16 @@ def guest_admin_instead_of_break_glass(doc: dict[str, Any]) -> None:
 
 
 def service_like_assignment_without_entra_user(doc: dict[str, Any]) -> None:
-    """An Okta user (login backup.job@corp.contoso.com) is assigned to the Office 365 app as
+    """An Okta user (login vaultsync.nightly@corp.contoso.com) is assigned to the Office 365 app as
     svc-backup@contoso.com, a name Entra does not hold yet: Okta would create it in M365."""
-    user = add_okta_user(doc, "backup.job@corp.contoso.com", "Backup", "Job")
+    user = add_okta_user(doc, "vaultsync.nightly@corp.contoso.com", "Vaultsync", "Nightly")
     apps = per_app(doc, "appUsers")["data"]
     app_user = copy.deepcopy(apps[0])
     apps.append(app_user)
     app_user.update(id=user["id"], externalId=None, scope="USER")
     app_user["credentials"] = {"userName": "svc-backup@contoso.com"}
     app_user["profile"].update(
-        email="svc-backup@contoso.com", displayName="Backup Job", immutableId=None
+        email="svc-backup@contoso.com", displayName="Vaultsync Nightly", immutableId=None
     )
     app_user["_links"]["user"]["href"] = app_user["_links"]["user"]["href"].rsplit("/", 1)[0] + (
         f"/{user['id']}"

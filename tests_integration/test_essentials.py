@@ -9,7 +9,7 @@ break-glass Global Administrators remain outside Okta.
 
 import pytest
 
-from okta_m365_audit.views import DataUnavailable, domain_of
+from okta_m365_audit.views import DataUnavailable, domain_of, is_guest
 
 
 def _service_account(tenant):
@@ -270,7 +270,7 @@ def test_ess_05_enough_break_glass_admins(tenant, evidence):
         if upn == service:
             # Okta works through it (legacy provisioning credentials); not a break-glass
             why.append("the declared service account")
-        if u.get("userType") == "Guest" or "#ext#" in upn:
+        if is_guest(u):
             # a B2B guest's UPN carries #EXT# on this tenant's initial domain, but it signs
             # in at its home organization (Entra docs, "B2B collaboration user properties"):
             # no emergency access of this tenant's own

@@ -29,6 +29,23 @@ def domain_of(upn: str | None) -> str:
     return domain_name((upn or "").rsplit("@", 1)[-1])
 
 
+def is_guest(user: dict[str, Any]) -> bool:
+    """A B2B guest: ``userType`` Guest, or an ``#EXT#`` UPN (a guest's UPN on this tenant)."""
+    return user.get("userType") == "Guest" or "#ext#" in upn_of(user)
+
+
+def sign_in_through(domain: str, roots: Collection[str]) -> list[str]:
+    """The names a domain's sign-in goes through, nearest first: a root domain (one of
+    ``roots``, the domains Entra says are roots) only itself; any other, itself and its
+    parents (a child domain follows its root).
+
+    >>> sign_in_through("eu.contoso.com", {"contoso.com"})
+    ['eu.contoso.com', 'contoso.com']
+    """
+    name = domain_name(domain)
+    return [name] if name in roots else parents(name)
+
+
 def in_scope(
     user: dict[str, Any],
     domains: Collection[str],
@@ -54,11 +71,9 @@ def in_scope(
     upn = upn_of(user)
     # a child domain (eu.contoso.com) follows its root's federation (support.okta.com "How
     # to federate multiple domains using the Okta UI"): its users sign in through Okta too
-    domain = domain_of(upn)
-    through = [domain] if domain in roots else parents(domain)
-    if not set(through) & set(domains) or upn in excluded:
+    if not set(sign_in_through(domain_of(upn), roots)) & set(domains) or upn in excluded:
         return False
-    if user.get("userType") == "Guest" or "#ext#" in upn:
+    if is_guest(user):
         return False
     enabled = user.get("accountEnabled")
     if enabled is None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from .base import BaseView, DataUnavailable, describe_read
 from .certificates import Certificate, cert_summary
 from .credentials import CredentialsView
-from .directory import DirectoryView, Person, domain_of
+from .directory import DirectoryView, Person, domain_of, is_guest
 from .federation import FederationView
 from .guards import GuardsView
 from .instances import InstancesView, WsFedUri, parse_wsfed_uri
@@ -66,5 +66,6 @@ __all__ = [
     "cert_summary",
     "describe_read",
     "domain_of",
+    "is_guest",
     "parse_wsfed_uri",
 ]

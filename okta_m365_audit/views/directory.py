@@ -14,7 +14,12 @@ from functools import cached_property
 from typing import Any
 
 from ..catalog.resources import union_by_id
-from ..catalog.scope import domain_of, in_scope, upn_of  # noqa: F401 (domain_of: views exports it)
+from ..catalog.scope import (  # noqa: F401 (domain_of, is_guest: views exports them)
+    domain_of,
+    in_scope,
+    is_guest,
+    upn_of,
+)
 from ..core.normalize import login
 from .base import BaseView, DataUnavailable, app_id_of
 
@@ -99,10 +104,9 @@ class DirectoryView(BaseView):
         not be read: every subdomain of a declared domain then stays in scope, the broader
         (stricter) reading."""
         try:
-            domains = self.domains  # type: ignore[attr-defined]
+            return self.root_domains  # type: ignore[attr-defined]
         except DataUnavailable:
             return set()
-        return {name for name, d in domains.items() if d.get("isRoot") is True}
 
     # global_admin_ids, global_admin_users: roles.py (direct, group-held, PIM-eligible)
 

@@ -7,8 +7,9 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..catalog.scope import sign_in_through
 from ..clients.endpoints import initial_domain_prefix
-from ..core.normalize import domain_name, parents
+from ..core.normalize import domain_name
 from .base import (
     BaseView,
     DataUnavailable,
@@ -239,10 +240,12 @@ class FederationView(BaseView):
         >>> tenant.served_through("eu.contoso.com")
         ['eu.contoso.com', 'contoso.com']
         """
-        entra = self.domains.get(domain_name(name))
-        if entra is not None and entra.get("isRoot") is True:
-            return [domain_name(name)]
-        return parents(name)
+        return sign_in_through(name, self.root_domains)
+
+    @cached_property
+    def root_domains(self) -> set[str]:
+        """The domains Entra says are roots (``isRoot`` true)."""
+        return {name for name, d in self.domains.items() if d.get("isRoot") is True}
 
     def federation(self, name: str) -> dict[str, Any] | None:
         """The domain's internalDomainFederation, or None when Entra has none (404)."""

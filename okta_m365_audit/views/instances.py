@@ -75,8 +75,9 @@ def parse_wsfed_uri(
     if port not in (None, 443):
         problems.append(f"port {port}, expected the default (443)")
     host = domain_name(parts.hostname)
-    if host in (unserved or {}):
-        problems.append(f"host {host} is this Okta org's, but {(unserved or {})[host]}")
+    unserved = unserved or {}
+    if host in unserved:
+        problems.append(f"host {host} is this Okta org's, but {unserved[host]}")
     elif host not in hosts:
         problems.append(f"host {host or '(none)'} is not a host of this Okta org")
     segments = parts.path.rstrip("/").split("/")
